@@ -1,0 +1,10 @@
+// Public surface of the config module.
+export { loadConfig, ConfigError, type LoadConfigOptions } from './load.js';
+export {
+  configSchema,
+  ENV_NAMES,
+  SECRET_KEYS,
+  REQUIRED_TO_SERVE,
+  type FlowgateConfig,
+  type ConfigInput,
+} from './schema.js';

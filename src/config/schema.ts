@@ -1,0 +1,105 @@
+// The one typed config object: its zod schema, the environment names it is read from, and which
+// settings are secrets (never printed, not even in error messages).
+import { z } from 'zod';
+
+const url = z.url({ protocol: /^https?$/ });
+const optionalString = z.string().min(1).nullable().default(null);
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z
+  .object({
+    appSecret: optionalString,
+    appSecretPrevious: optionalString,
+    verifyToken: optionalString,
+    accessToken: optionalString,
+    phoneNumberId: z.string().regex(/^\d+$/, 'must be digits').nullable().default(null),
+    wabaId: z.string().regex(/^\d+$/, 'must be digits').nullable().default(null),
+    graphUrl: url.default('https://graph.facebook.com'),
+    graphVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/, 'must look like v24.0')
+      .default('v24.0'),
+    port: z.coerce.number().int().min(0).max(65535).default(3000),
+    host: z.string().min(1).default('0.0.0.0'),
+    dataDir: z.string().min(1).default('./data'),
+    adminToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+    forwardUrls: z.array(url).default([]),
+    forwardSecret: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+    forwardTimeoutMs: positiveInt.default(10_000),
+    databaseUrl: z.string().min(1).nullable().default(null),
+    redisUrl: z.string().min(1).nullable().default(null),
+    webhookMaxBytes: positiveInt.default(4 * 1024 * 1024),
+    jobMaxAttempts: positiveInt.max(100).default(8),
+    sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine(
+    (c, ctx) => {
+      // Also runs when another field is invalid (see `when`), so a field may hold its raw input here.
+      if (Array.isArray(c.forwardUrls) && c.forwardUrls.length > 0 && c.forwardSecret === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['forwardSecret'],
+          message: 'is required when FLOWGATE_FORWARD_URLS is set',
+        });
+      }
+      if (c.appSecretPrevious !== null && c.appSecret === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['appSecret'],
+          message: 'is required when FLOWGATE_APP_SECRET_PREVIOUS is set',
+        });
+      }
+      if (typeof c.databaseUrl === 'string' && !/^(postgres(ql)?:\/\/|sqlite:|file:)/.test(c.databaseUrl)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databaseUrl'],
+          message: 'must start with postgres://, sqlite: or file:',
+        });
+      }
+    },
+    // By default zod skips refinements once a field failed to parse; one error should list every problem.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
+
+export type FlowgateConfig = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = Partial<Record<keyof FlowgateConfig, unknown>>;
+
+/** Environment variable for each setting. */
+export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
+  appSecret: 'FLOWGATE_APP_SECRET',
+  appSecretPrevious: 'FLOWGATE_APP_SECRET_PREVIOUS',
+  verifyToken: 'FLOWGATE_VERIFY_TOKEN',
+  accessToken: 'FLOWGATE_ACCESS_TOKEN',
+  phoneNumberId: 'FLOWGATE_PHONE_NUMBER_ID',
+  wabaId: 'FLOWGATE_WABA_ID',
+  graphUrl: 'FLOWGATE_GRAPH_URL',
+  graphVersion: 'FLOWGATE_GRAPH_VERSION',
+  port: 'FLOWGATE_PORT',
+  host: 'FLOWGATE_HOST',
+  dataDir: 'FLOWGATE_DATA_DIR',
+  adminToken: 'FLOWGATE_ADMIN_TOKEN',
+  forwardUrls: 'FLOWGATE_FORWARD_URLS',
+  forwardSecret: 'FLOWGATE_FORWARD_SECRET',
+  forwardTimeoutMs: 'FLOWGATE_FORWARD_TIMEOUT_MS',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  webhookMaxBytes: 'FLOWGATE_WEBHOOK_MAX_BYTES',
+  jobMaxAttempts: 'FLOWGATE_JOB_MAX_ATTEMPTS',
+  sqliteSynchronous: 'FLOWGATE_SQLITE_SYNC',
+  logLevel: 'FLOWGATE_LOG_LEVEL',
+};
+
+export const SECRET_KEYS: ReadonlySet<keyof FlowgateConfig> = new Set([
+  'appSecret',
+  'appSecretPrevious',
+  'verifyToken',
+  'accessToken',
+  'adminToken',
+  'forwardSecret',
+  'databaseUrl',
+  'redisUrl',
+]);
+
+/** Settings a running gateway (`flowgate start`) cannot do without. */
+export const REQUIRED_TO_SERVE: readonly (keyof FlowgateConfig)[] = ['appSecret', 'verifyToken'];
