@@ -1,0 +1,8 @@
+// Public API of `flowgate/protocol`: pure WhatsApp webhook protocol code (parsing, signatures,
+// normalized event and wire types). Re-exports only.
+
+export { parseWebhook } from './webhook/parse.js';
+export { signBody, verifyWebhookSignature, type SignatureCheck } from './webhook/signature.js';
+export { toE164 } from './webhook/normalize.js';
+export type * from './webhook/events.js';
+export type * from './webhook/wire.js';
