@@ -1,0 +1,14 @@
+// Public surface of the store module.
+export { Store } from './store.js';
+export {
+  openDatabase,
+  sqlitePath,
+  dataPath,
+  StoreError,
+  type OpenedDatabase,
+  type DatabaseSettings,
+} from './database.js';
+export type { Database } from './schema.js';
+export type { InboxAppend, InboxRow } from './inbox.js';
+export { contactWaId, type StoredEvent, type EventQuery } from './events.js';
+export { messageText, type Contact, type MessageRecord } from './records.js';

@@ -1,0 +1,110 @@
+// Schema migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+type AddColumn<T> = (
+  name: string,
+  type: 'bigserial' | 'integer',
+  build: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder,
+) => T;
+
+// Migrations take an untyped Kysely on purpose: they describe the schema, they do not query it.
+type AnyDb = Kysely<unknown>;
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
+  // The only dialect differences in the schema: auto-incrementing keys and the byte-string type.
+  const id = <T extends { addColumn: AddColumn<T> }>(t: T): T =>
+    dialect === 'postgres'
+      ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const bytes = dialect === 'postgres' ? 'bytea' : 'blob';
+  return {
+    '0001_foundation': {
+      async up(db: AnyDb) {
+        await id(db.schema.createTable('inbox'))
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addColumn('body', bytes, (c) => c.notNull())
+          .addColumn('headers', 'text', (c) => c.notNull())
+          .addColumn('processed_at', 'bigint')
+          .addColumn('event_count', 'integer')
+          .execute();
+        await db.schema
+          .createIndex('inbox_pending')
+          .on('inbox')
+          .column('id')
+          .where(sql.ref('processed_at'), 'is', null)
+          .execute();
+        await db.schema.createIndex('inbox_received').on('inbox').column('received_at').execute();
+
+        await id(db.schema.createTable('events'))
+          .addColumn('dedup_key', 'text', (c) => c.notNull().unique())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('inbox_id', 'integer')
+          .addColumn('wa_id', 'text')
+          .addColumn('phone_number_id', 'text')
+          .addColumn('occurred_at', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_kind').on('events').columns(['kind', 'id']).execute();
+        await db.schema.createIndex('events_wa_id').on('events').columns(['wa_id', 'id']).execute();
+
+        await db.schema
+          .createTable('contacts')
+          .addColumn('wa_id', 'text', (c) => c.primaryKey())
+          .addColumn('phone', 'text', (c) => c.notNull())
+          .addColumn('profile_name', 'text')
+          .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_inbound_at', 'bigint')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await id(db.schema.createTable('messages'))
+          .addColumn('wamid', 'text', (c) => c.unique())
+          .addColumn('direction', 'text', (c) => c.notNull())
+          .addColumn('wa_id', 'text', (c) => c.notNull())
+          .addColumn('phone_number_id', 'text')
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('text', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('timestamp', 'bigint')
+          .addColumn('status', 'text')
+          .addColumn('status_at', 'bigint')
+          .addColumn('error', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('messages_contact').on('messages').columns(['wa_id', 'id']).execute();
+
+        await id(db.schema.createTable('statuses'))
+          .addColumn('event_id', 'integer', (c) => c.notNull())
+          .addColumn('wamid', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('recipient_wa_id', 'text')
+          .addColumn('timestamp', 'bigint')
+          .addColumn('errors', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('statuses_wamid').on('statuses').columns(['wamid', 'id']).execute();
+
+        await db.schema
+          .createTable('handler_runs')
+          .addColumn('event_id', 'integer', (c) => c.notNull())
+          .addColumn('handler', 'text', (c) => c.notNull())
+          .addColumn('completed_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('handler_runs_pk', ['event_id', 'handler'])
+          .execute();
+
+        await db.schema
+          .createTable('effects')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(buildMigrations(dialect)) };
+}

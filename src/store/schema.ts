@@ -1,0 +1,85 @@
+// Table types of the Flowgate database. Times Flowgate records itself are Unix milliseconds; times that
+// come from Meta (message and status timestamps) stay in Unix seconds, as Meta sends them.
+import type { Generated } from 'kysely';
+
+export interface InboxTable {
+  id: Generated<number>;
+  received_at: number;
+  /** The exact bytes Meta signed. */
+  body: Uint8Array;
+  /** JSON: the request headers that matter (signature, content type, user agent). */
+  headers: string;
+  processed_at: number | null;
+  event_count: number | null;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  dedup_key: string;
+  kind: string;
+  category: string;
+  inbox_id: number | null;
+  wa_id: string | null;
+  phone_number_id: string | null;
+  occurred_at: number | null;
+  created_at: number;
+  /** JSON of the normalized event. */
+  payload: string;
+}
+
+export interface ContactsTable {
+  wa_id: string;
+  phone: string;
+  profile_name: string | null;
+  first_seen_at: number;
+  last_inbound_at: number | null;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  wamid: string | null;
+  direction: 'in' | 'out';
+  wa_id: string;
+  phone_number_id: string | null;
+  type: string;
+  text: string | null;
+  payload: string;
+  timestamp: number | null;
+  status: string | null;
+  status_at: number | null;
+  error: string | null;
+  created_at: number;
+}
+
+export interface StatusesTable {
+  id: Generated<number>;
+  event_id: number;
+  wamid: string;
+  status: string;
+  recipient_wa_id: string | null;
+  timestamp: number | null;
+  errors: string | null;
+  payload: string;
+}
+
+export interface HandlerRunsTable {
+  event_id: number;
+  handler: string;
+  completed_at: number;
+}
+
+export interface EffectsTable {
+  key: string;
+  created_at: number;
+}
+
+export interface Database {
+  inbox: InboxTable;
+  events: EventsTable;
+  contacts: ContactsTable;
+  messages: MessagesTable;
+  statuses: StatusesTable;
+  handler_runs: HandlerRunsTable;
+  effects: EffectsTable;
+}
