@@ -1,0 +1,169 @@
+// The dispatcher: inbox → parse every item → claim each event's dedup key → write records → enqueue jobs,
+// all in one transaction per batch, then mark the inbox rows done. A crash anywhere replays the batch, and
+// the dedup keys make the replay a no-op for everything already claimed.
+import type { Kysely } from 'kysely';
+import { parseWebhook, type WebhookEvent } from '../protocol/index.js';
+import type { JobSpec, Queue, QueueTables } from '../queue/index.js';
+import type { Logger } from '../log/index.js';
+import type { Database, InboxRow, Store } from '../store/index.js';
+import type { HandlerRouter } from './router.js';
+
+export const HANDLER_QUEUE = 'handlers';
+export const FORWARD_QUEUE = 'forward';
+
+export interface HandlerJob {
+  eventId: number;
+}
+
+export interface ForwardJob {
+  eventId: number;
+  url: string;
+}
+
+export interface DispatcherOptions {
+  store: Store;
+  queue: Queue<Kysely<QueueTables>>;
+  router: HandlerRouter;
+  forwardUrls: readonly string[];
+  logger: Logger;
+  now?: () => number;
+  /** Inbox rows per transaction. */
+  batchSize?: number;
+  /** Called after jobs were enqueued (wakes the workers). */
+  onJobs?: (queues: ReadonlySet<string>) => void;
+  onEvents?: (claimed: number, duplicates: number) => void;
+}
+
+export interface DispatchResult {
+  bodies: number;
+  claimed: number;
+  duplicates: number;
+}
+
+export class Dispatcher {
+  private readonly now: () => number;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.now = options.now ?? Date.now;
+    this.batchSize = options.batchSize ?? 200;
+  }
+
+  /** Dispatches pending inbox rows until none are left. */
+  async drain(): Promise<DispatchResult> {
+    const total: DispatchResult = { bodies: 0, claimed: 0, duplicates: 0 };
+    for (;;) {
+      const rows = await this.options.store.inbox.pending(this.batchSize);
+      if (rows.length === 0) return total;
+      for (const result of await this.dispatchIsolating(rows)) {
+        total.bodies += result.bodies;
+        total.claimed += result.claimed;
+        total.duplicates += result.duplicates;
+      }
+    }
+  }
+
+  /**
+   * Dispatches a batch; if the batch fails, each row alone, so one row that cannot be dispatched does not
+   * hold back the others. A row that fails alone is quarantined: marked done and surfaced as a
+   * `parse_error` event for people to inspect (its raw body stays in the inbox for `inbox reprocess`).
+   */
+  private async dispatchIsolating(rows: readonly InboxRow[]): Promise<DispatchResult[]> {
+    try {
+      return [await this.dispatch(rows)];
+    } catch (batchError) {
+      if (rows.length === 1 && rows[0] !== undefined) {
+        await this.quarantine(rows[0], batchError);
+        return [{ bodies: 1, claimed: 0, duplicates: 0 }];
+      }
+      const results: DispatchResult[] = [];
+      for (const row of rows) results.push(...(await this.dispatchIsolating([row])));
+      return results;
+    }
+  }
+
+  private async quarantine(row: InboxRow, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.logger.error({ err: error, inboxId: row.id }, 'webhook body could not be dispatched; quarantined');
+    const now = this.now();
+    await this.options.store.transaction(async (trx) => {
+      await this.options.store.events.claim(trx, quarantineEvent(row, message), row.id, now);
+      await this.options.store.inbox.markProcessed(trx, row.id, 0, now);
+    });
+  }
+
+  /** Dispatches a batch of inbox rows in one transaction. */
+  async dispatch(rows: readonly InboxRow[]): Promise<DispatchResult> {
+    const parsed = rows.map((row) => ({ row, events: parseWebhook(row.body) }));
+    const queues = new Set<string>();
+    const result: DispatchResult = { bodies: rows.length, claimed: 0, duplicates: 0 };
+    const now = this.now();
+
+    await this.options.store.transaction(async (trx) => {
+      const jobs: JobSpec[] = [];
+      for (const { row, events } of parsed) {
+        for (const event of events) {
+          const eventId = await this.options.store.events.claim(trx, event, row.id, now);
+          if (eventId === null) {
+            result.duplicates++;
+            continue;
+          }
+          result.claimed++;
+          await this.options.store.records.apply(trx, eventId, event, now);
+          jobs.push(...this.jobsFor(eventId, event));
+        }
+        await this.options.store.inbox.markProcessed(trx, row.id, events.length, now);
+      }
+      await this.options.queue.enqueue(jobs, asQueueExecutor(trx));
+      for (const job of jobs) queues.add(job.queue);
+    });
+
+    for (const { events } of parsed) {
+      for (const event of events) {
+        if (event.category === 'parse_error') {
+          this.options.logger.warn(
+            { kind: event.kind, error: event.error, path: event.path },
+            'webhook item could not be parsed',
+          );
+        }
+      }
+    }
+    this.options.onEvents?.(result.claimed, result.duplicates);
+    if (queues.size > 0) this.options.onJobs?.(queues);
+    return result;
+  }
+
+  private jobsFor(eventId: number, event: WebhookEvent): JobSpec[] {
+    const jobs: JobSpec[] = [];
+    if (this.options.router.match(event.kind).length > 0) {
+      jobs.push({ queue: HANDLER_QUEUE, key: `h:${eventId}`, payload: { eventId } satisfies HandlerJob });
+    }
+    for (const url of this.options.forwardUrls) {
+      jobs.push({ queue: FORWARD_QUEUE, key: `f:${eventId}:${url}`, payload: { eventId, url } satisfies ForwardJob });
+    }
+    return jobs;
+  }
+}
+
+function quarantineEvent(row: InboxRow, message: string): WebhookEvent {
+  return {
+    kind: 'parse_error',
+    category: 'parse_error',
+    dedupKey: `dispatch-error:${row.id}`,
+    field: null,
+    wabaId: null,
+    phoneNumberId: null,
+    displayPhoneNumber: null,
+    timestamp: Math.floor(row.receivedAt / 1000),
+    error: `dispatch failed: ${message}`,
+    path: null,
+  };
+}
+
+/**
+ * The jobs table lives in the same database as the events (a transactional outbox), so the dispatch
+ * transaction is also a valid executor for the queue's own table.
+ */
+function asQueueExecutor(trx: Kysely<Database>): Kysely<QueueTables> {
+  return trx as unknown as Kysely<QueueTables>;
+}

@@ -1,0 +1,75 @@
+// The handler router: `app.on('message.text', fn)`, `app.on('message.*', fn)`, `app.on('*', fn)`, typed by kind.
+import type { Kysely } from 'kysely';
+import type { WebhookEvent } from '../protocol/index.js';
+import type { Logger } from '../log/index.js';
+import type { Database } from '../store/index.js';
+
+type Category = WebhookEvent['category'];
+export type EventPattern = WebhookEvent['kind'] | `${Category}.*` | '*';
+
+/** The events a pattern matches, as a type. */
+export type EventForPattern<P extends EventPattern> = P extends '*'
+  ? WebhookEvent
+  : P extends `${infer C}.*`
+    ? Extract<WebhookEvent, { category: C }>
+    : Extract<WebhookEvent, { kind: P }>;
+
+export interface HandlerContext<E extends WebhookEvent = WebhookEvent> {
+  event: E;
+  /** Flowgate's id of the stored event. */
+  eventId: number;
+  /** 1 on the first try, more on retries. */
+  attempt: number;
+  /** Stable across retries of this handler for this event: pass it to external systems for idempotency. */
+  idempotencyKey: string;
+  log: Logger;
+  /**
+   * Runs database writes exactly once for this event and handler, even across retries and crashes:
+   * the writes and the record that they happened commit in one transaction.
+   */
+  once<T>(name: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<{ ran: boolean; value?: T }>;
+}
+
+export type Handler<E extends WebhookEvent = WebhookEvent> = (ctx: HandlerContext<E>) => void | Promise<void>;
+
+export interface RegisteredHandler {
+  name: string;
+  pattern: EventPattern;
+  fn: Handler;
+}
+
+export class HandlerRouter {
+  private readonly handlers: RegisteredHandler[] = [];
+
+  /**
+   * Registers a handler. Its name (default `<pattern>#<n>`) identifies it across restarts, so completed
+   * handlers are not run again when a job is retried.
+   */
+  on<P extends EventPattern>(pattern: P, fn: Handler<EventForPattern<P>>, options: { name?: string } = {}): void {
+    validatePattern(pattern);
+    const name = options.name ?? `${pattern}#${this.handlers.filter((h) => h.pattern === pattern).length}`;
+    if (this.handlers.some((h) => h.name === name)) throw new Error(`a handler named "${name}" is already registered`);
+    this.handlers.push({ name, pattern, fn: fn as Handler });
+  }
+
+  match(kind: string): RegisteredHandler[] {
+    return this.handlers.filter((h) => patternMatches(h.pattern, kind));
+  }
+
+  get size(): number {
+    return this.handlers.length;
+  }
+}
+
+export function patternMatches(pattern: string, kind: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return kind.startsWith(pattern.slice(0, -1)) || kind === pattern.slice(0, -2);
+  return pattern === kind;
+}
+
+function validatePattern(pattern: string): void {
+  if (pattern === '*' || /^[a-z_]+(\.[a-z_]+|\.\*)?$/.test(pattern)) return;
+  throw new Error(
+    `invalid event pattern "${pattern}": use a kind like "message.text", a category like "status.*", or "*"`,
+  );
+}

@@ -1,0 +1,183 @@
+// The gateway runtime: wires store, queue, ingress, dispatcher, handler router, forwarder and workers,
+// and runs the background loops. It knows nothing of HTTP frameworks; `server/` mounts it.
+import type { Kysely } from 'kysely';
+import type { FlowgateConfig } from '../config/index.js';
+import { SqlQueue, type Job, type QueueTables } from '../queue/index.js';
+import type { Logger } from '../log/index.js';
+import type { Store } from '../store/index.js';
+import { Dispatcher, FORWARD_QUEUE, HANDLER_QUEUE } from './dispatcher.js';
+import { createForwardProcessor } from './forwarder.js';
+import { GroupCommitter } from './group-commit.js';
+import { createHandlerProcessor } from './handle-job.js';
+import { WebhookIngress } from './ingress.js';
+import { GatewayMetrics } from './metrics.js';
+import { HandlerRouter } from './router.js';
+import { JobWorker } from './worker.js';
+
+export interface GatewayOptions {
+  config: FlowgateConfig;
+  store: Store;
+  logger: Logger;
+  router?: HandlerRouter;
+  now?: () => number;
+  random?: () => number;
+  fetch?: typeof fetch;
+  /** Backoff base for job retries (tests shorten it). */
+  retryBaseMs?: number;
+  /** How often the dispatcher and workers look for work nobody told them about. */
+  pollMs?: number;
+  metrics?: GatewayMetrics;
+}
+
+export class Gateway {
+  readonly router: HandlerRouter;
+  readonly queue: SqlQueue;
+  readonly ingress: WebhookIngress | null;
+  readonly dispatcher: Dispatcher;
+  readonly metrics: GatewayMetrics;
+  private readonly workers: Map<string, JobWorker> = new Map();
+  private dispatchLoop: Promise<void> | null = null;
+  private running = false;
+  private dispatchWake: (() => void) | null = null;
+  private dispatchRequested = false;
+  private readonly now: () => number;
+  private readonly pollMs: number;
+
+  private constructor(
+    private readonly options: GatewayOptions,
+    queueDb: Kysely<QueueTables>,
+  ) {
+    const { config, store, logger } = options;
+    this.now = options.now ?? Date.now;
+    this.pollMs = options.pollMs ?? 500;
+    this.router = options.router ?? new HandlerRouter();
+    this.metrics = options.metrics ?? new GatewayMetrics();
+    this.queue = new SqlQueue(queueDb, {
+      now: this.now,
+      ...(options.random === undefined ? {} : { random: options.random }),
+      backoff: { baseMs: options.retryBaseMs ?? 1_000, maxMs: 60 * 60 * 1_000 },
+      defaultMaxAttempts: config.jobMaxAttempts,
+    });
+
+    const secrets = [config.appSecret, config.appSecretPrevious].filter((s): s is string => s !== null);
+    this.ingress =
+      secrets.length > 0 && config.verifyToken !== null
+        ? new WebhookIngress({
+            appSecrets: secrets,
+            verifyToken: config.verifyToken,
+            maxBytes: config.webhookMaxBytes,
+            inbox: new GroupCommitter((items) => store.inbox.append(items)),
+            logger,
+            now: this.now,
+            onCommitted: () => {
+              this.wakeDispatcher();
+            },
+            onOutcome: (o) => {
+              this.metrics.ingress(o);
+            },
+          })
+        : null;
+
+    this.dispatcher = new Dispatcher({
+      store,
+      queue: this.queue,
+      router: this.router,
+      forwardUrls: config.forwardUrls,
+      logger,
+      now: this.now,
+      onJobs: (queues) => {
+        for (const q of queues) this.workers.get(q)?.notify();
+      },
+      onEvents: (claimed, duplicates) => {
+        this.metrics.events.inc({ result: 'claimed' }, claimed);
+        this.metrics.events.inc({ result: 'duplicate' }, duplicates);
+      },
+    });
+
+    this.addWorker(HANDLER_QUEUE, createHandlerProcessor({ store, router: this.router, logger, now: this.now }));
+    if (config.forwardUrls.length > 0 && config.forwardSecret !== null) {
+      this.addWorker(
+        FORWARD_QUEUE,
+        createForwardProcessor({
+          store,
+          secret: config.forwardSecret,
+          timeoutMs: config.forwardTimeoutMs,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        }),
+      );
+    }
+  }
+
+  static async create(options: GatewayOptions): Promise<Gateway> {
+    // The jobs table shares the store's database: that is what lets dispatch enqueue transactionally.
+    const queueDb = options.store.db as unknown as Kysely<QueueTables>;
+    await SqlQueue.migrate(queueDb, options.store.opened.dialect);
+    return new Gateway(options, queueDb);
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  private addWorker(queue: string, process: (job: Job) => Promise<void>): void {
+    this.workers.set(
+      queue,
+      new JobWorker({
+        queue: this.queue,
+        name: queue,
+        process,
+        logger: this.options.logger,
+        pollMs: this.pollMs,
+        onOutcome: (outcome) => {
+          this.metrics.jobs.inc({ queue, outcome });
+        },
+      }),
+    );
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.dispatchLoop = this.runDispatcher();
+    for (const worker of this.workers.values()) worker.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeDispatcher();
+    await this.dispatchLoop;
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+  }
+
+  wakeDispatcher(): void {
+    this.dispatchRequested = true;
+    const wake = this.dispatchWake;
+    this.dispatchWake = null;
+    wake?.();
+  }
+
+  /** Stopping, or new bodies arrived while the last drain ran (fields change across awaits). */
+  private dispatchAgainNow(): boolean {
+    return !this.running || this.dispatchRequested;
+  }
+
+  private async runDispatcher(): Promise<void> {
+    while (this.running) {
+      this.dispatchRequested = false;
+      try {
+        await this.dispatcher.drain();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'dispatch failed; the inbox rows stay pending and are retried');
+      }
+      if (this.dispatchAgainNow()) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.dispatchWake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}

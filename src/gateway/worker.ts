@@ -1,0 +1,122 @@
+// A job worker: leases due jobs of one queue, runs them with bounded concurrency, acks or fails them, and
+// sleeps until woken or until the next job is due (with a poll ceiling, so jobs written by other processes
+// and expired leases are picked up too).
+import type { Job, Queue } from '../queue/index.js';
+import type { Logger } from '../log/index.js';
+
+export interface WorkerOptions {
+  queue: Queue;
+  name: string;
+  process: (job: Job) => Promise<void>;
+  logger: Logger;
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  onOutcome?: (outcome: 'done' | 'retry' | 'dead') => void;
+}
+
+export class JobWorker {
+  private running = false;
+  private inFlight = 0;
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly idle = new Set<() => void>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.concurrency = options.concurrency ?? 8;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops leasing new jobs and waits for the jobs in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await this.loop;
+    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+  }
+
+  notify(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.concurrency - this.inFlight;
+      let jobs: Job[] = [];
+      if (free > 0) {
+        try {
+          jobs = await this.options.queue.reserve(this.options.name, free, this.leaseMs);
+        } catch (error) {
+          this.options.logger.error({ err: error, queue: this.options.name }, 'could not reserve jobs');
+        }
+      }
+      for (const job of jobs) this.execute(job);
+      if (jobs.length === free && free > 0) continue;
+      await this.sleep(await this.waitTime(free));
+    }
+  }
+
+  private async waitTime(free: number): Promise<number> {
+    if (free <= 0) return this.pollMs;
+    try {
+      const due = await this.options.queue.nextDueIn(this.options.name);
+      return due === null ? this.pollMs : Math.min(this.pollMs, Math.max(due, 1));
+    } catch {
+      return this.pollMs;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private execute(job: Job): void {
+    this.inFlight++;
+    void this.options
+      .process(job)
+      .then(
+        async () => {
+          await this.options.queue.ack(job);
+          this.options.onOutcome?.('done');
+        },
+        async (error: unknown) => {
+          const { outcome } = await this.options.queue.fail(job, error);
+          this.options.onOutcome?.(outcome);
+          const log = { queue: job.queue, jobId: job.id, attempt: job.attempts, err: error };
+          if (outcome === 'dead') this.options.logger.error(log, 'job dead-lettered after its last attempt');
+          else this.options.logger.warn(log, 'job failed, will retry');
+        },
+      )
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: error, queue: job.queue, jobId: job.id }, 'could not record job outcome');
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.notify();
+        if (this.inFlight === 0) for (const resolve of this.idle) resolve();
+        if (this.inFlight === 0) this.idle.clear();
+      });
+  }
+}

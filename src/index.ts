@@ -1,0 +1,6 @@
+// The `flowgate` package: the app builder and handler types. Protocol-level functions are in `flowgate/protocol`.
+export { createApp, FlowgateApp, type CreateAppOptions, type Listening } from './server/app.js';
+export type { EventPattern, EventForPattern, Handler, HandlerContext } from './gateway/index.js';
+export { HandlerFailedError, ForwardError, signForward, FORWARD_SIGNATURE_HEADER } from './gateway/index.js';
+export { loadConfig, ConfigError, type FlowgateConfig } from './config/index.js';
+export type { WebhookEvent, WebhookEventKind } from './protocol/index.js';

@@ -1,0 +1,56 @@
+// The HTTP surface (Hono): webhook, health, readiness and metrics. A thin translator: limits and
+// verification live in the gateway's ingress; this file only converts requests and responses.
+import { Hono } from 'hono';
+import type { Gateway, IngressResponse } from '../gateway/index.js';
+
+export interface HttpDeps {
+  /** The running gateway, or null before start / after stop (requests then get 503). */
+  gateway: () => Gateway | null;
+}
+
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+
+  app.get('/webhook', (c) => {
+    const gateway = deps.gateway();
+    if (gateway?.ingress == null) return c.text('webhook not configured', 503);
+    return toResponse(gateway.ingress.challenge(new URL(c.req.url).searchParams));
+  });
+
+  app.post('/webhook', async (c) => {
+    const gateway = deps.gateway();
+    if (gateway?.ingress == null) return c.text('webhook not configured', 503);
+    return toResponse(await gateway.ingress.receive(c.req.raw.body, c.req.raw.headers));
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const gateway = deps.gateway();
+    const ready = gateway !== null && (await gateway.store.ping());
+    return c.json({ status: ready ? 'ready' : 'unavailable', database: ready }, ready ? 200 : 503);
+  });
+
+  app.get('/metrics', async (c) => {
+    const gateway = deps.gateway();
+    if (gateway === null) return c.text('not started', 503);
+    const { pending } = await gateway.store.inbox.counts();
+    gateway.metrics.inboxPending.set(pending);
+    return c.text(await gateway.metrics.registry.metrics(), 200, {
+      'content-type': gateway.metrics.registry.contentType,
+    });
+  });
+
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  );
+  app.onError((error, c) => {
+    console.error('unhandled request error', error.name);
+    return c.json({ error: 'internal_error', message: 'internal error' }, 500);
+  });
+  return app;
+}
+
+function toResponse(r: IngressResponse): Response {
+  return new Response(r.body, { status: r.status, headers: r.headers });
+}
