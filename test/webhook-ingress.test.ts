@@ -236,3 +236,40 @@ describe('handlers', () => {
     expect(first).toBe(1);
   });
 });
+
+describe('operations endpoints and reprocessing', () => {
+  it('answers /healthz, /readyz and /metrics, and 404 with a JSON error', async () => {
+    t = await startTestApp();
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: true });
+    await t.post(textWebhook([{ id: 'wamid.metrics' }]));
+    await t.post('{}', { signature: null });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/flowgate_webhook_requests_total\{outcome="accepted"\} 1/);
+    expect(metrics).toMatch(/flowgate_webhook_requests_total\{outcome="signature_missing"\} 1/);
+    const missing = await fetch(`${t.url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('re-dispatches requeued inbox bodies without duplicating events or handler runs', async () => {
+    let handled = 0;
+    t = await startTestApp({}, {}, (app) =>
+      app.on('message.*', () => {
+        handled++;
+      }),
+    );
+    expect((await t.post(textWebhook([{ id: 'wamid.re-1' }, { id: 'wamid.re-2' }]))).status).toBe(200);
+    await waitFor(() => handled === 2 || undefined);
+    expect(await t.app.gateway.store.inbox.requeueSince(0)).toBe(1);
+    // The background dispatcher may pick the row up first; either way nothing new is claimed.
+    const result = await t.app.gateway.dispatcher.drain();
+    expect(result.claimed).toBe(0);
+    await waitFor(async () => ((await t!.app.gateway.store.inbox.counts()).pending === 0 ? true : undefined));
+    await waitFor(async () => ((await t!.app.gateway.queue.counts()).ready === 0 ? true : undefined));
+    expect(handled).toBe(2);
+    expect(await t.app.gateway.store.events.count()).toBe(2);
+  });
+});

@@ -1,0 +1,117 @@
+// The `flowgate` command line from source: `dev` starts, receives a signed webhook and stops cleanly on
+// SIGTERM/SIGINT; the operations commands list events and dead jobs, replay jobs and requeue the inbox.
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { signBody } from '../src/protocol/index.js';
+import { startTestApp, textWebhook, waitFor } from './helpers.js';
+
+const run = promisify(execFile);
+const CLI = new URL('./fixtures/flowgate-cli.ts', import.meta.url).pathname;
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function cli(args: readonly string[], env: Record<string, string> = {}) {
+  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+}
+
+describe('flowgate dev', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'serves the webhook with generated secrets and stops cleanly on %s',
+    async (signal) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-dev-'));
+      dirs.push(dataDir);
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'dev', '--no-demo', '--port', '0', '--data-dir', dataDir],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, FLOWGATE_LOG_LEVEL: 'warn' },
+        },
+      );
+      const lines = createInterface({ input: child.stdout });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`dev exited early with ${code}`)));
+        lines.on('line', (line) => {
+          const match = /webhook\s+(http:\/\/\S+)\/webhook/.exec(line);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+      });
+      const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as {
+        appSecret: string;
+        verifyToken: string;
+      };
+      const challenge = await fetch(
+        `${url}/webhook?hub.mode=subscribe&hub.verify_token=${secrets.verifyToken}&hub.challenge=42`,
+      );
+      expect(await challenge.text()).toBe('42');
+      const body = textWebhook([{ id: `wamid.dev-${signal}` }]);
+      const res = await fetch(`${url}/webhook`, {
+        method: 'POST',
+        body,
+        headers: { 'x-hub-signature-256': signBody(body, secrets.appSecret) },
+      });
+      expect(res.status).toBe(200);
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await waitFor(async () => {
+        const { stdout } = await cli(['events', 'list', '--json', '--data-dir', dataDir]);
+        return (JSON.parse(stdout) as unknown[]).length === 1 || undefined;
+      });
+      child.kill(signal);
+      expect(await exited).toBe(0);
+    },
+  );
+});
+
+describe('operations commands', () => {
+  it('lists events, dead jobs, replays them and requeues the inbox', async () => {
+    const t = await startTestApp({ jobMaxAttempts: 1 }, {}, (app) =>
+      app.on('message.text', () => {
+        throw new Error('handler is broken');
+      }),
+    );
+    dirs.push(t.dataDir);
+    expect((await t.post(textWebhook([{ id: 'wamid.ops-1' }, { id: 'wamid.ops-2' }]))).status).toBe(200);
+    await waitFor(async () => ((await t.app.gateway.queue.listDead()).length === 2 ? true : undefined));
+    await t.app.stop();
+    const dataArgs = ['--data-dir', t.dataDir];
+
+    const events = JSON.parse((await cli(['events', 'list', '--json', '--kind', 'message.*', ...dataArgs])).stdout) as {
+      kind: string;
+      event: { id: string };
+    }[];
+    expect(events.map((e) => e.event.id).sort()).toEqual(['wamid.ops-1', 'wamid.ops-2']);
+    expect(JSON.parse((await cli(['events', 'list', '--json', '--kind', 'status.*', ...dataArgs])).stdout)).toEqual([]);
+    expect((await cli(['events', 'list', '--limit', '1', ...dataArgs])).stdout).toMatch(/message\.text/);
+
+    const dead = JSON.parse((await cli(['jobs', 'dead', '--json', ...dataArgs])).stdout) as {
+      id: number;
+      lastError: string;
+    }[];
+    expect(dead).toHaveLength(2);
+    expect(dead[0]!.lastError).toMatch(/handler is broken/);
+
+    expect((await cli(['jobs', 'replay', String(dead[0]!.id), ...dataArgs])).stdout).toMatch(/replayed 1 job/);
+    await expect(cli(['jobs', 'replay', '999999', ...dataArgs])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/not a dead job/) as unknown,
+    });
+    await expect(cli(['jobs', 'replay', ...dataArgs])).rejects.toMatchObject({ code: 2 });
+    expect((await cli(['jobs', 'replay', '--all-dead', ...dataArgs])).stdout).toMatch(/replayed 1 job/);
+    expect(JSON.parse((await cli(['jobs', 'dead', '--json', ...dataArgs])).stdout)).toEqual([]);
+
+    expect((await cli(['inbox', 'reprocess', '--since', '2000-01-01T00:00:00Z', ...dataArgs])).stdout).toMatch(
+      /^1 webhook body queued/,
+    );
+    await expect(cli(['inbox', 'reprocess', '--since', 'yesterday-ish', ...dataArgs])).rejects.toMatchObject({
+      code: 2,
+    });
+  });
+});
