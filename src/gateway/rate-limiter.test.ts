@@ -1,0 +1,61 @@
+// The sliding-window limiter never lets more than `rate` sends into any window, however callers arrive.
+import { describe, expect, it } from 'vitest';
+import { SlidingWindowLimiter } from './rate-limiter.js';
+
+function fakeClock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+/** The largest number of sends inside any window of `windowMs` (a window [t, t + windowMs)). */
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe('SlidingWindowLimiter', () => {
+  it('lets a burst up to the rate through at once, then spaces the rest a window later', () => {
+    const clock = fakeClock();
+    const limiter = new SlidingWindowLimiter({ rate: 80, now: clock.now });
+    const waits = Array.from({ length: 200 }, () => limiter.reserve('pn'));
+    expect(waits.slice(0, 80).every((w) => w === 0)).toBe(true);
+    expect(waits.slice(80, 160).every((w) => w === 1_000)).toBe(true);
+    expect(waits.slice(160).every((w) => w === 2_000)).toBe(true);
+  });
+
+  it('never exceeds the rate in any window under random arrivals, and keeps numbers independent', () => {
+    const clock = fakeClock();
+    const limiter = new SlidingWindowLimiter({ rate: 10, windowMs: 1_000, now: clock.now });
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const sends: Record<string, number[]> = { a: [], b: [] };
+    for (let i = 0; i < 2_000; i++) {
+      clock.advance(Math.floor(random() * 120));
+      const key = random() < 0.7 ? 'a' : 'b';
+      sends[key]!.push(clock.now() + limiter.reserve(key));
+    }
+    expect(maxInWindow(sends.a!, 1_000)).toBeLessThanOrEqual(10);
+    expect(maxInWindow(sends.b!, 1_000)).toBeLessThanOrEqual(10);
+    // It is a limiter, not a brake: with enough demand the full rate is used.
+    expect(maxInWindow(sends.a!, 1_000)).toBe(10);
+  });
+
+  it('rejects a rate that is not positive', () => {
+    expect(() => new SlidingWindowLimiter({ rate: 0 })).toThrow(RangeError);
+  });
+
+  it('waits through the injected sleep', async () => {
+    const clock = fakeClock();
+    const slept: number[] = [];
+    const limiter = new SlidingWindowLimiter({ rate: 1, now: clock.now, sleep: (ms) => Promise.resolve(void slept.push(ms)) });
+    await limiter.acquire('pn');
+    await limiter.acquire('pn');
+    expect(slept).toEqual([1_000]);
+  });
+});

@@ -1,0 +1,51 @@
+// Per-phone-number send limiter. Meta counts throughput per business number (80 messages/s by default,
+// SPEC D.4). A sliding-window log keeps the last `rate` send times, so no window of `windowMs` ever holds
+// more than `rate` sends — a token bucket would allow twice the rate across a window boundary.
+
+export interface RateLimiterOptions {
+  /** Sends allowed per window. */
+  rate: number;
+  windowMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class SlidingWindowLimiter {
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Per key: the reserved send times of the most recent `rate` sends, oldest first. */
+  private readonly slots = new Map<string, number[]>();
+
+  constructor(private readonly options: RateLimiterOptions) {
+    if (!Number.isFinite(options.rate) || options.rate <= 0) throw new RangeError('rate must be a positive number');
+    this.windowMs = options.windowMs ?? 1_000;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Reserves the next free slot for `key` and waits until it comes. */
+  async acquire(key: string): Promise<void> {
+    const wait = this.reserve(key);
+    if (wait > 0) await this.sleep(wait);
+  }
+
+  /** Reserves a slot synchronously (so concurrent callers never share one) and says how long to wait for it. */
+  reserve(key: string): number {
+    const now = this.now();
+    let times = this.slots.get(key);
+    if (times === undefined) {
+      times = [];
+      this.slots.set(key, times);
+    }
+    const rate = Math.floor(this.options.rate);
+    let at = now;
+    if (times.length >= rate) {
+      const oldest = times[times.length - rate] ?? now;
+      at = Math.max(now, oldest + this.windowMs);
+    }
+    times.push(at);
+    if (times.length > rate) times.splice(0, times.length - rate);
+    return at - now;
+  }
+}
