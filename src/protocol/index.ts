@@ -6,3 +6,9 @@ export { signBody, verifyWebhookSignature, type SignatureCheck } from './webhook
 export { toE164 } from './webhook/normalize.js';
 export type * from './webhook/events.js';
 export type * from './webhook/wire.js';
+export { buildMarkRead, buildMessage, describeMessage, isFreeForm } from './outbound/build.js';
+export { normalizeRecipient } from './outbound/recipient.js';
+export { MessageValidationError } from './outbound/errors.js';
+export { LIMITS as MESSAGE_LIMITS } from './outbound/limits.js';
+export type * from './outbound/types.js';
+export type * from './outbound/wire.js';
