@@ -12,3 +12,4 @@ export { MessageValidationError } from './outbound/errors.js';
 export { LIMITS as MESSAGE_LIMITS } from './outbound/limits.js';
 export type * from './outbound/types.js';
 export type * from './outbound/wire.js';
+export * from './graph-errors/index.js';
