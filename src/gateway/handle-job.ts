@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { HandlerJob } from './dispatcher.js';
 import type { HandlerContext, HandlerRouter } from './router.js';
+import type { OutboundService } from './outbound.js';
 
 export class HandlerFailedError extends Error {
   override readonly name = 'HandlerFailedError';
@@ -22,6 +23,7 @@ export function createHandlerProcessor(deps: {
   router: HandlerRouter;
   logger: Logger;
   now: () => number;
+  outbound: OutboundService;
 }) {
   return async (job: Job): Promise<void> => {
     const { eventId } = job.payload as HandlerJob;
@@ -31,6 +33,8 @@ export function createHandlerProcessor(deps: {
     for (const handler of deps.router.match(stored.kind)) {
       if (done.has(handler.name)) continue;
       const idempotencyKey = `${stored.dedupKey}:${handler.name}`;
+      let sends = 0;
+      const event = stored.event;
       const ctx: HandlerContext = {
         event: stored.event,
         eventId,
@@ -38,6 +42,18 @@ export function createHandlerProcessor(deps: {
         idempotencyKey,
         log: deps.logger.child({ handler: handler.name, eventId, kind: stored.kind }),
         once: (name, fn) => deps.store.effects.once(`${idempotencyKey}:${name}`, deps.now(), fn),
+        send: (to, message, options = {}) =>
+          deps.outbound.send(to, message, { ...options, idempotencyKey: `${idempotencyKey}:send:${sends++}` }),
+        reply: (message, options = {}) => {
+          if (event.category !== 'message') {
+            return Promise.reject(new Error(`ctx.reply needs a message event; this is a ${event.kind} event`));
+          }
+          return deps.outbound.send(event.from, message, {
+            idempotencyKey: `${idempotencyKey}:send:${sends++}`,
+            ...(options.quote === true ? { replyTo: event.id } : {}),
+            ...(event.phoneNumberId === null ? {} : { phoneNumberId: event.phoneNumberId }),
+          });
+        },
       };
       try {
         await handler.fn(ctx);

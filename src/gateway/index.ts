@@ -29,3 +29,14 @@ export { GatewayMetrics } from './metrics.js';
 export { JobWorker, type WorkerOptions } from './worker.js';
 export { BodyTooLargeError, readBodyLimited } from './body.js';
 export { GroupCommitter } from './group-commit.js';
+export {
+  OutboundService,
+  OutboundConfigError,
+  OUTBOUND_QUEUE,
+  createOutboundProcessor,
+  type SendOptions,
+  type SendResult,
+  type OutboundJob,
+} from './outbound.js';
+export { SlidingWindowLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export { OutsideWindowError, assertWithinWindow, CUSTOMER_SERVICE_WINDOW_MS } from './window.js';

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { WebhookEvent } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../store/index.js';
+import type { OutboundMessage } from '../protocol/index.js';
+import type { SendOptions, SendResult } from './outbound.js';
 
 type Category = WebhookEvent['category'];
 export type EventPattern = WebhookEvent['kind'] | `${Category}.*` | '*';
@@ -28,6 +30,13 @@ export interface HandlerContext<E extends WebhookEvent = WebhookEvent> {
    * the writes and the record that they happened commit in one transaction.
    */
   once<T>(name: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<{ ran: boolean; value?: T }>;
+  /**
+   * Sends a message through the outbound queue. Its idempotency key derives from this handler's, so a
+   * retried handler does not send the same message twice.
+   */
+  send(to: string, message: OutboundMessage, options?: Omit<SendOptions, 'idempotencyKey'>): Promise<SendResult>;
+  /** Replies to the customer who sent this message event, quoting it. Throws for events that are not messages. */
+  reply(message: OutboundMessage, options?: { quote?: boolean }): Promise<SendResult>;
 }
 
 export type Handler<E extends WebhookEvent = WebhookEvent> = (ctx: HandlerContext<E>) => void | Promise<void>;

@@ -13,6 +13,9 @@ import { WebhookIngress } from './ingress.js';
 import { GatewayMetrics } from './metrics.js';
 import { HandlerRouter } from './router.js';
 import { JobWorker } from './worker.js';
+import { GraphClient } from '../graph/index.js';
+import { OUTBOUND_QUEUE, OutboundService, createOutboundProcessor } from './outbound.js';
+import { SlidingWindowLimiter } from './rate-limiter.js';
 
 export interface GatewayOptions {
   config: FlowgateConfig;
@@ -27,6 +30,8 @@ export interface GatewayOptions {
   /** How often the dispatcher and workers look for work nobody told them about. */
   pollMs?: number;
   metrics?: GatewayMetrics;
+  /** The Graph API client; by default one is built from the config when an access token is set. */
+  graph?: GraphClient | null;
 }
 
 export class Gateway {
@@ -35,6 +40,8 @@ export class Gateway {
   readonly ingress: WebhookIngress | null;
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
+  readonly outbound: OutboundService;
+  readonly graph: GraphClient | null;
   private readonly workers: Map<string, JobWorker> = new Map();
   private dispatchLoop: Promise<void> | null = null;
   private running = false;
@@ -94,7 +101,32 @@ export class Gateway {
       },
     });
 
-    this.addWorker(HANDLER_QUEUE, createHandlerProcessor({ store, router: this.router, logger, now: this.now }));
+    this.graph =
+      options.graph !== undefined
+        ? options.graph
+        : config.accessToken === null
+          ? null
+          : new GraphClient({
+              baseUrl: config.graphUrl,
+              version: config.graphVersion,
+              accessToken: config.accessToken,
+              ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+            });
+    this.outbound = new OutboundService({
+      store,
+      queue: this.queue,
+      phoneNumberId: config.phoneNumberId,
+      now: this.now,
+      onQueued: () => this.workers.get(OUTBOUND_QUEUE)?.notify(),
+    });
+    if (this.graph !== null) {
+      const limiter = new SlidingWindowLimiter({ rate: config.outboundRate, now: this.now });
+      this.addWorker(OUTBOUND_QUEUE, createOutboundProcessor({ store, graph: this.graph, limiter, logger }), 16);
+    }
+    this.addWorker(
+      HANDLER_QUEUE,
+      createHandlerProcessor({ store, router: this.router, logger, now: this.now, outbound: this.outbound }),
+    );
     if (config.forwardUrls.length > 0 && config.forwardSecret !== null) {
       this.addWorker(
         FORWARD_QUEUE,
@@ -119,13 +151,14 @@ export class Gateway {
     return this.options.store;
   }
 
-  private addWorker(queue: string, process: (job: Job) => Promise<void>): void {
+  private addWorker(queue: string, process: (job: Job) => Promise<void>, concurrency = 8): void {
     this.workers.set(
       queue,
       new JobWorker({
         queue: this.queue,
         name: queue,
         process,
+        concurrency,
         logger: this.options.logger,
         pollMs: this.pollMs,
         onOutcome: (outcome) => {

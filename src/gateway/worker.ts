@@ -102,7 +102,7 @@ export class JobWorker {
           this.options.onOutcome?.('done');
         },
         async (error: unknown) => {
-          const { outcome } = await this.options.queue.fail(job, error);
+          const { outcome } = await this.options.queue.fail(job, error, retryHints(error));
           this.options.onOutcome?.(outcome);
           const log = { queue: job.queue, jobId: job.id, attempt: job.attempts, err: error };
           if (outcome === 'dead') this.options.logger.error(log, 'job dead-lettered after its last attempt');
@@ -119,4 +119,17 @@ export class JobWorker {
         if (this.inFlight === 0) this.idle.clear();
       });
   }
+}
+
+/**
+ * A processor's error may say when to retry (`retryAfterMs`, e.g. from Retry-After) or that retrying is
+ * pointless (`permanent: true`, e.g. Meta refused the message for good).
+ */
+function retryHints(error: unknown): { delayMs?: number; dead?: boolean } {
+  if (typeof error !== 'object' || error === null) return {};
+  const { retryAfterMs, permanent } = error as { retryAfterMs?: unknown; permanent?: unknown };
+  return {
+    ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? { delayMs: retryAfterMs } : {}),
+    ...(permanent === true ? { dead: true } : {}),
+  };
 }
