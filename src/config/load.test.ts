@@ -56,6 +56,8 @@ const DEFAULTS: FlowgateConfig = {
   redisUrl: null,
   webhookMaxBytes: 4 * 1024 * 1024,
   jobMaxAttempts: 8,
+  outboundRate: 80,
+  webhookUrl: null,
   sqliteSynchronous: 'full',
   logLevel: 'info',
 };
@@ -68,6 +70,8 @@ const FROM_ENV: Record<keyof FlowgateConfig, [env: string, parsed: unknown]> = {
   accessToken: ['EAAG-access-token', 'EAAG-access-token'],
   phoneNumberId: ['106540352242922', '106540352242922'],
   wabaId: ['102290129340398', '102290129340398'],
+  outboundRate: ['250', 250],
+  webhookUrl: ['http://127.0.0.1:3000/webhook', 'http://127.0.0.1:3000/webhook'],
   graphUrl: ['http://localhost:4010', 'http://localhost:4010'],
   graphVersion: ['v23.0', 'v23.0'],
   port: ['8080', 8080],

@@ -30,6 +30,8 @@ export const configSchema = z
     redisUrl: z.string().min(1).nullable().default(null),
     webhookMaxBytes: positiveInt.default(4 * 1024 * 1024),
     jobMaxAttempts: positiveInt.max(100).default(8),
+    outboundRate: positiveInt.max(10_000).default(80),
+    webhookUrl: url.nullable().default(null),
     sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -86,6 +88,8 @@ export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
   redisUrl: 'REDIS_URL',
   webhookMaxBytes: 'FLOWGATE_WEBHOOK_MAX_BYTES',
   jobMaxAttempts: 'FLOWGATE_JOB_MAX_ATTEMPTS',
+  outboundRate: 'FLOWGATE_OUTBOUND_RATE',
+  webhookUrl: 'FLOWGATE_WEBHOOK_URL',
   sqliteSynchronous: 'FLOWGATE_SQLITE_SYNC',
   logLevel: 'FLOWGATE_LOG_LEVEL',
 };

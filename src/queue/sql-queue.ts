@@ -142,10 +142,10 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
     await this.db.deleteFrom('jobs').where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
   }
 
-  async fail(job: Job, error: unknown): Promise<FailOutcome> {
+  async fail(job: Job, error: unknown, options: { delayMs?: number; dead?: boolean } = {}): Promise<FailOutcome> {
     const now = this.now();
     const message = describeError(error);
-    if (job.attempts >= job.maxAttempts) {
+    if (job.attempts >= job.maxAttempts || options.dead === true) {
       await this.db
         .updateTable('jobs')
         .set({ state: 'dead', lease_until: null, last_error: message, updated_at: now })
@@ -154,7 +154,8 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
         .execute();
       return { outcome: 'dead', runAt: null };
     }
-    const runAt = now + backoffDelay(job.attempts, this.backoff, this.random);
+    const delay = options.delayMs ?? backoffDelay(job.attempts, this.backoff, this.random);
+    const runAt = now + Math.max(0, delay);
     await this.db
       .updateTable('jobs')
       .set({ state: 'ready', lease_until: null, run_at: runAt, last_error: message, updated_at: now })

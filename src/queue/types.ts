@@ -39,8 +39,11 @@ export interface Queue<Tx = unknown> {
   reserve(queue: string, limit: number, leaseMs: number): Promise<Job[]>;
   /** The job is done; it leaves the queue. */
   ack(job: Job): Promise<void>;
-  /** The attempt failed: retry later with backoff, or dead-letter once attempts are used up. */
-  fail(job: Job, error: unknown): Promise<FailOutcome>;
+  /**
+   * The attempt failed: retry later with backoff (or after `delayMs` when the failure says when, like a
+   * Retry-After), or dead-letter once attempts are used up or when `dead` is set (a permanent failure).
+   */
+  fail(job: Job, error: unknown, options?: { delayMs?: number; dead?: boolean }): Promise<FailOutcome>;
   listDead(options?: { queue?: string; limit?: number }): Promise<Job[]>;
   /** Makes dead jobs due again with fresh attempts. Returns how many were replayed. */
   replay(target: { ids: readonly number[] } | { allDead: true }): Promise<number>;

@@ -12,3 +12,5 @@ export type { Database } from './schema.js';
 export type { InboxAppend, InboxRow } from './inbox.js';
 export { contactWaId, type StoredEvent, type EventQuery } from './events.js';
 export { messageText, type Contact, type MessageRecord } from './records.js';
+export type { NewOutbound, OutboundRecord, StatusEntry } from './outbound.js';
+export type { OutboundState } from './schema.js';

@@ -102,6 +102,15 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_outbound': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('messages').addColumn('outbound_id', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('idempotency_key', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('state', 'text').execute();
+        await db.schema.createIndex('messages_outbound_id').on('messages').column('outbound_id').unique().execute();
+        await db.schema.createIndex('messages_idempotency').on('messages').column('idempotency_key').unique().execute();
+      },
+    },
   };
 }
 

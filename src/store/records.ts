@@ -65,6 +65,9 @@ export class RecordsRepository {
         status_at: null,
         error: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
         created_at: now,
+        outbound_id: null,
+        idempotency_key: null,
+        state: null,
       })
       .onConflict((oc) => oc.column('wamid').doNothing())
       .execute();

@@ -50,7 +50,14 @@ export interface MessagesTable {
   status_at: number | null;
   error: string | null;
   created_at: number;
+  /** Flowgate's id of an outbound message (what the API returns before Meta assigns a wamid). */
+  outbound_id: string | null;
+  idempotency_key: string | null;
+  /** Outbound delivery state on Flowgate's side: queued → accepted (by Meta) | failed | uncertain. */
+  state: OutboundState | null;
 }
+
+export type OutboundState = 'queued' | 'accepted' | 'failed' | 'uncertain';
 
 export interface StatusesTable {
   id: Generated<number>;

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { EffectsRepository } from './effects.js';
 import { EventsRepository } from './events.js';
 import { InboxRepository } from './inbox.js';
+import { OutboundRepository } from './outbound.js';
 import { RecordsRepository } from './records.js';
 import type { Database } from './schema.js';
 import { openDatabase, type DatabaseSettings, type OpenedDatabase } from './database.js';
@@ -13,12 +14,14 @@ export class Store {
   readonly events: EventsRepository;
   readonly records: RecordsRepository;
   readonly effects: EffectsRepository;
+  readonly outbound: OutboundRepository;
 
   constructor(readonly opened: OpenedDatabase) {
     this.inbox = new InboxRepository(opened.db, (fn) => opened.durably(fn));
     this.events = new EventsRepository(opened.db);
     this.records = new RecordsRepository(opened.db);
     this.effects = new EffectsRepository(opened.db);
+    this.outbound = new OutboundRepository(opened.db);
   }
 
   get db(): Kysely<Database> {
