@@ -3,7 +3,16 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
-import { Gateway, HandlerRouter, type EventForPattern, type EventPattern, type Handler } from '../gateway/index.js';
+import {
+  Gateway,
+  HandlerRouter,
+  type EventForPattern,
+  type EventPattern,
+  type Handler,
+  type SendOptions,
+  type SendResult,
+} from '../gateway/index.js';
+import type { OutboundMessage } from '../protocol/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Store } from '../store/index.js';
 import { createHttpApp } from './http.js';
@@ -37,13 +46,22 @@ export class FlowgateApp {
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
     this.logger = options.logger ?? createLogger({ level: this.config.logLevel });
-    this.http = createHttpApp({ gateway: () => this.gatewayInstance });
+    this.http = createHttpApp({ gateway: () => this.gatewayInstance, adminToken: this.config.adminToken });
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
   on<P extends EventPattern>(pattern: P, fn: Handler<EventForPattern<P>>, options?: { name?: string }): this {
     this.router.on(pattern, fn, options);
     return this;
+  }
+
+  /**
+   * Queues a message to a customer (E.164). Validated now (MessageValidationError), checked against the
+   * 24-hour window (OutsideWindowError), then sent by the outbound worker within the rate limit.
+   */
+  async send(to: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult> {
+    const gateway = await this.start();
+    return gateway.outbound.send(to, message, options);
   }
 
   /** The Fetch-API handler: mount it in any server that speaks Request/Response. */

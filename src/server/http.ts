@@ -2,10 +2,12 @@
 // verification live in the gateway's ingress; this file only converts requests and responses.
 import { Hono } from 'hono';
 import type { Gateway, IngressResponse } from '../gateway/index.js';
+import { createAdminApi } from './admin.js';
 
 export interface HttpDeps {
   /** The running gateway, or null before start / after stop (requests then get 503). */
   gateway: () => Gateway | null;
+  adminToken: string | null;
 }
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -22,6 +24,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (gateway?.ingress == null) return c.text('webhook not configured', 503);
     return toResponse(await gateway.ingress.receive(c.req.raw.body, c.req.raw.headers));
   });
+
+  app.route('/api', createAdminApi({ adminToken: deps.adminToken, gateway: deps.gateway }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
