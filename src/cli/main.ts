@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import { StoreError } from '../store/index.js';
 import { registerOpsCommands } from './ops.js';
-import { runDev, runStart } from './serve.js';
+import { runDev, runEmulator, runStart } from './serve.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -32,6 +32,14 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port to listen on', parsePort)
     .action(async (opts: { port?: number }, cmd: Command) => {
       await runStart(globals(cmd), opts);
+    });
+
+  program
+    .command('emulator')
+    .description('run the built-in Meta Cloud API emulator alone (FLOWGATE_WEBHOOK_URL: where it delivers webhooks)')
+    .option('-p, --port <port>', 'port to listen on', parsePort)
+    .action(async (opts: { port?: number }, cmd: Command) => {
+      await runEmulator(globals(cmd), opts);
     });
 
   registerOpsCommands(program);

@@ -4,20 +4,74 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { SqlQueue, type Job, type QueueTables } from '../queue/index.js';
 import { Store, type StoredEvent } from '../store/index.js';
+import type { FlowgateConfig } from '../config/index.js';
+import { OutboundService } from '../gateway/index.js';
+import type { OutboundMessage } from '../protocol/index.js';
+
+interface SendCommandOptions {
+  to: string;
+  text?: string;
+  template?: string;
+  lang: string;
+  replyTo?: string;
+  idempotencyKey?: string;
+  json?: boolean;
+}
 import { CliError, configFor, globals, parsePositiveInt } from './main.js';
 
-async function withStore<T>(cmd: Command, fn: (store: Store, queue: SqlQueue) => Promise<T>): Promise<T> {
-  const store = await Store.open(configFor(globals(cmd)));
+async function withStore<T>(
+  cmd: Command,
+  fn: (store: Store, queue: SqlQueue, config: FlowgateConfig) => Promise<T>,
+): Promise<T> {
+  const config = configFor(globals(cmd));
+  const store = await Store.open(config);
   try {
     const queueDb = store.db as unknown as Kysely<QueueTables>;
     await SqlQueue.migrate(queueDb, store.opened.dialect);
-    return await fn(store, new SqlQueue(queueDb));
+    return await fn(store, new SqlQueue(queueDb), config);
   } finally {
     await store.close();
   }
 }
 
 export function registerOpsCommands(program: Command): void {
+  program
+    .command('send')
+    .description('queue a message through the outbound path (a running gateway sends it within the rate limit)')
+    .requiredOption('--to <phone>', 'recipient in E.164, e.g. +15551234567')
+    .option('--text <text>', 'a text message')
+    .option('--template <name>', 'an approved template (allowed outside the 24-hour window)')
+    .option('--lang <code>', 'template language code', 'en_US')
+    .option('--reply-to <wamid>', 'quote this inbound message')
+    .option('--idempotency-key <key>', 'sending again with the same key does nothing')
+    .option('--json', 'print JSON')
+    .action(async (opts: SendCommandOptions, cmd: Command) => {
+      if ((opts.text === undefined) === (opts.template === undefined))
+        throw new CliError('give exactly one of --text or --template', 2);
+      const message: OutboundMessage =
+        opts.text !== undefined
+          ? { type: 'text', body: opts.text }
+          : { type: 'template', name: opts.template ?? '', language: opts.lang };
+      await withStore(cmd, async (store, queue, config) => {
+        const outbound = new OutboundService({ store, queue, phoneNumberId: config.phoneNumberId });
+        try {
+          const result = await outbound.send(opts.to, message, {
+            ...(opts.replyTo === undefined ? {} : { replyTo: opts.replyTo }),
+            ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+          });
+          if (opts.json === true) console.log(JSON.stringify(result));
+          else
+            console.log(
+              result.created ? `queued ${result.id}` : `already queued as ${result.id} (same idempotency key)`,
+            );
+        } catch (error) {
+          const status = (error as { status?: unknown }).status;
+          if (error instanceof Error && typeof status === 'number') throw new CliError(error.message, 1);
+          throw error;
+        }
+      });
+    });
+
   const events = program.command('events').description('inspect stored events');
   events
     .command('list')

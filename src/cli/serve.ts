@@ -4,7 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger } from '../log/index.js';
 import { createApp, type FlowgateApp } from '../server/app.js';
-import { configFor, type GlobalOptions } from './main.js';
+import { CliError, configFor, type GlobalOptions } from './main.js';
+import { createEmulator } from '../emulator/index.js';
+import { registerDemoHandlers, runDemo } from './demo.js';
+
+// The emulator's default business number and account (any ids work; these match its defaults).
+const EMULATOR_PHONE_NUMBER_ID = '106540352242922';
+const EMULATOR_WABA_ID = '102290129340398';
 
 export async function runStart(g: GlobalOptions, opts: { port?: number }): Promise<void> {
   const config = configFor(g, opts.port === undefined ? {} : { port: opts.port }, true);
@@ -19,53 +25,103 @@ interface DevSecrets {
   appSecret: string;
   verifyToken: string;
   adminToken: string;
+  accessToken: string;
 }
 
 export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: number }): Promise<void> {
   const dataDir = resolve(configFor(g).dataDir);
   const secrets = devSecrets(dataDir);
+  const base = configFor(g, { ...secrets, dataDir });
+  const logger = createLogger({ level: base.logLevel, pretty: process.stdout.isTTY });
+
+  // The built-in emulator plays Meta: Graph API, webhook deliveries, simulated customers.
+  const emulator = createEmulator({
+    appSecret: secrets.appSecret,
+    accessToken: secrets.accessToken,
+    statusDelayMs: 200,
+  });
+  const meta = await emulator.listen(0, '127.0.0.1');
   const config = configFor(g, {
     ...secrets,
     dataDir,
     host: '127.0.0.1',
     sqliteSynchronous: 'normal',
+    graphUrl: meta.url,
+    phoneNumberId: EMULATOR_PHONE_NUMBER_ID,
+    wabaId: EMULATOR_WABA_ID,
     ...(opts.port === undefined ? {} : { port: opts.port }),
   });
-  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   const app = createApp({ config, logger });
-  if (opts.demo) {
-    app.on('message.*', (ctx) => {
-      ctx.log.info({ kind: ctx.event.kind }, 'demo handler saw a message');
-    });
-  }
+  if (opts.demo) registerDemoHandlers(app);
   const listening = await app.listen();
+  emulator.setWebhookUrl(`${listening.url}/webhook`);
+  const handshake = await emulator.verifyWebhook(secrets.verifyToken);
   console.log(
     [
       '',
       `Flowgate dev is running (data in ${dataDir})`,
-      `  webhook      ${listening.url}/webhook   (verify token and app secret in ${join(dataDir, 'dev-secrets.json')})`,
-      `  health       ${listening.url}/healthz`,
-      `  metrics      ${listening.url}/metrics`,
+      `  webhook      ${listening.url}/webhook   (Meta's verification handshake: ${handshake.ok ? 'ok' : 'FAILED'})`,
+      `  admin API    ${listening.url}/api   (bearer token in ${join(dataDir, 'dev-secrets.json')})`,
+      `  emulator     ${meta.url}   (a local Meta: Graph API, signed webhooks, simulated customers)`,
+      `  health       ${listening.url}/healthz   metrics ${listening.url}/metrics`,
       `  events       npx flowgate events list --data-dir ${dataDir}`,
       '',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
   );
+  if (opts.demo) {
+    const done = await runDemo(emulator, logger);
+    if (done) console.log('demo: round trip complete (customer → webhook → handler → reply → sent/delivered/read)');
+    else logger.warn('demo: the round trip did not complete in time');
+  }
   await untilSignal(app);
+  await emulator.close();
+}
+
+export async function runEmulator(g: GlobalOptions, opts: { port?: number }): Promise<void> {
+  const config = configFor(g);
+  const missing = [
+    config.appSecret === null ? 'FLOWGATE_APP_SECRET (signs webhook deliveries)' : null,
+    config.accessToken === null ? 'FLOWGATE_ACCESS_TOKEN (the bearer token its Graph API accepts)' : null,
+  ].filter((m): m is string => m !== null);
+  if (missing.length > 0 || config.appSecret === null || config.accessToken === null) {
+    throw new CliError(`the emulator needs ${missing.join(' and ')}`, 2);
+  }
+  const emulator = createEmulator({
+    appSecret: config.appSecret,
+    accessToken: config.accessToken,
+    webhookUrl: config.webhookUrl,
+  });
+  const listening = await emulator.listen(opts.port ?? 0, config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+  console.log(
+    `Flowgate emulator (a local Meta Cloud API) on ${listening.url}; webhooks go to ${config.webhookUrl ?? '(none yet: set FLOWGATE_WEBHOOK_URL)'}`,
+  );
+  await new Promise<void>((resolveDone) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void emulator.close().then(resolveDone);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 /** Dev secrets are generated once and kept in the data directory, readable only by the owner. */
 function devSecrets(dataDir: string): DevSecrets {
   const path = join(dataDir, 'dev-secrets.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevSecrets;
-  mkdirSync(dataDir, { recursive: true });
+  const existing = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<DevSecrets>) : {};
   const secrets: DevSecrets = {
-    appSecret: randomBytes(16).toString('hex'),
-    verifyToken: randomBytes(12).toString('hex'),
-    adminToken: randomBytes(24).toString('base64url'),
+    appSecret: existing.appSecret ?? randomBytes(16).toString('hex'),
+    verifyToken: existing.verifyToken ?? randomBytes(12).toString('hex'),
+    adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
+    accessToken: existing.accessToken ?? `EAAdev${randomBytes(24).toString('base64url')}`,
   };
-  writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (Object.keys(existing).length !== Object.keys(secrets).length) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
   return secrets;
 }
 
