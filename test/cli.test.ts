@@ -70,6 +70,67 @@ describe('flowgate dev', () => {
   );
 });
 
+describe('flowgate dev demo', () => {
+  it('completes the live round trip through the emulator and shuts down cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-demo-'));
+    dirs.push(dataDir);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'dev', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLOWGATE_LOG_LEVEL: 'warn' },
+    });
+    const lines = createInterface({ input: child.stdout });
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no round trip; output so far:\n${seen.join('\n')}`)), 25_000);
+      child.once('exit', (code) => reject(new Error(`dev exited early with ${code}`)));
+      lines.on('line', (line) => {
+        seen.push(line);
+        if (line.includes('round trip complete')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(seen.join('\n')).toMatch(/verification handshake: ok/);
+    const { stdout } = await cli(['events', 'list', '--json', '--data-dir', dataDir, '--limit', '50']);
+    const kinds = (JSON.parse(stdout) as { kind: string }[]).map((e) => e.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'message.text',
+        'message.button_reply',
+        'status.sent',
+        'status.delivered',
+        'status.read',
+      ]),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('flowgate send', () => {
+  it('refuses a free-form message outside the window and queues a template', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-send-'));
+    dirs.push(dataDir);
+    const env = { FLOWGATE_PHONE_NUMBER_ID: '106540352242922' };
+    await expect(
+      cli(['send', '--to', '+15551234567', '--text', 'hello', '--data-dir', dataDir], env),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/24 hours|never messaged/) as unknown,
+    });
+    const { stdout } = await cli(
+      ['send', '--to', '+15551234567', '--template', 'hello_world', '--json', '--data-dir', dataDir],
+      env,
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ created: true, id: expect.stringMatching(/^out_/) as unknown });
+    await expect(
+      cli(['send', '--to', 'not-a-number', '--template', 'x', '--data-dir', dataDir], env),
+    ).rejects.toMatchObject({ code: 1 });
+  });
+});
+
 describe('operations commands', () => {
   it('lists events, dead jobs, replays them and requeues the inbox', async () => {
     const t = await startTestApp({ jobMaxAttempts: 1 }, {}, (app) =>
