@@ -1,0 +1,340 @@
+// Flows management: create (JSON and form), Flow JSON assets with Meta-shaped validation errors,
+// the DRAFT → PUBLISHED → DEPRECATED lifecycle with 139002/139003/139004 on invalid transitions,
+// details with fields and previews, the WABA list, and FLOW_STATUS_CHANGE webhooks.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmulator } from './emulator.js';
+import { validateFlowJson } from './flow-validation.js';
+import { createWebhookReceiver, manualClock, seededRandom } from './testing.js';
+import type { Emulator, EmulatorOptions } from './types.js';
+
+const FLOW_JSON_DIR = new URL('../../../shared/protocol/fixtures/flow_json/', import.meta.url);
+const KEY = readFileSync(
+  new URL('../../../shared/protocol/fixtures/crypto/pywa_flow_endpoint_public_key_derived.pem', import.meta.url),
+  'utf8',
+);
+const WABA = '102290129340398';
+const BASE = 'http://graph.test/v24.0';
+const VALID = JSON.stringify(
+  {
+    version: '7.3',
+    screens: [{ id: 'WELCOME', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } }],
+  },
+  null,
+  2,
+);
+let emulator: Emulator | null = null;
+
+afterEach(async () => {
+  await emulator?.close();
+  emulator = null;
+});
+
+function setup(options: Partial<EmulatorOptions> = {}) {
+  const receiver = createWebhookReceiver({ appSecret: 'x' });
+  emulator = createEmulator({
+    appSecret: 'x',
+    accessToken: 'flows',
+    now: manualClock().now,
+    random: seededRandom(9),
+    fetch: receiver.fetch,
+    ...options,
+  });
+  const em = emulator;
+  const call = async (
+    method: string,
+    path: string,
+    body?: NonNullable<RequestInit['body']> | Record<string, unknown>,
+  ) => {
+    const json = body !== undefined && !(body instanceof FormData) && typeof body === 'object';
+    const response = await em.fetch(
+      new Request(`${BASE}${path}`, {
+        method,
+        headers: { authorization: 'Bearer flows', ...(json ? { 'content-type': 'application/json' } : {}) },
+        ...(body === undefined
+          ? {}
+          : { body: json ? JSON.stringify(body) : (body as NonNullable<RequestInit['body']>) }),
+      }),
+    );
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const uploadJson = (flowId: string, text: string) => {
+    const form = new FormData();
+    form.set('name', 'flow.json');
+    form.set('asset_type', 'FLOW_JSON');
+    form.set('file', new Blob([text], { type: 'application/json' }), 'flow.json');
+    return call('POST', `/${flowId}/assets`, form);
+  };
+  return { emulator: em, call, uploadJson, receiver };
+}
+
+describe('Flow JSON validation', () => {
+  it.each(readdirSync(FLOW_JSON_DIR).filter((f) => f.endsWith('.json')))(
+    'finds no errors in the fixture %s',
+    (file) => {
+      expect(validateFlowJson(readFileSync(new URL(file, FLOW_JSON_DIR), 'utf8')).errors).toEqual([]);
+    },
+  );
+
+  it('reports duplicate, reserved and malformed screen ids with their positions', () => {
+    const text = [
+      '{',
+      '  "version": "7.3",',
+      '  "screens": [',
+      '    { "id": "A", "terminal": true, "layout": {} },',
+      '    { "id": "A", "layout": {} },',
+      '    { "id": "SUCCESS", "layout": {} },',
+      '    { "id": "B2", "layout": {} }',
+      '  ]',
+      '}',
+    ].join('\n');
+    const { errors } = validateFlowJson(text);
+    expect(errors.map((e) => e.error)).toEqual([
+      'DUPLICATE_SCREEN_IDS',
+      'SCREEN_ID_IS_RESERVED_KEYWORD',
+      'PATTERN_MISMATCH',
+    ]);
+    expect(errors[0]).toEqual({
+      error: 'DUPLICATE_SCREEN_IDS',
+      error_type: 'FLOW_JSON_ERROR',
+      message: expect.stringContaining('"A"') as unknown,
+      line_start: 5,
+      line_end: 5,
+      column_start: 13,
+      column_end: 16,
+      pointers: [{ line_start: 5, line_end: 5, column_start: 13, column_end: 16, path: 'screens[1].id' }],
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"version": "7.3",', 'INVALID_FLOW_JSON'],
+    ['no version', '{"screens": [{"id": "A", "terminal": true, "layout": {}}]}', 'MISSING_FLOW_JSON_VERSION'],
+    [
+      'a numeric version',
+      '{"version": 7.3, "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
+      'INVALID_FLOW_JSON_VERSION',
+    ],
+    [
+      'an unknown version',
+      '{"version": "9.9", "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
+      'UNSUPPORTED_FLOW_JSON_VERSION',
+    ],
+    ['empty screens', '{"version": "7.3", "screens": []}', 'MIN_ITEMS_REQUIRED'],
+    ['no terminal screen', '{"version": "7.3", "screens": [{"id": "A", "layout": {}}]}', 'MISSING_TERMINAL_SCREEN'],
+    [
+      'data_api_version without routing_model',
+      '{"version": "7.3", "data_api_version": "3.0", "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
+      'MISSING_REQUIRED_PROPERTY',
+    ],
+    [
+      'an unknown top-level key',
+      '{"version": "7.3", "extra": 1, "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
+      'INVALID_PROPERTY_KEY',
+    ],
+  ])('reports %s', (_name, text, error) => {
+    expect(validateFlowJson(text).errors.map((e) => e.error)).toContain(error);
+  });
+});
+
+describe('Flows management API', () => {
+  it('runs the lifecycle and refuses invalid transitions with Meta’s codes', async () => {
+    const { call, uploadJson, emulator } = setup();
+    const created = await call('POST', `/${WABA}/flows`, { name: 'signup', categories: ['SIGN_UP'] });
+    expect(created.json).toEqual({ id: expect.stringMatching(/^\d+$/) as unknown, success: true });
+    const id = created.json.id as string;
+
+    const broken = await uploadJson(id, '{"version": "7.3", "screens": []}');
+    expect(broken.json).toMatchObject({
+      success: true,
+      validation_errors: [{ error: 'MIN_ITEMS_REQUIRED', error_type: 'JSON_SCHEMA_ERROR' }],
+    });
+    const refused = await call('POST', `/${id}/publish`);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      error: {
+        code: 139002,
+        type: 'OAuthException',
+        error_user_msg: expect.stringMatching(/validation errors/) as unknown,
+      },
+    });
+
+    expect((await call('POST', `/${id}/deprecate`)).json).toMatchObject({ error: { code: 139003 } });
+    expect((await uploadJson(id, VALID)).json).toEqual({ success: true, validation_errors: [] });
+    expect(emulator.flowJson(id)).toBe(VALID);
+    expect((await call('POST', `/${id}/publish`)).json).toEqual({ success: true });
+    expect((await call('GET', `/${id}`)).json).toEqual({
+      id,
+      name: 'signup',
+      status: 'PUBLISHED',
+      categories: ['SIGN_UP'],
+      validation_errors: [],
+    });
+
+    expect((await call('POST', `/${id}/publish`)).json).toMatchObject({ error: { code: 139002 } });
+    expect((await uploadJson(id, VALID)).json).toMatchObject({ error: { code: 139001 } });
+    expect((await call('DELETE', `/${id}`)).json).toMatchObject({ error: { code: 139004 } });
+    expect((await call('POST', `/${id}/deprecate`)).json).toEqual({ success: true });
+    expect((await call('POST', `/${id}/deprecate`)).json).toMatchObject({ error: { code: 139003 } });
+    expect((await call('DELETE', `/${id}`)).json).toMatchObject({ error: { code: 139004 } });
+  });
+
+  it('deletes drafts, after which the id is unknown', async () => {
+    const { call } = setup();
+    const id = (await call('POST', `/${WABA}/flows`, { name: 'temp', categories: ['OTHER'] })).json.id as string;
+    expect((await call('DELETE', `/${id}`)).json).toEqual({ success: true });
+    expect((await call('GET', `/${id}`)).json).toMatchObject({ error: { code: 100, error_subcode: 33 } });
+  });
+
+  it('accepts the Postman form (categories as a JSON string) and publishes on create with valid JSON', async () => {
+    const { call } = setup();
+    const form = new FormData();
+    form.set('name', 'form flow');
+    form.set('categories', '["OTHER","SURVEY"]');
+    form.set('flow_json', VALID);
+    form.set('publish', 'true');
+    const created = await call('POST', `/${WABA}/flows`, form);
+    expect(created.json).toMatchObject({ success: true, validation_errors: [] });
+    expect(
+      (await call('GET', `/${created.json.id as string}?fields=status,categories,json_version`)).json,
+    ).toMatchObject({
+      status: 'PUBLISHED',
+      categories: ['OTHER', 'SURVEY'],
+      json_version: '7.3',
+    });
+  });
+
+  it('refuses a duplicate name, unknown categories and a missing name with code 100', async () => {
+    const { call } = setup();
+    await call('POST', `/${WABA}/flows`, { name: 'dup', categories: ['OTHER'] });
+    expect((await call('POST', `/${WABA}/flows`, { name: 'dup', categories: ['OTHER'] })).json).toMatchObject({
+      error: { code: 100, error_user_title: 'Flow name not unique' },
+    });
+    expect((await call('POST', `/${WABA}/flows`, { name: 'x', categories: ['GAMES'] })).json).toMatchObject({
+      error: { code: 100 },
+    });
+    expect((await call('POST', `/${WABA}/flows`, { categories: ['OTHER'] })).json).toMatchObject({
+      error: { code: 100 },
+    });
+    expect((await call('POST', `/999/flows`, { name: 'x', categories: ['OTHER'] })).json).toMatchObject({
+      error: { code: 100, error_subcode: 33 },
+    });
+  });
+
+  it('publishing an endpoint flow needs endpoint_uri and a validly signed business key', async () => {
+    const { call, uploadJson, emulator } = setup();
+    const endpointFlow = JSON.stringify({
+      version: '7.3',
+      data_api_version: '3.0',
+      routing_model: { A: [] },
+      screens: [{ id: 'A', terminal: true, layout: {} }],
+    });
+    const id = (await call('POST', `/${WABA}/flows`, { name: 'ep', categories: ['OTHER'] })).json.id as string;
+    await uploadJson(id, endpointFlow);
+    expect((await call('POST', `/${id}/publish`)).json).toMatchObject({
+      error: { code: 139002, error_user_msg: expect.stringMatching(/endpoint_uri/) as unknown },
+    });
+    expect((await call('POST', `/${id}`, { endpoint_uri: 'https://flows.example/endpoint' })).json).toEqual({
+      success: true,
+    });
+    expect((await call('POST', `/${id}/publish`)).json).toMatchObject({
+      error: { code: 139002, error_user_msg: expect.stringMatching(/public key/) as unknown },
+    });
+    await emulator.fetch(
+      new Request(`${BASE}/106540352242922/whatsapp_business_encryption`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer flows', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ business_public_key: KEY }).toString(),
+      }),
+    );
+    emulator.setKeyStatus('MISMATCH');
+    expect((await call('POST', `/${id}/publish`)).json).toMatchObject({ error: { code: 139002 } });
+    emulator.setKeyStatus('VALID');
+    expect((await call('POST', `/${id}/publish`)).json).toEqual({ success: true });
+    expect((await call('GET', `/${id}?fields=endpoint_uri,data_api_version`)).json).toEqual({
+      endpoint_uri: 'https://flows.example/endpoint',
+      data_api_version: '3.0',
+      id,
+    });
+  });
+
+  it('answers fields, previews (stable until invalidated) and refuses unknown fields', async () => {
+    const { call, uploadJson, emulator } = setup();
+    const id = (await call('POST', `/${WABA}/flows`, { name: 'preview me', categories: ['OTHER'] })).json.id as string;
+    await uploadJson(id, VALID);
+    const first = await call('GET', `/${id}?fields=preview.invalidate(false)`);
+    expect(first.json).toEqual({
+      preview: {
+        preview_url: expect.stringMatching(
+          new RegExp(`^http://graph\\.test/wa/manage/flows/${id}/preview/\\?token=`),
+        ) as unknown,
+        expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/) as unknown,
+      },
+      id,
+    });
+    const again = await call('GET', `/${id}?fields=preview.invalidate(false)`);
+    expect(again.json).toEqual(first.json);
+    const renewed = await call('GET', `/${id}?fields=preview.invalidate(true)`);
+    const oldUrl = (first.json.preview as { preview_url: string }).preview_url;
+    expect((renewed.json.preview as { preview_url: string }).preview_url).not.toBe(oldUrl);
+    expect((await emulator.fetch(new Request(oldUrl))).status).toBe(404);
+    expect(
+      (await emulator.fetch(new Request((renewed.json.preview as { preview_url: string }).preview_url))).status,
+    ).toBe(200);
+
+    const detailed = await call(
+      'GET',
+      `/${id}?fields=id,name,status,health_status.phone_number(106540352242922),whatsapp_business_account,application`,
+    );
+    expect(detailed.json).toMatchObject({
+      status: 'DRAFT',
+      health_status: { can_send_message: 'AVAILABLE' },
+      whatsapp_business_account: { id: WABA },
+    });
+    expect((await call('GET', `/${id}?fields=nope`)).json).toMatchObject({
+      error: { code: 100, message: expect.stringMatching(/nonexisting field \(nope\)/) as unknown },
+    });
+    const assets = await call('GET', `/${id}/assets`);
+    const url = (assets.json.data as { download_url: string }[])[0]!.download_url;
+    expect(await (await emulator.fetch(new Request(url))).text()).toBe(VALID);
+  });
+
+  it('lists the WABA’s flows with cursors', async () => {
+    const { call } = setup();
+    for (const name of ['one', 'two', 'three']) await call('POST', `/${WABA}/flows`, { name, categories: ['OTHER'] });
+    const first = await call('GET', `/${WABA}/flows?limit=2`);
+    const data = first.json.data as { name: string }[];
+    expect(data).toHaveLength(2);
+    expect(data[0]).toEqual({
+      name: expect.any(String) as unknown,
+      status: 'DRAFT',
+      categories: ['OTHER'],
+      validation_errors: [],
+      id: expect.any(String) as unknown,
+    });
+    const paging = first.json.paging as { cursors: { after: string }; next?: string };
+    expect(paging.next).toBeDefined();
+    const rest = await call('GET', `/${WABA}/flows?limit=2&after=${paging.cursors.after}`);
+    const names = [...data, ...(rest.json.data as { name: string }[])].map((f) => f.name).sort();
+    expect(names).toEqual(['one', 'three', 'two']);
+  });
+
+  it('sends FLOW_STATUS_CHANGE webhooks when flowWebhooks is on', async () => {
+    const receiver = createWebhookReceiver({ appSecret: 'x' });
+    const { call, uploadJson, emulator } = setup({
+      flowWebhooks: true,
+      fetch: receiver.fetch,
+      webhookUrl: 'http://receiver.test/webhook',
+    });
+    const id = (await call('POST', `/${WABA}/flows`, { name: 'hooked', categories: ['OTHER'] })).json.id as string;
+    await uploadJson(id, VALID);
+    await call('POST', `/${id}/publish`);
+    await emulator.idle();
+    const events = receiver.events();
+    expect(events.map((e) => e.kind)).toEqual(['flows.flow_status_change', 'flows.flow_status_change']);
+    expect(events.map((e) => (e.category === 'flows' ? [e.flowId, e.value.new_status] : null))).toEqual([
+      [id, 'DRAFT'],
+      [id, 'PUBLISHED'],
+    ]);
+  });
+});

@@ -1,0 +1,27 @@
+// Public API of the emulator: a faithful local Meta (Graph API, signed webhooks, simulated
+// customers) for tests and `flowgate dev`. Re-exports only.
+
+export { createEmulator } from './emulator.js';
+export { serializeLikeMeta } from './webhooks.js';
+export {
+  createWebhookReceiver,
+  manualClock,
+  seededRandom,
+  type ReceivedWebhook,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './testing.js';
+export { validateFlowJson, FLOW_JSON_VERSIONS, type FlowJsonCheck } from './flow-validation.js';
+export type { FlowValidationError } from './state.js';
+export type {
+  DeliveryRecord,
+  Emulator,
+  EmulatorOptions,
+  Faults,
+  KeyStatus,
+  LocationInput,
+  RateLimitFault,
+  SentMessage,
+  SentMessageStatus,
+  SimulatedCustomer,
+} from './types.js';
