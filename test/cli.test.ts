@@ -37,7 +37,9 @@ describe('flowgate dev', () => {
       );
       const lines = createInterface({ input: child.stdout });
       const url = await new Promise<string>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`dev exited early with ${code}`)));
+        child.once('exit', (code) => {
+          reject(new Error(`dev exited early with ${code}`));
+        });
         lines.on('line', (line) => {
           const match = /webhook\s+(http:\/\/\S+)\/webhook/.exec(line);
           if (match?.[1] !== undefined) resolve(match[1]);
@@ -59,7 +61,11 @@ describe('flowgate dev', () => {
       });
       expect(res.status).toBe(200);
 
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => {
+          resolve(code);
+        }),
+      );
       await waitFor(async () => {
         const { stdout } = await cli(['events', 'list', '--json', '--data-dir', dataDir]);
         return (JSON.parse(stdout) as unknown[]).length === 1 || undefined;
@@ -81,8 +87,12 @@ describe('flowgate dev demo', () => {
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no round trip; output so far:\n${seen.join('\n')}`)), 25_000);
-      child.once('exit', (code) => reject(new Error(`dev exited early with ${code}`)));
+      const timer = setTimeout(() => {
+        reject(new Error(`no round trip; output so far:\n${seen.join('\n')}`));
+      }, 25_000);
+      child.once('exit', (code) => {
+        reject(new Error(`dev exited early with ${code}`));
+      });
       lines.on('line', (line) => {
         seen.push(line);
         if (line.includes('round trip complete')) {
@@ -103,7 +113,11 @@ describe('flowgate dev demo', () => {
         'status.read',
       ]),
     );
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
     child.kill('SIGINT');
     expect(await exited).toBe(0);
   });
