@@ -100,22 +100,21 @@ export class Dispatcher {
     const now = this.now();
 
     await this.options.store.transaction(async (trx) => {
-      const jobs: JobSpec[] = [];
-      for (const { row, events } of parsed) {
-        for (const event of events) {
-          const eventId = await this.options.store.events.claim(trx, event, row.id, now);
-          if (eventId === null) {
-            result.duplicates++;
-            continue;
-          }
-          result.claimed++;
-          await this.options.store.records.apply(trx, eventId, event, now);
-          jobs.push(...this.jobsFor(eventId, event));
-        }
-        await this.options.store.inbox.markProcessed(trx, row.id, events.length, now);
-      }
+      const items = parsed.flatMap(({ row, events }) => events.map((event) => ({ event, inboxId: row.id })));
+      const ids = await this.options.store.events.claimMany(trx, items, now);
+      const claimed: { eventId: number; event: WebhookEvent }[] = [];
+      items.forEach(({ event }, i) => {
+        const eventId = ids[i];
+        if (eventId === null || eventId === undefined) result.duplicates++;
+        else claimed.push({ eventId, event });
+      });
+      result.claimed = claimed.length;
+      await this.options.store.records.applyMany(trx, claimed, now);
+      const jobs = claimed.flatMap(({ eventId, event }) => this.jobsFor(eventId, event));
       await this.options.queue.enqueue(jobs, asQueueExecutor(trx));
       for (const job of jobs) queues.add(job.queue);
+      for (const { row, events } of parsed)
+        await this.options.store.inbox.markProcessed(trx, row.id, events.length, now);
     });
 
     for (const { events } of parsed) {

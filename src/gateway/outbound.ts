@@ -169,7 +169,8 @@ type Verdict = { kind: 'retry'; retryAfterMs: number | undefined } | { kind: 'fa
  * A timeout or a 5xx after sending may have sent it: that is `uncertain`, never retried automatically.
  */
 function classifySendFailure(error: unknown): Verdict {
-  if (error instanceof GraphApiError && error.retrySafe) return { kind: 'retry', retryAfterMs: error.retryAfterMs ?? undefined };
+  if (error instanceof GraphApiError && error.retrySafe)
+    return { kind: 'retry', retryAfterMs: error.retryAfterMs ?? undefined };
   if (error instanceof GraphNetworkError && error.beforeSend) return { kind: 'retry', retryAfterMs: undefined };
   if (error instanceof GraphRequestError && error.mayHaveBeenSent) return { kind: 'uncertain' };
   return { kind: 'failed' };

@@ -33,7 +33,7 @@ describe('SlidingWindowLimiter', () => {
     const clock = fakeClock();
     const limiter = new SlidingWindowLimiter({ rate: 10, windowMs: 1_000, now: clock.now });
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const sends: Record<string, number[]> = { a: [], b: [] };
     for (let i = 0; i < 2_000; i++) {
       clock.advance(Math.floor(random() * 120));
@@ -53,7 +53,11 @@ describe('SlidingWindowLimiter', () => {
   it('waits through the injected sleep', async () => {
     const clock = fakeClock();
     const slept: number[] = [];
-    const limiter = new SlidingWindowLimiter({ rate: 1, now: clock.now, sleep: (ms) => Promise.resolve(void slept.push(ms)) });
+    const limiter = new SlidingWindowLimiter({
+      rate: 1,
+      now: clock.now,
+      sleep: (ms) => Promise.resolve(void slept.push(ms)),
+    });
     await limiter.acquire('pn');
     await limiter.acquire('pn');
     expect(slept).toEqual([1_000]);

@@ -7,12 +7,18 @@ const secondsAgo = (s: number) => Math.floor(NOW / 1000) - s;
 
 describe('assertWithinWindow', () => {
   it('allows a free-form message up to just before 24 hours after the last inbound message', () => {
-    expect(() => { assertWithinWindow(secondsAgo(60), NOW); }).not.toThrow();
-    expect(() => { assertWithinWindow(secondsAgo(24 * 3600 - 1), NOW); }).not.toThrow();
+    expect(() => {
+      assertWithinWindow(secondsAgo(60), NOW);
+    }).not.toThrow();
+    expect(() => {
+      assertWithinWindow(secondsAgo(24 * 3600 - 1), NOW);
+    }).not.toThrow();
   });
 
   it('refuses at 24 hours and after, naming the rule and suggesting a template', () => {
-    expect(() => { assertWithinWindow(secondsAgo(24 * 3600), NOW); }).toThrow(OutsideWindowError);
+    expect(() => {
+      assertWithinWindow(secondsAgo(24 * 3600), NOW);
+    }).toThrow(OutsideWindowError);
     try {
       assertWithinWindow(secondsAgo(3 * 24 * 3600), NOW);
     } catch (error) {
@@ -27,6 +33,8 @@ describe('assertWithinWindow', () => {
   });
 
   it('refuses when the customer never wrote', () => {
-    expect(() => { assertWithinWindow(null, NOW); }).toThrow(/never messaged/);
+    expect(() => {
+      assertWithinWindow(null, NOW);
+    }).toThrow(/never messaged/);
   });
 });

@@ -26,28 +26,56 @@ export interface EventQuery {
   beforeId?: number;
 }
 
+const CLAIM_CHUNK = 100;
+
 export class EventsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts the event unless its dedup key was seen before. Returns the new id, or null for a duplicate. */
   async claim(db: Kysely<Database>, event: WebhookEvent, inboxId: number | null, now: number): Promise<number | null> {
-    const row = await db
-      .insertInto('events')
-      .values({
-        dedup_key: event.dedupKey,
-        kind: event.kind,
-        category: event.category,
-        inbox_id: inboxId,
-        wa_id: contactWaId(event),
-        phone_number_id: event.phoneNumberId,
-        occurred_at: event.timestamp,
-        created_at: now,
-        payload: JSON.stringify(event),
-      })
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return row === undefined ? null : row.id;
+    const [id] = await this.claimMany(db, [{ event, inboxId }], now);
+    return id ?? null;
+  }
+
+  /**
+   * Claims many events with one statement per chunk. Returns, in input order, each event's new id, or null
+   * when its key was claimed before — by an earlier delivery or by an earlier item of this same batch.
+   */
+  async claimMany(
+    db: Kysely<Database>,
+    items: readonly { event: WebhookEvent; inboxId: number | null }[],
+    now: number,
+  ): Promise<(number | null)[]> {
+    const ids = new Map<string, number>();
+    for (let start = 0; start < items.length; start += CLAIM_CHUNK) {
+      const chunk = items.slice(start, start + CLAIM_CHUNK);
+      const rows = await db
+        .insertInto('events')
+        .values(
+          chunk.map(({ event, inboxId }) => ({
+            dedup_key: event.dedupKey,
+            kind: event.kind,
+            category: event.category,
+            inbox_id: inboxId,
+            wa_id: contactWaId(event),
+            phone_number_id: event.phoneNumberId,
+            occurred_at: event.timestamp,
+            created_at: now,
+            payload: JSON.stringify(event),
+          })),
+        )
+        .onConflict((oc) => oc.column('dedup_key').doNothing())
+        .returning(['id', 'dedup_key'])
+        .execute();
+      for (const row of rows) ids.set(row.dedup_key, row.id);
+    }
+    // A key inserted by this batch belongs to its first item; later items with the same key are duplicates.
+    return items.map(({ event }) => {
+      const id = ids.get(event.dedupKey);
+      if (id === undefined) return null;
+      ids.delete(event.dedupKey);
+      return id;
+    });
   }
 
   async list(query: EventQuery = {}): Promise<StoredEvent[]> {

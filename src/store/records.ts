@@ -20,72 +20,114 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
 export type Contact = Selectable<ContactsTable>;
 export type MessageRecord = Selectable<MessagesTable>;
 
+const CHUNK = 100;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
 export class RecordsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Writes what an event means for contacts, messages and statuses. Runs inside the dispatch transaction. */
   async apply(db: Kysely<Database>, eventId: number, event: WebhookEvent, now: number): Promise<void> {
-    if (event.category === 'message') await this.applyMessage(db, event, now);
-    else if (event.category === 'status') await this.applyStatus(db, eventId, event);
+    await this.applyMany(db, [{ eventId, event }], now);
   }
 
-  private async applyMessage(db: Kysely<Database>, event: MessageEvent, now: number): Promise<void> {
-    await db
-      .insertInto('contacts')
-      .values({
-        wa_id: event.fromWaId,
-        phone: event.from,
-        profile_name: event.profileName,
-        first_seen_at: now,
-        last_inbound_at: event.timestamp,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('wa_id').doUpdateSet((eb) => ({
-          profile_name: sql<
-            string | null
-          >`coalesce(${eb.ref('excluded.profile_name')}, ${eb.ref('contacts.profile_name')})`,
-          last_inbound_at: sql<number>`max(coalesce(${eb.ref('contacts.last_inbound_at')}, 0), ${eb.ref('excluded.last_inbound_at')})`,
-          updated_at: now,
-        })),
-      )
-      .execute();
-    await db
-      .insertInto('messages')
-      .values({
-        wamid: event.id,
-        direction: 'in',
-        wa_id: event.fromWaId,
-        phone_number_id: event.phoneNumberId,
-        type: event.kind.slice('message.'.length),
-        text: messageText(event),
-        payload: JSON.stringify(event.raw),
-        timestamp: event.timestamp,
-        status: null,
-        status_at: null,
-        error: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
-        created_at: now,
-        outbound_id: null,
-        idempotency_key: null,
-        state: null,
-      })
-      .onConflict((oc) => oc.column('wamid').doNothing())
-      .execute();
+  /** The same for a batch of claimed events, with one statement per table and chunk where possible. */
+  async applyMany(
+    db: Kysely<Database>,
+    claimed: readonly { eventId: number; event: WebhookEvent }[],
+    now: number,
+  ): Promise<void> {
+    const messages: MessageEvent[] = [];
+    const statuses: { eventId: number; event: StatusEvent }[] = [];
+    for (const c of claimed) {
+      if (c.event.category === 'message') messages.push(c.event);
+      else if (c.event.category === 'status') statuses.push({ eventId: c.eventId, event: c.event });
+    }
+    await this.upsertContacts(db, messages, now);
+    for (const chunk of chunks(messages)) {
+      await db
+        .insertInto('messages')
+        .values(
+          chunk.map((event) => ({
+            wamid: event.id,
+            direction: 'in' as const,
+            wa_id: event.fromWaId,
+            phone_number_id: event.phoneNumberId,
+            type: event.kind.slice('message.'.length),
+            text: messageText(event),
+            payload: JSON.stringify(event.raw),
+            timestamp: event.timestamp,
+            status: null,
+            status_at: null,
+            error: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
+            created_at: now,
+            outbound_id: null,
+            idempotency_key: null,
+            state: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('wamid').doNothing())
+        .execute();
+    }
+    for (const chunk of chunks(statuses)) {
+      await db
+        .insertInto('statuses')
+        .values(
+          chunk.map(({ eventId, event }) => ({
+            event_id: eventId,
+            wamid: event.messageId,
+            status: event.status,
+            recipient_wa_id: event.recipient === null ? null : event.recipient.replace(/^\+/, ''),
+            timestamp: event.timestamp,
+            errors: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
+            payload: JSON.stringify(event.raw),
+          })),
+        )
+        .execute();
+    }
+    for (const { event } of statuses) await this.applyStatus(db, event);
   }
 
-  private async applyStatus(db: Kysely<Database>, eventId: number, event: StatusEvent): Promise<void> {
-    await db
-      .insertInto('statuses')
-      .values({
-        event_id: eventId,
-        wamid: event.messageId,
-        status: event.status,
-        recipient_wa_id: event.recipient === null ? null : event.recipient.replace(/^\+/, ''),
-        timestamp: event.timestamp,
-        errors: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
-        payload: JSON.stringify(event.raw),
-      })
-      .execute();
+  /** One row per customer: the newest inbound time and the latest known profile name win. */
+  private async upsertContacts(db: Kysely<Database>, messages: readonly MessageEvent[], now: number): Promise<void> {
+    const byWaId = new Map<
+      string,
+      { wa_id: string; phone: string; profile_name: string | null; last_inbound_at: number }
+    >();
+    for (const m of messages) {
+      const seen = byWaId.get(m.fromWaId);
+      byWaId.set(m.fromWaId, {
+        wa_id: m.fromWaId,
+        phone: m.from,
+        profile_name: m.profileName ?? seen?.profile_name ?? null,
+        last_inbound_at: Math.max(seen?.last_inbound_at ?? 0, m.timestamp),
+      });
+    }
+    for (const chunk of chunks([...byWaId.values()])) {
+      await db
+        .insertInto('contacts')
+        .values(chunk.map((c) => ({ ...c, first_seen_at: now, updated_at: now })))
+        .onConflict((oc) =>
+          oc.column('wa_id').doUpdateSet((eb) => ({
+            profile_name: sql<
+              string | null
+            >`coalesce(${eb.ref('excluded.profile_name')}, ${eb.ref('contacts.profile_name')})`,
+            // Portable "greatest": messages can arrive out of order.
+            last_inbound_at: sql<number>`case when ${eb.ref('excluded.last_inbound_at')} > coalesce(${eb.ref('contacts.last_inbound_at')}, 0) then ${eb.ref('excluded.last_inbound_at')} else ${eb.ref('contacts.last_inbound_at')} end`,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Moves the outbound message the status refers to forward (never backward) on the status scale. */
+  private async applyStatus(db: Kysely<Database>, event: StatusEvent): Promise<void> {
     const rank = STATUS_RANK[event.status];
     if (rank === undefined) return;
     const lowerRanks = Object.entries(STATUS_RANK)
