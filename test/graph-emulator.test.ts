@@ -41,7 +41,7 @@ describe('messages', () => {
     const stranger = new GraphClient({ baseUrl: emulator.graphBaseUrl!, version: 'v24.0', accessToken: 'wrong-token' });
     const failure = await stranger.getMedia('123').catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AuthError);
-    expect(String((failure as Error).message)).not.toContain('wrong-token');
+    expect((failure as Error).message).not.toContain('wrong-token');
   });
 });
 
