@@ -13,3 +13,4 @@ export { LIMITS as MESSAGE_LIMITS } from './outbound/limits.js';
 export type * from './outbound/types.js';
 export type * from './outbound/wire.js';
 export * from './graph-errors/index.js';
+export * from './flows/index.js';

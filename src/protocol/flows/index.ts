@@ -1,0 +1,4 @@
+// WhatsApp Flows protocol: endpoint and media crypto, Flow JSON types, builders and validator. Re-exports only.
+
+export * from './crypto/index.js';
+export * from './json/index.js';

@@ -1,0 +1,260 @@
+// The builders produce exactly the Flow JSON one would write by hand (camelCase options become
+// Meta's kebab-case and snake_case keys), and what they produce validates clean.
+
+import { describe, expect, it } from 'vitest';
+import { complete, dataExchange, field, flow, kebab, navigate, openUrl, ref, screen, updateData } from './builders.js';
+import {
+  calendarPicker,
+  checkboxGroup,
+  chipsSelector,
+  datePicker,
+  documentPicker,
+  dropdown,
+  embeddedLink,
+  footer,
+  form,
+  ifElse,
+  image,
+  imageCarousel,
+  navigationItem,
+  navigationList,
+  optIn,
+  option,
+  photoPicker,
+  radioButtonsGroup,
+  richText,
+  switchOn,
+  textArea,
+  textBody,
+  textCaption,
+  textHeading,
+  textInput,
+  textSubheading,
+} from './component-builders.js';
+import { validateFlowJson } from './validate.js';
+
+const built = flow({
+  version: '7.3',
+  screens: [
+    screen('DETAILS', {
+      title: 'Your details',
+      children: [
+        textHeading('Tell us about you'),
+        textInput({ name: 'email', label: 'Email', inputType: 'email', required: true, helperText: 'We reply here' }),
+        dropdown({
+          name: 'topic',
+          label: 'Topic',
+          dataSource: [option('billing', 'Billing'), option('other', 'Something else', { description: 'Anything' })],
+        }),
+        ifElse("${form.topic} == 'other'", [textArea({ name: 'details', label: 'Details', maxLength: 300 })]),
+        optIn({ name: 'terms', label: 'I accept the terms', required: true, onClickAction: navigate('TERMS') }),
+        footer('Continue', navigate('CONFIRM', { email: ref.form('email'), topic: ref.form('topic') })),
+      ],
+    }),
+    screen('TERMS', { title: 'Terms', children: [richText(['# Terms', 'Be nice.'])] }),
+    screen('CONFIRM', {
+      title: 'Confirm',
+      terminal: true,
+      data: { email: field.string('jane@example.com'), topic: field.string('billing') },
+      children: [
+        switchOn(ref.data('topic'), {
+          billing: [textBody('Billing questions take a day.', { fontWeight: 'bold' })],
+          default: [textCaption('We will get back to you.')],
+        }),
+        photoPicker({ name: 'photo', label: 'Add a photo', photoSource: 'camera', maxUploadedPhotos: 1 }),
+        embeddedLink('Our help centre', openUrl('https://example.com/help')),
+        footer(
+          'Send',
+          complete({ email: ref.data('email'), photo: ref.form('photo'), name: ref.screen('DETAILS').form('email') }),
+          { centerCaption: 'No fees' },
+        ),
+      ],
+    }),
+  ],
+});
+
+const handWritten = {
+  version: '7.3',
+  screens: [
+    {
+      id: 'DETAILS',
+      title: 'Your details',
+      layout: {
+        type: 'SingleColumnLayout',
+        children: [
+          { type: 'TextHeading', text: 'Tell us about you' },
+          {
+            type: 'TextInput',
+            name: 'email',
+            label: 'Email',
+            'input-type': 'email',
+            required: true,
+            'helper-text': 'We reply here',
+          },
+          {
+            type: 'Dropdown',
+            name: 'topic',
+            label: 'Topic',
+            'data-source': [
+              { id: 'billing', title: 'Billing' },
+              { id: 'other', title: 'Something else', description: 'Anything' },
+            ],
+          },
+          {
+            type: 'If',
+            condition: "${form.topic} == 'other'",
+            then: [{ type: 'TextArea', name: 'details', label: 'Details', 'max-length': 300 }],
+          },
+          {
+            type: 'OptIn',
+            name: 'terms',
+            label: 'I accept the terms',
+            required: true,
+            'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'TERMS' } },
+          },
+          {
+            type: 'Footer',
+            label: 'Continue',
+            'on-click-action': {
+              name: 'navigate',
+              next: { type: 'screen', name: 'CONFIRM' },
+              payload: { email: '${form.email}', topic: '${form.topic}' },
+            },
+          },
+        ],
+      },
+    },
+    {
+      id: 'TERMS',
+      title: 'Terms',
+      layout: { type: 'SingleColumnLayout', children: [{ type: 'RichText', text: ['# Terms', 'Be nice.'] }] },
+    },
+    {
+      id: 'CONFIRM',
+      title: 'Confirm',
+      terminal: true,
+      data: {
+        email: { type: 'string', __example__: 'jane@example.com' },
+        topic: { type: 'string', __example__: 'billing' },
+      },
+      layout: {
+        type: 'SingleColumnLayout',
+        children: [
+          {
+            type: 'Switch',
+            value: '${data.topic}',
+            cases: {
+              billing: [{ type: 'TextBody', text: 'Billing questions take a day.', 'font-weight': 'bold' }],
+              default: [{ type: 'TextCaption', text: 'We will get back to you.' }],
+            },
+          },
+          {
+            type: 'PhotoPicker',
+            name: 'photo',
+            label: 'Add a photo',
+            'photo-source': 'camera',
+            'max-uploaded-photos': 1,
+          },
+          {
+            type: 'EmbeddedLink',
+            text: 'Our help centre',
+            'on-click-action': { name: 'open_url', url: 'https://example.com/help' },
+          },
+          {
+            type: 'Footer',
+            label: 'Send',
+            'on-click-action': {
+              name: 'complete',
+              payload: { email: '${data.email}', photo: '${form.photo}', name: '${screen.DETAILS.form.email}' },
+            },
+            'center-caption': 'No fees',
+          },
+        ],
+      },
+    },
+  ],
+};
+
+describe('Flow JSON builders', () => {
+  it('build the same document as the hand-written JSON', () => {
+    expect(built).toStrictEqual(handWritten);
+    expect(JSON.parse(JSON.stringify(built))).toStrictEqual(handWritten);
+  });
+
+  it('build a flow that validates with no findings', () => {
+    expect(validateFlowJson(built)).toEqual([]);
+  });
+
+  it('build an endpoint flow with a routing model that validates clean', () => {
+    const endpointFlow = flow({
+      version: '7.3',
+      dataApiVersion: '4.0',
+      routingModel: { BOOK: ['DONE'], DONE: [] },
+      screens: [
+        screen('BOOK', {
+          title: 'Book',
+          refreshOnBack: true,
+          data: { slots: field.options([{ id: '1', title: '10:00' }]), visible: field.boolean(true) },
+          children: [
+            form('book', [
+              datePicker({ name: 'day', label: 'Day', minDate: '2025-01-01', maxDate: '2025-12-31' }),
+              radioButtonsGroup({
+                name: 'slot',
+                label: 'Slot',
+                dataSource: ref.data('slots'),
+                visible: ref.data('visible'),
+              }),
+              checkboxGroup({
+                name: 'extras',
+                label: 'Extras',
+                minSelectedItems: 0,
+                maxSelectedItems: 1,
+                dataSource: [option('tea', 'Tea', { onSelectAction: updateData({ visible: false }) })],
+              }),
+              chipsSelector({ name: 'tags', label: 'Tags', dataSource: [option('a', 'A'), option('b', 'B')] }),
+              calendarPicker({ name: 'range', label: { 'start-date': 'From', 'end-date': 'To' }, mode: 'range' }),
+              documentPicker({ name: 'doc', label: 'Document', allowedMimeTypes: ['application/pdf'] }),
+              footer('Book', dataExchange({ day: ref.form('day'), slot: ref.form('slot'), doc: ref.form('doc') })),
+            ]),
+          ],
+        }),
+        screen('DONE', {
+          title: 'Done',
+          terminal: true,
+          success: true,
+          children: [
+            textSubheading('Booked'),
+            image('iVBORw0KGgo=', { height: 80, scaleType: 'cover' }),
+            imageCarousel([{ src: 'iVBORw0KGgo=', 'alt-text': 'Room' }], { aspectRatio: '16:9' }),
+            footer('Close', complete()),
+          ],
+        }),
+      ],
+    });
+    expect(validateFlowJson(endpointFlow)).toEqual([]);
+    expect(endpointFlow.data_api_version).toBe('4.0');
+    expect(endpointFlow.screens[0]?.refresh_on_back).toBe(true);
+  });
+
+  it('map camelCase options to kebab-case and leave out unset ones', () => {
+    expect(kebab({ minChars: 1, maxChars: undefined, helperText: 'x', name: 'n' })).toEqual({
+      'min-chars': 1,
+      'helper-text': 'x',
+      name: 'n',
+    });
+    expect(
+      navigationList({
+        name: 'menu',
+        listItems: [navigationItem('a', { title: 'A' }, { onClickAction: navigate('NEXT'), badge: 'New' })],
+        mediaSize: 'regular',
+      }),
+    ).toEqual({
+      type: 'NavigationList',
+      name: 'menu',
+      'list-items': [{ id: 'a', 'main-content': { title: 'A' }, badge: 'New', 'on-click-action': navigate('NEXT') }],
+      'media-size': 'regular',
+    });
+    expect(navigate('NEXT')).toEqual({ name: 'navigate', next: { type: 'screen', name: 'NEXT' } });
+    expect(ref.screen('A').data('x')).toBe('${screen.A.data.x}');
+  });
+});

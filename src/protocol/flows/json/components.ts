@@ -1,0 +1,404 @@
+// Wire types of every Flow JSON component (SPEC E.5 and B.1), keyed exactly as Meta spells them.
+// There is no `MediaUpload` component (SPEC B.1, F.1): media come in through PhotoPicker and
+// DocumentPicker.
+
+import type {
+  BooleanOrDynamic,
+  CompleteAction,
+  DataExchangeAction,
+  Dynamic,
+  NavigateAction,
+  NumberOrDynamic,
+  OpenUrlAction,
+  UpdateDataAction,
+} from './types.js';
+
+export type FontWeight = 'bold' | 'italic' | 'bold_italic' | 'normal';
+export type InputType = 'text' | 'number' | 'email' | 'password' | 'passcode' | 'phone';
+export type MediaSize = 'regular' | 'large';
+export type ScaleType = 'cover' | 'contain';
+export type PhotoSource = 'camera_gallery' | 'camera' | 'gallery';
+export type Weekday = 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun';
+
+/** The MIME types a DocumentPicker may restrict itself to (SPEC B.1). */
+export const DOCUMENT_MIME_TYPES = [
+  'application/gzip',
+  'application/msword',
+  'application/pdf',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/x-7z-compressed',
+  'application/zip',
+  'image/avif',
+  'image/gif',
+  'image/heic',
+  'image/heif',
+  'image/jpeg',
+  'image/png',
+  'image/tiff',
+  'image/webp',
+  'text/plain',
+  'video/mp4',
+  'video/mpeg',
+] as const;
+
+export type DocumentMimeType = (typeof DOCUMENT_MIME_TYPES)[number];
+
+/** Text shown once or per end of a CalendarPicker range. */
+export type RangeValue<T> = T | { 'start-date': T; 'end-date': T };
+
+export interface TextHeading {
+  type: 'TextHeading';
+  text: string;
+  visible?: BooleanOrDynamic;
+}
+
+export interface TextSubheading {
+  type: 'TextSubheading';
+  text: string;
+  visible?: BooleanOrDynamic;
+}
+
+interface TextBlock {
+  /** A string array is joined line by line (markdown, Flow JSON 5.1+). */
+  text: string | string[];
+  'font-weight'?: FontWeight | Dynamic;
+  strikethrough?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  /** Flow JSON 5.1+. */
+  markdown?: boolean;
+}
+
+export interface TextBody extends TextBlock {
+  type: 'TextBody';
+}
+
+export interface TextCaption extends TextBlock {
+  type: 'TextCaption';
+}
+
+/** Flow JSON 5.1+. */
+export interface RichText {
+  type: 'RichText';
+  text: string | string[];
+  visible?: BooleanOrDynamic;
+}
+
+export interface TextInput {
+  type: 'TextInput';
+  name: string;
+  label: string;
+  /** Flow JSON 7.0+. */
+  'label-variant'?: 'large';
+  'input-type'?: InputType;
+  /** Flow JSON 6.2+; needs `helper-text`. */
+  pattern?: string;
+  required?: BooleanOrDynamic;
+  'min-chars'?: NumberOrDynamic;
+  'max-chars'?: NumberOrDynamic;
+  'helper-text'?: string;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  /** Flow JSON 4.0+, outside a Form. */
+  'init-value'?: string;
+  'error-message'?: string;
+}
+
+export interface TextArea {
+  type: 'TextArea';
+  name: string;
+  label: string;
+  'label-variant'?: 'large';
+  required?: BooleanOrDynamic;
+  'max-length'?: NumberOrDynamic;
+  'helper-text'?: string;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  'init-value'?: string;
+  'error-message'?: string;
+}
+
+/** One option of a CheckboxGroup, RadioButtonsGroup, Dropdown or ChipsSelector. */
+export interface DataSourceItem {
+  id: string;
+  title: string;
+  description?: string;
+  metadata?: string;
+  enabled?: boolean;
+  /** Base64 image, Flow JSON 5.0+. */
+  image?: string;
+  'alt-text'?: string;
+  color?: string;
+  /** Flow JSON 6.0+. */
+  'on-select-action'?: UpdateDataAction;
+  'on-unselect-action'?: UpdateDataAction;
+}
+
+export type DataSource = DataSourceItem[] | Dynamic;
+
+interface SelectionBase {
+  name: string;
+  'data-source': DataSource;
+  required?: BooleanOrDynamic;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  'on-select-action'?: DataExchangeAction | UpdateDataAction;
+  'error-message'?: string;
+}
+
+export interface CheckboxGroup extends SelectionBase {
+  type: 'CheckboxGroup';
+  /** Required from Flow JSON 4.0. */
+  label?: string;
+  description?: string;
+  'min-selected-items'?: NumberOrDynamic;
+  'max-selected-items'?: NumberOrDynamic;
+  'init-value'?: string[] | Dynamic;
+  'media-size'?: MediaSize;
+}
+
+export interface RadioButtonsGroup extends SelectionBase {
+  type: 'RadioButtonsGroup';
+  label?: string;
+  description?: string;
+  'init-value'?: string;
+  'media-size'?: MediaSize;
+}
+
+export interface Dropdown extends SelectionBase {
+  type: 'Dropdown';
+  label: string;
+  'init-value'?: string;
+}
+
+/** Flow JSON 6.3+. */
+export interface ChipsSelector extends SelectionBase {
+  type: 'ChipsSelector';
+  label: string;
+  description?: string;
+  'min-selected-items'?: NumberOrDynamic;
+  'max-selected-items'?: NumberOrDynamic;
+  'init-value'?: string[] | Dynamic;
+  'on-unselect-action'?: UpdateDataAction;
+}
+
+export interface DatePicker {
+  type: 'DatePicker';
+  name: string;
+  label: string;
+  /** `"YYYY-MM-DD"` from 5.0; a millisecond timestamp string before. */
+  'min-date'?: string;
+  'max-date'?: string;
+  'unavailable-dates'?: string[] | Dynamic;
+  'helper-text'?: string;
+  required?: BooleanOrDynamic;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  'on-select-action'?: DataExchangeAction;
+  'init-value'?: string;
+  'error-message'?: string;
+}
+
+/** Flow JSON 6.1+. */
+export interface CalendarPicker {
+  type: 'CalendarPicker';
+  name: string;
+  label: RangeValue<string>;
+  mode?: 'single' | 'range';
+  /** Range mode only. */
+  title?: string;
+  description?: string;
+  'min-date'?: string;
+  'max-date'?: string;
+  'unavailable-dates'?: string[] | Dynamic;
+  'include-days'?: Weekday[];
+  'min-days'?: NumberOrDynamic;
+  'max-days'?: NumberOrDynamic;
+  'helper-text'?: RangeValue<string>;
+  required?: RangeValue<BooleanOrDynamic>;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  'on-select-action'?: DataExchangeAction;
+  'init-value'?: RangeValue<string>;
+  'error-message'?: RangeValue<string>;
+}
+
+export interface OptIn {
+  type: 'OptIn';
+  name: string;
+  label: string;
+  required?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  /** Shows "Read more"; open_url from 6.0. */
+  'on-click-action'?: DataExchangeAction | NavigateAction | OpenUrlAction;
+  'init-value'?: BooleanOrDynamic;
+}
+
+export interface EmbeddedLink {
+  type: 'EmbeddedLink';
+  text: string;
+  'on-click-action': DataExchangeAction | NavigateAction | OpenUrlAction;
+  visible?: BooleanOrDynamic;
+}
+
+export interface Footer {
+  type: 'Footer';
+  label: string;
+  'on-click-action': NavigateAction | CompleteAction | DataExchangeAction;
+  /** Together with `right-caption`, or use `center-caption` alone. */
+  'left-caption'?: string;
+  'right-caption'?: string;
+  'center-caption'?: string;
+  enabled?: BooleanOrDynamic;
+}
+
+export interface Image {
+  type: 'Image';
+  /** Base64 JPEG/PNG. */
+  src: string;
+  width?: number;
+  height?: number;
+  'scale-type'?: ScaleType;
+  'aspect-ratio'?: number;
+  'alt-text'?: string;
+  visible?: BooleanOrDynamic;
+}
+
+/** Flow JSON 7.1+. */
+export interface ImageCarousel {
+  type: 'ImageCarousel';
+  images: { src: string; 'alt-text': string }[] | Dynamic;
+  'aspect-ratio'?: '4:3' | '16:9';
+  'scale-type'?: ScaleType;
+  visible?: BooleanOrDynamic;
+}
+
+/** Flow JSON 4.0+. */
+export interface If {
+  type: 'If';
+  condition: string;
+  then: Component[];
+  else?: Component[];
+}
+
+/** Flow JSON 4.0+. */
+export interface Switch {
+  type: 'Switch';
+  value: Dynamic;
+  cases: Record<string, Component[]>;
+}
+
+export interface NavigationItem {
+  id: string;
+  'main-content': { title: string; description?: string; metadata?: string };
+  start?: { image: string; 'alt-text'?: string };
+  end?: { title?: string; description?: string; metadata?: string };
+  badge?: string;
+  tags?: string[];
+  'on-click-action'?: DataExchangeAction | NavigateAction;
+}
+
+/** Flow JSON 6.2+; alone on a non-terminal screen. */
+export interface NavigationList {
+  type: 'NavigationList';
+  name: string;
+  'list-items': NavigationItem[] | Dynamic;
+  label?: string;
+  description?: string;
+  'media-size'?: MediaSize;
+  'on-click-action'?: DataExchangeAction | NavigateAction;
+  visible?: BooleanOrDynamic;
+}
+
+interface PickerBase {
+  name: string;
+  label: string;
+  description?: string;
+  /** KiB, [1, 25600], default 25600. */
+  'max-file-size-kb'?: NumberOrDynamic;
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  /** One message for the component, or per media id (dynamic only). */
+  'error-message'?: string | Record<string, string>;
+}
+
+/** Flow JSON 4.0+. */
+export interface PhotoPicker extends PickerBase {
+  type: 'PhotoPicker';
+  'photo-source'?: PhotoSource;
+  /** [0, 30], default 0 (optional). */
+  'min-uploaded-photos'?: NumberOrDynamic;
+  /** [1, 30], default 30. */
+  'max-uploaded-photos'?: NumberOrDynamic;
+}
+
+/** Flow JSON 4.0+. */
+export interface DocumentPicker extends PickerBase {
+  type: 'DocumentPicker';
+  'min-uploaded-documents'?: NumberOrDynamic;
+  'max-uploaded-documents'?: NumberOrDynamic;
+  'allowed-mime-types'?: DocumentMimeType[];
+}
+
+export interface Form {
+  type: 'Form';
+  name: string;
+  children: Component[];
+  'init-values'?: Record<string, string | string[]> | Dynamic;
+  'error-messages'?: Record<string, string> | Dynamic;
+}
+
+export type Component =
+  | TextHeading
+  | TextSubheading
+  | TextBody
+  | TextCaption
+  | RichText
+  | TextInput
+  | TextArea
+  | CheckboxGroup
+  | RadioButtonsGroup
+  | Dropdown
+  | ChipsSelector
+  | DatePicker
+  | CalendarPicker
+  | OptIn
+  | EmbeddedLink
+  | Footer
+  | Image
+  | ImageCarousel
+  | If
+  | Switch
+  | NavigationList
+  | PhotoPicker
+  | DocumentPicker
+  | Form;
+
+export type ComponentType = Component['type'];
+
+/** Components that take user input and may be read with `${form.<name>}`. */
+export type InputComponent = Extract<
+  Component,
+  {
+    type:
+      | 'TextInput'
+      | 'TextArea'
+      | 'CheckboxGroup'
+      | 'RadioButtonsGroup'
+      | 'Dropdown'
+      | 'ChipsSelector'
+      | 'DatePicker'
+      | 'CalendarPicker'
+      | 'OptIn'
+      | 'PhotoPicker'
+      | 'DocumentPicker';
+  }
+>;
+
+export type InputComponentType = InputComponent['type'];

@@ -1,0 +1,213 @@
+// Routing rules (SPEC E.4): the supplied `routing_model`, or for endpoint-less flows the graph
+// Meta derives from `navigate` actions. Checks unknown screens, self routes, more than 10 branches,
+// backward routes and loops (supplied models only), a missing entry screen, screens not connected
+// to the entry, and navigate actions missing from a supplied model.
+
+import { MAX_ROUTING_BRANCHES } from './catalog.js';
+import type { Ctx } from './context.js';
+import { isObject, joinPath, navigateEdges } from './walk.js';
+
+interface Graph {
+  readonly edges: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Path reported for a screen's outgoing edges. */
+  readonly pathOf: (from: string) => string;
+}
+
+function addEdge(edges: Map<string, Set<string>>, from: string, to: string): void {
+  const set = edges.get(from) ?? new Set<string>();
+  set.add(to);
+  edges.set(from, set);
+}
+
+/** Strongly connected components with more than one screen (Tarjan). */
+function loops(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const connect = (node: string): void => {
+    index.set(node, counter);
+    low.set(node, counter);
+    counter++;
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!index.has(next)) {
+        connect(next);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) ?? 0, index.get(next) ?? 0));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let top: string | undefined;
+      do {
+        top = stack.pop();
+        if (top !== undefined) {
+          onStack.delete(top);
+          component.push(top);
+        }
+      } while (top !== undefined && top !== node);
+      if (component.length > 1) out.push(component.reverse());
+    }
+  };
+  for (const id of ids) if (!index.has(id)) connect(id);
+  return out;
+}
+
+/** Entry screens, missing entry, and screens not weakly connected to the first entry. */
+function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): void {
+  const ids = [...ctx.byId.keys()];
+  if (ids.length < 2) return;
+  const inbound = new Set<string>();
+  for (const targets of graph.edges.values()) for (const to of targets) inbound.add(to);
+  const entries = ids.filter((id) => !inbound.has(id));
+  const where = supplied ? 'routing_model' : 'screens';
+  if (entries.length === 0) {
+    ctx.report(
+      'INVALID_ROUTING_MODEL',
+      where,
+      supplied
+        ? 'No entry screen found in the routing model. Expected a screen with no inbound edges as the entry screen.'
+        : 'No entry screen found. Add a screen that is not used as the next screen in any of the navigate actions.',
+    );
+    return;
+  }
+  const neighbours = new Map<string, Set<string>>();
+  for (const [from, targets] of graph.edges) {
+    for (const to of targets) {
+      addEdge(neighbours, from, to);
+      addEdge(neighbours, to, from);
+    }
+  }
+  const reached = new Set<string>();
+  const queue = [entries[0] ?? ''];
+  while (queue.length > 0) {
+    const id = queue.pop() ?? '';
+    if (reached.has(id)) continue;
+    reached.add(id);
+    for (const next of neighbours.get(id) ?? []) queue.push(next);
+  }
+  for (const screen of ctx.screens) {
+    if (screen.id === undefined || reached.has(screen.id) || ctx.byId.get(screen.id) !== screen) continue;
+    const isolated = !neighbours.has(screen.id) && !graph.edges.has(screen.id);
+    const message = supplied
+      ? isolated
+        ? `Screen ${screen.id} is missing in the routing model.`
+        : `Screen ${screen.id} is not connected with the rest of the screens; all screens should be connected.`
+      : `Screen ${screen.id} is not connected to the other screens; a connection is formed by a navigate action.`;
+    ctx.report('INVALID_ROUTING_MODEL', screen.path, message);
+  }
+}
+
+function checkGraph(ctx: Ctx, graph: Graph, supplied: boolean): void {
+  for (const [from, targets] of graph.edges) {
+    if (targets.size > MAX_ROUTING_BRANCHES) {
+      ctx.report(
+        'INVALID_ROUTING_MODEL',
+        graph.pathOf(from),
+        `Number of branches exceeds the max limit of ${MAX_ROUTING_BRANCHES} for screen: ${from} (found ${targets.size}).`,
+      );
+    }
+  }
+  if (supplied) {
+    const backward = new Set<string>();
+    for (const [from, targets] of graph.edges) {
+      for (const to of targets) {
+        if (from === to || !(graph.edges.get(to)?.has(from) ?? false) || backward.has(`${to}>${from}`)) continue;
+        backward.add(`${from}>${to}`);
+        ctx.report(
+          'INVALID_ROUTING_MODEL',
+          graph.pathOf(to),
+          `Backward route [${to} -> ${from}] corresponding to forward route [${from} -> ${to}] is not allowed in the routing model. Only forward routes can be specified.`,
+        );
+      }
+    }
+    for (const component of loops([...graph.edges.keys()], graph.edges)) {
+      const [a, b] = component;
+      if (
+        component.length === 2 &&
+        a !== undefined &&
+        b !== undefined &&
+        (backward.has(`${a}>${b}`) || backward.has(`${b}>${a}`))
+      ) {
+        continue;
+      }
+      ctx.report(
+        'INVALID_ROUTING_MODEL',
+        'routing_model',
+        `Loop detected in the routing model for screens: ${component.join(', ')}.`,
+      );
+    }
+  }
+  checkConnectivity(ctx, graph, supplied);
+}
+
+function suppliedGraph(ctx: Ctx, model: Record<string, unknown>): Graph {
+  const edges = new Map<string, Set<string>>();
+  for (const [from, targets] of Object.entries(model)) {
+    const fromPath = joinPath('routing_model', from);
+    if (!ctx.byId.has(from)) {
+      ctx.report('INVALID_ROUTING_MODEL', fromPath, `Invalid screen found in the routing model: ${from}.`);
+    }
+    if (!Array.isArray(targets)) {
+      ctx.report('INVALID_PROPERTY_TYPE', fromPath, `Expected the routes of ${from} to be an array of screen ids.`);
+      continue;
+    }
+    edges.set(from, edges.get(from) ?? new Set());
+    targets.forEach((to, index) => {
+      const toPath = joinPath(fromPath, index);
+      if (typeof to !== 'string') {
+        ctx.report('INVALID_PROPERTY_TYPE', toPath, `Expected routes of ${from} to be screen id strings.`);
+        return;
+      }
+      if (!ctx.byId.has(to)) {
+        ctx.report('INVALID_ROUTING_MODEL', toPath, `Invalid screen found in the routing model: ${to}.`);
+        return;
+      }
+      if (to === from) {
+        ctx.report('INVALID_ROUTING_MODEL', toPath, `Screen ${from} cannot route to itself; loop detected at ${from}.`);
+        return;
+      }
+      addEdge(edges, from, to);
+    });
+  }
+  return { edges, pathOf: (from) => joinPath('routing_model', from) };
+}
+
+export function checkRouting(ctx: Ctx): void {
+  const model = ctx.root.routing_model;
+  const navigations = navigateEdges(Array.isArray(ctx.root.screens) ? ctx.root.screens : []);
+  // Unknown and same-screen targets are reported by the action rules; routing ignores them.
+  const valid = navigations.filter((edge) => ctx.byId.has(edge.to) && edge.to !== edge.from);
+  if (model === undefined) {
+    const edges = new Map<string, Set<string>>();
+    const firstPath = new Map<string, string>();
+    for (const edge of valid) {
+      addEdge(edges, edge.from, edge.to);
+      if (!firstPath.has(edge.from)) firstPath.set(edge.from, ctx.byId.get(edge.from)?.path ?? 'screens');
+    }
+    checkGraph(ctx, { edges, pathOf: (from) => firstPath.get(from) ?? 'screens' }, false);
+    return;
+  }
+  if (!isObject(model)) {
+    ctx.report('INVALID_PROPERTY_TYPE', 'routing_model', 'Expected property routing_model to be an object.');
+    return;
+  }
+  const graph = suppliedGraph(ctx, model);
+  checkGraph(ctx, graph, true);
+  const reported = new Set<string>();
+  for (const edge of valid) {
+    if (graph.edges.get(edge.from)?.has(edge.to) ?? false) continue;
+    if (reported.has(`${edge.from}>${edge.to}`)) continue;
+    reported.add(`${edge.from}>${edge.to}`);
+    ctx.report(
+      'INVALID_ROUTING_MODEL',
+      edge.path,
+      `Missing direct route from screen '${edge.from}' to screen '${edge.to}' in the routing model, while it exists in the navigate screen action of screen '${edge.from}'.`,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+// Wire types of a Flow JSON document up to version 7.3 (SPEC E.1, E.2, E.6, E.7): the top level,
+// screens, the screen data model, actions and dynamic references. Keys mirror Meta's spelling
+// exactly (snake_case at the top level, kebab-case inside components); components live in
+// components.ts.
+
+import type { Component } from './components.js';
+import type { DataApiVersion, FlowJsonVersion } from './version.js';
+
+/**
+ * A dynamic value: a reference such as `${data.x}`, `${form.x}`, `${screen.ID.form.x}`, or a
+ * nested expression in backticks (Flow JSON 6.0+), e.g. "`'Hello ' ${form.name}`".
+ */
+export type Dynamic = `\${${string}}` | `\`${string}\``;
+
+export type BooleanOrDynamic = boolean | Dynamic;
+export type NumberOrDynamic = number | Dynamic;
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+
+/** Values sent with an action: literals, references or nested objects of them. */
+export type Payload = Record<string, JsonValue>;
+
+export interface NavigateAction {
+  name: 'navigate';
+  next: { type: 'screen'; name: string };
+  payload?: Payload;
+}
+
+export interface CompleteAction {
+  name: 'complete';
+  payload?: Payload;
+}
+
+export interface DataExchangeAction {
+  name: 'data_exchange';
+  payload?: Payload;
+}
+
+/** Flow JSON 6.0+: updates the current screen's data without a request. */
+export interface UpdateDataAction {
+  name: 'update_data';
+  payload: Payload;
+}
+
+/** Flow JSON 6.0+: EmbeddedLink and OptIn only. */
+export interface OpenUrlAction {
+  name: 'open_url';
+  url: string;
+}
+
+export type Action = NavigateAction | CompleteAction | DataExchangeAction | UpdateDataAction | OpenUrlAction;
+export type ActionName = Action['name'];
+
+/** Schema of one field of a screen's `data` (a JSON-schema-like subset; `null` is not supported). */
+export type DataSchema =
+  | { type: 'string'; __example__?: string }
+  | { type: 'number'; __example__?: number }
+  | { type: 'boolean'; __example__?: boolean }
+  | { type: 'object'; properties?: Record<string, DataSchema>; __example__?: { [key: string]: JsonValue } }
+  | { type: 'array'; items: DataSchema; __example__?: JsonValue[] };
+
+export type DataSchemaType = DataSchema['type'];
+
+/** A screen's declared dynamic data: field name → schema (with `__example__` at the top level). */
+export type ScreenData = Record<string, DataSchema>;
+
+export interface Layout {
+  type: 'SingleColumnLayout';
+  children: Component[];
+}
+
+export interface Screen {
+  id: string;
+  title?: string;
+  terminal?: boolean;
+  /** Only on terminal screens; default true. */
+  success?: boolean;
+  /** Only for flows with an endpoint (`data_api_version`). */
+  refresh_on_back?: boolean;
+  data?: ScreenData;
+  layout: Layout;
+  /** Flow JSON 5.1+: field names masked in the response summary. */
+  sensitive?: string[];
+}
+
+/** Forward edges: screen id → the screen ids it may go to (at most 10 each). */
+export type RoutingModel = Record<string, string[]>;
+
+export interface FlowJson {
+  version: FlowJsonVersion;
+  /** Marks the flow as endpoint-powered; requires `routing_model`. */
+  data_api_version?: DataApiVersion;
+  routing_model?: RoutingModel;
+  /** Endpoint URL, Flow JSON below 3.0 only. */
+  data_channel_uri?: string;
+  screens: Screen[];
+}
+
+export type { FlowJsonVersion, DataApiVersion };

@@ -1,0 +1,89 @@
+// The validator is total: hostile or half-broken documents produce findings, never exceptions.
+// Random but seeded replacements of nodes in real fixtures keep the run reproducible.
+
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadFixture } from './fixture-util.test-util.js';
+import { validateFlowJson } from './validate.js';
+
+const DIR = new URL('../../../../../shared/protocol/fixtures/flow_json/', import.meta.url);
+const SMALL = readdirSync(DIR)
+  .filter((name) => name.endsWith('.json') && !name.includes('_endpoint'))
+  .sort();
+
+const REPLACEMENTS: unknown[] = [
+  null,
+  42,
+  -1,
+  'x',
+  '',
+  [],
+  {},
+  true,
+  '${data.zz}',
+  '${screen.A.form.b}',
+  { type: 'Footer' },
+  { type: 'If', then: 5, else: 'x' },
+  { type: 'Switch', cases: [] },
+  { name: 'navigate', next: 7, payload: [] },
+  [{ type: 42 }, null, 'text'],
+];
+
+/** Mulberry32: a tiny deterministic PRNG. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every container (object or array) with its keys, so one child can be replaced. */
+function containers(value: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      out.push([value, index]);
+      containers(item, out);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(record)) {
+      out.push([record, key]);
+      containers(item, out);
+    }
+  }
+  return out;
+}
+
+describe('validateFlowJson robustness', () => {
+  it.each([null, undefined, 0, 'null', '[]', '{}', [], { screens: 'x' }, { version: 7.3, screens: [null, 1, {}] }])(
+    'reports instead of throwing for %j',
+    (input) => {
+      const findings = validateFlowJson(input);
+      expect(findings.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('survives 600 random node replacements in the fixtures', () => {
+    const next = random(20250611);
+    for (let round = 0; round < 600; round++) {
+      const name = SMALL[Math.floor(next() * SMALL.length)]!;
+      const doc = loadFixture(name);
+      const slots = containers(doc);
+      for (let edits = 0; edits < 3; edits++) {
+        const [holder, key] = slots[Math.floor(next() * slots.length)]!;
+        const value = structuredClone(REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)]);
+        if (Array.isArray(holder) && typeof key === 'number') holder[key] = value;
+        else if (!Array.isArray(holder) && typeof key === 'string') holder[key] = value;
+      }
+      const findings = validateFlowJson(doc);
+      for (const finding of findings) {
+        expect(typeof finding.code).toBe('string');
+        expect(['error', 'warning']).toContain(finding.severity);
+        expect(typeof finding.path).toBe('string');
+      }
+    }
+  });
+});

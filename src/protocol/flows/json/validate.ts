@@ -1,0 +1,67 @@
+// Offline Flow JSON validation: the static rules of SPEC E.8 and the component tables, reported
+// with Meta's error code names and JSON paths. Pure and total: any input, even not JSON at all,
+// yields findings instead of an exception.
+
+import { type FlowFinding, createContext } from './context.js';
+import { checkActions } from './rules-actions.js';
+import { checkComponent } from './rules-components.js';
+import { checkContent } from './rules-content.js';
+import { checkScreenData } from './rules-data.js';
+import { checkDocument } from './rules-document.js';
+import { checkReferences } from './rules-references.js';
+import { checkRouting } from './rules-routing.js';
+import { checkScreenComposition } from './rules-screen.js';
+import { isObject } from './walk.js';
+
+/**
+ * Validates a Flow JSON document (an object, or its JSON text). Errors are what Meta's validator
+ * rejects; warnings are documented rules Meta's own material is inconsistent about.
+ */
+export function validateFlowJson(json: unknown): FlowFinding[] {
+  const findings: FlowFinding[] = [];
+  let document = json;
+  if (typeof json === 'string') {
+    try {
+      document = JSON.parse(json) as unknown;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return [
+        { code: 'INVALID_FLOW_JSON', severity: 'error', message: `Flow JSON is not valid JSON: ${reason}.`, path: '' },
+      ];
+    }
+  }
+  if (!isObject(document)) {
+    return [{ code: 'INVALID_FLOW_JSON', severity: 'error', message: 'Flow JSON must be a JSON object.', path: '' }];
+  }
+  const ctx = createContext(document, findings);
+  checkDocument(ctx);
+  checkScreenData(ctx);
+  checkRouting(ctx);
+  for (const screen of ctx.screens) {
+    for (const visit of screen.components) {
+      checkComponent(ctx, visit);
+      checkContent(ctx, visit);
+    }
+  }
+  checkScreenComposition(ctx);
+  checkActions(ctx);
+  checkReferences(ctx);
+  return findings;
+}
+
+export function hasErrors(findings: readonly FlowFinding[]): boolean {
+  return findings.some((finding) => finding.severity === 'error');
+}
+
+/** One line with the counts, then one line per finding: `error CODE at path: message`. */
+export function summarizeFindings(findings: readonly FlowFinding[]): string {
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  if (findings.length === 0) return 'Flow JSON is valid: no errors, no warnings.';
+  const head = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  const lines = findings.map((f) => `${f.severity} ${f.code} at ${f.path === '' ? '(root)' : f.path}: ${f.message}`);
+  return [head, ...lines].join('\n');
+}
+
+export type { FlowErrorCode, FlowFinding, FlowFindingSeverity } from './context.js';
