@@ -1,0 +1,93 @@
+// Watches Flowgate's SQLite database from outside (read-only, WAL lets it read while Flowgate writes):
+// how many bodies wait in the inbox and how many events the dispatcher has claimed.
+import Database from 'better-sqlite3';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface DbSample {
+  /** performance.now() of the sample, ms. */
+  at: number;
+  /** Rows in `events`: one per claimed (non-duplicate) event. */
+  events: number;
+  /** Inbox bodies not yet dispatched. */
+  pending: number;
+  /** Inbox bodies in total. */
+  inbox: number;
+}
+
+export interface DrainResult {
+  /** Pending bodies when the drain was first observed. */
+  backlog: number;
+  eventsClaimed: number;
+  seconds: number;
+  /** Null when the backlog was too small to time (under two polls). */
+  eventsPerSecond: number | null;
+  timedOut: boolean;
+}
+
+export class DbProbe {
+  private readonly db: Database.Database;
+  private readonly countEvents: Database.Statement<[], { n: number }>;
+  private readonly countPending: Database.Statement<[], { n: number }>;
+  private readonly countInbox: Database.Statement<[], { n: number }>;
+
+  constructor(path: string) {
+    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.countEvents = this.db.prepare('select count(*) as n from events');
+    // Served by the partial index inbox_pending (id where processed_at is null).
+    this.countPending = this.db.prepare('select count(*) as n from inbox where processed_at is null');
+    this.countInbox = this.db.prepare('select count(*) as n from inbox');
+  }
+
+  sample(): DbSample {
+    const at = performance.now();
+    // One read transaction, so the three counts describe the same moment.
+    return this.db.transaction(() => ({
+      at,
+      events: this.countEvents.get()?.n ?? 0,
+      pending: this.countPending.get()?.n ?? 0,
+      inbox: this.countInbox.get()?.n ?? 0,
+    }))();
+  }
+
+  /** Samples every `intervalMs` until `stop()` is called; returns the samples. */
+  watch(intervalMs: number): { stop(): DbSample[] } {
+    const samples: DbSample[] = [this.sample()];
+    const timer = setInterval(() => samples.push(this.sample()), intervalMs);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        samples.push(this.sample());
+        return samples;
+      },
+    };
+  }
+
+  /**
+   * Polls every `intervalMs` until nothing is pending; events/s = events claimed between the first and the
+   * last poll divided by the time between them.
+   */
+  async drain(options: { intervalMs?: number; timeoutMs?: number } = {}): Promise<DrainResult> {
+    const intervalMs = options.intervalMs ?? 100;
+    const deadline = performance.now() + (options.timeoutMs ?? 60_000);
+    const first = this.sample();
+    let last = first;
+    while (last.pending > 0 && last.at < deadline) {
+      await sleep(intervalMs);
+      last = this.sample();
+    }
+    const seconds = (last.at - first.at) / 1000;
+    const eventsClaimed = last.events - first.events;
+    return {
+      backlog: first.pending,
+      eventsClaimed,
+      seconds,
+      eventsPerSecond: seconds >= (2 * intervalMs) / 1000 ? eventsClaimed / seconds : null,
+      timedOut: last.pending > 0,
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

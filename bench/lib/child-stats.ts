@@ -1,0 +1,36 @@
+// Run inside a server under test: answers the bench's "stats" message (over the IPC channel) with the CPU
+// time used and the event-loop delay seen since the previous one. A blocked event loop is what turns into
+// tail latency, and CPU time shows how the cores were shared with the load generator.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+export interface ChildStats {
+  wallSeconds: number;
+  /** User + system CPU seconds; divide by wallSeconds for cores used. */
+  cpuSeconds: number;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+export const STATS_REQUEST = 'bench:stats';
+
+export function answerStatsRequests(): void {
+  if (process.send === undefined) return;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
+  process.on('message', (message) => {
+    if (message !== STATS_REQUEST) return;
+    const used = process.cpuUsage(cpu);
+    const stats: ChildStats = {
+      wallSeconds: (performance.now() - wall) / 1000,
+      cpuSeconds: (used.user + used.system) / 1e6,
+      eventLoopDelayMs: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+    };
+    process.send?.(stats);
+    delay.reset();
+    cpu = process.cpuUsage();
+    wall = performance.now();
+  });
+  // The channel must not keep the process alive once the server has shut down.
+  process.channel?.unref();
+}
