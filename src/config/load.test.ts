@@ -60,6 +60,12 @@ const DEFAULTS: FlowgateConfig = {
   webhookUrl: null,
   sqliteSynchronous: 'full',
   logLevel: 'info',
+  masterKey: null,
+  keyRotationDays: null,
+  keyGraceHours: 24,
+  apps: [],
+  flowHandlerBudgetMs: 2_500,
+  flowMediaMaxBytes: 25 * 1024 * 1024,
 };
 
 /** A valid value for every setting, as the environment spells it, and what it parses to. */
@@ -90,6 +96,12 @@ const FROM_ENV: Record<keyof FlowgateConfig, [env: string, parsed: unknown]> = {
   jobMaxAttempts: ['12', 12],
   sqliteSynchronous: ['normal', 'normal'],
   logLevel: ['debug', 'debug'],
+  masterKey: ['AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=', 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='],
+  keyRotationDays: ['30', 30],
+  keyGraceHours: ['48', 48],
+  apps: [' booking, kyc ,', ['booking', 'kyc']],
+  flowHandlerBudgetMs: ['1500', 1500],
+  flowMediaMaxBytes: ['1048576', 1_048_576],
 };
 
 const entries = Object.entries(FROM_ENV) as [keyof FlowgateConfig, [string, unknown]][];
@@ -239,6 +251,11 @@ describe('loadConfig errors', () => {
     ['FLOWGATE_SQLITE_SYNC', 'off'],
     ['FLOWGATE_LOG_LEVEL', 'verbose'],
     ['FLOWGATE_FORWARD_SECRET', 'short'],
+    ['FLOWGATE_MASTER_KEY', 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd'],
+    ['FLOWGATE_MASTER_KEY', 'not base64 at all, and long enough to be 32!'],
+    ['FLOWGATE_KEY_ROTATION_DAYS', '0'],
+    ['FLOWGATE_APPS', 'booking,checkout'],
+    ['FLOWGATE_FLOW_HANDLER_BUDGET_MS', '20000'],
   ])('rejects %s=%s', (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === 'FLOWGATE_FORWARD_URLS') env.FLOWGATE_FORWARD_SECRET = 'f'.repeat(16);

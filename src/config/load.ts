@@ -44,7 +44,9 @@ export function loadConfig(options: LoadConfigOptions = {}): FlowgateConfig {
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return Object.freeze({ ...parsed.data, forwardUrls: Object.freeze([...parsed.data.forwardUrls]) }) as FlowgateConfig;
+  return Object.freeze({ ...parsed.data, forwardUrls: Object.freeze([...parsed.data.forwardUrls]),
+    apps: Object.freeze([...parsed.data.apps]),
+  }) as FlowgateConfig;
 }
 
 function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
@@ -53,7 +55,7 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
     const value = env[name];
     if (value === undefined || value === '') continue;
     out[key] =
-      key === 'forwardUrls'
+      key === 'forwardUrls' || key === 'apps'
         ? value
             .split(',')
             .map((s) => s.trim())

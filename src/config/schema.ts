@@ -6,6 +6,14 @@ const url = z.url({ protocol: /^https?$/ });
 const optionalString = z.string().min(1).nullable().default(null);
 const positiveInt = z.coerce.number().int().positive();
 
+/** The ready flows of `src/apps/`, by the name they are served under (`/flows/<name>`). */
+export const APP_NAMES = ['booking', 'expense', 'survey', 'preferences', 'schedule', 'budget', 'kyc'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+function isBase64Of32Bytes(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
 export const configSchema = z
   .object({
     appSecret: optionalString,
@@ -34,6 +42,17 @@ export const configSchema = z
     webhookUrl: url.nullable().default(null),
     sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Base64 of 32 bytes: the AES-256-GCM key that protects private keys at rest. */
+    masterKey: z
+      .string()
+      .refine((v) => isBase64Of32Bytes(v), 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      .nullable()
+      .default(null),
+    keyRotationDays: positiveInt.max(3650).nullable().default(null),
+    keyGraceHours: z.coerce.number().positive().max(24 * 365).default(24),
+    apps: z.array(z.enum(APP_NAMES)).default([]),
+    flowHandlerBudgetMs: positiveInt.max(10_000).default(2_500),
+    flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
   })
   .superRefine(
     (c, ctx) => {
@@ -92,6 +111,12 @@ export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
   webhookUrl: 'FLOWGATE_WEBHOOK_URL',
   sqliteSynchronous: 'FLOWGATE_SQLITE_SYNC',
   logLevel: 'FLOWGATE_LOG_LEVEL',
+  masterKey: 'FLOWGATE_MASTER_KEY',
+  keyRotationDays: 'FLOWGATE_KEY_ROTATION_DAYS',
+  keyGraceHours: 'FLOWGATE_KEY_GRACE_HOURS',
+  apps: 'FLOWGATE_APPS',
+  flowHandlerBudgetMs: 'FLOWGATE_FLOW_HANDLER_BUDGET_MS',
+  flowMediaMaxBytes: 'FLOWGATE_FLOW_MEDIA_MAX_BYTES',
 };
 
 export const SECRET_KEYS: ReadonlySet<keyof FlowgateConfig> = new Set([
@@ -103,6 +128,7 @@ export const SECRET_KEYS: ReadonlySet<keyof FlowgateConfig> = new Set([
   'forwardSecret',
   'databaseUrl',
   'redisUrl',
+  'masterKey',
 ]);
 
 /** Settings a running gateway (`flowgate start`) cannot do without. */
