@@ -6,6 +6,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { controlRoutes } from './control.js';
 import { Customer } from './customers.js';
+import { FlowCdn } from './flow-cdn.js';
+import { FlowClientSession } from './flow-client.js';
+import type { FlowClientOptions, FlowSession } from './flow-client-types.js';
 import { graphError, graphGuard, VERSION } from './graph-common.js';
 import { mountEncryption } from './graph-encryption.js';
 import { mountFlows } from './graph-flows.js';
@@ -41,6 +44,13 @@ function checkFaults(f: Partial<Faults>): void {
   if (every !== undefined && !(every >= 1)) throw new TypeError('rateLimit.every must be at least 1');
 }
 
+function isFlowMessage(body: Record<string, unknown>): boolean {
+  const interactive = body.interactive;
+  return (
+    typeof interactive === 'object' && interactive !== null && 'type' in interactive && interactive.type === 'flow'
+  );
+}
+
 class EmulatorImpl implements Emulator {
   readonly fetch: (request: Request) => Promise<Response>;
   #graphBaseUrl: string | null = null;
@@ -49,6 +59,7 @@ class EmulatorImpl implements Emulator {
   readonly #ctx: EmulatorContext;
   readonly #dispatcher: WebhookDispatcher;
   readonly #activity: Activity;
+  readonly #cdn: FlowCdn;
 
   constructor(options: EmulatorOptions) {
     const config = resolveConfig(options);
@@ -83,6 +94,8 @@ class EmulatorImpl implements Emulator {
 
     const app = new Hono();
     const ctx = this.#ctx;
+    this.#cdn = new FlowCdn(config.now);
+    this.#cdn.mount(app);
     app.route('/_emulator', controlRoutes(ctx, this));
     app.use(`${VERSION}/*`, graphGuard(ctx));
     mountMessages(app, ctx);
@@ -192,6 +205,27 @@ class EmulatorImpl implements Emulator {
 
   verifyWebhook(verifyToken: string): Promise<{ ok: boolean; status: number | null; body: string }> {
     return this.#dispatcher.verify(verifyToken, this.#ctx.ids.token(20));
+  }
+
+  flowClient(options: FlowClientOptions): FlowSession {
+    const { config, state } = this.#ctx;
+    return new FlowClientSession(
+      {
+        appSecret: config.appSecret,
+        defaultPhoneNumberId: config.phoneNumberId,
+        businessKey: (id) =>
+          id === config.phoneNumberId && state.businessKey !== null
+            ? { pem: state.businessKey, status: state.keyStatus }
+            : null,
+        customer: (waId) => this.customer(waId),
+        lastFlowMessageTo: (waId) =>
+          state.sent.findLast((m) => m.to === waId && m.type === 'interactive' && isFlowMessage(m.body))?.wamid ?? null,
+        cdn: this.#cdn,
+        baseUrl: () => this.#graphBaseUrl ?? 'http://emulator.invalid',
+        random: config.random,
+      },
+      options,
+    );
   }
 }
 

@@ -13,6 +13,14 @@ export {
 } from './testing.js';
 export { validateFlowJson, FLOW_JSON_VERSIONS, type FlowJsonCheck } from './flow-validation.js';
 export type { FlowValidationError } from './state.js';
+export { FlowClientError, type FlowClientErrorCode } from './flow-client-errors.js';
+export type {
+  FlowClientOptions,
+  FlowErrorReport,
+  FlowResponse,
+  FlowSession,
+  WirePickerItem,
+} from './flow-client-types.js';
 export type {
   DeliveryRecord,
   Emulator,

@@ -1,6 +1,8 @@
 // Public types of the emulator: its options, the Emulator handle, simulated customers and the
 // records tests inspect (sent messages, webhook delivery attempts).
 
+import type { FlowClientOptions, FlowSession } from './flow-client-types.js';
+
 export interface EmulatorOptions {
   /** Signs webhook deliveries (X-Hub-Signature-256). */
   appSecret: string;
@@ -146,4 +148,6 @@ export interface Emulator {
    * &hub.verify_token=…; ok when the answer is 200 with the challenge as body.
    */
   verifyWebhook(verifyToken: string): Promise<{ ok: boolean; status: number | null; body: string }>;
+  /** Opens a flow the way WhatsApp's client does: encrypted, signed endpoint requests, checked answers. */
+  flowClient(options: FlowClientOptions): FlowSession;
 }

@@ -1,0 +1,84 @@
+// Public types of the emulator's Flow client: how a test opens a flow the way WhatsApp does, the
+// session it gets back, the validated endpoint answers and the PhotoPicker/DocumentPicker item.
+
+import type { FlowJson, WireFlowMediaEncryptionMetadata } from '../protocol/index.js';
+
+export interface FlowClientOptions {
+  /** The business's flow endpoint, e.g. http://127.0.0.1:3000/flows/booking. */
+  endpointUrl: string;
+  /** Whose business public key to use; default the emulator's phone number. */
+  phoneNumberId?: string;
+  /** The customer who opened the flow (digits); the completion webhook comes from them. */
+  waId: string;
+  flowToken: string;
+  /** When given, answers are checked like WhatsApp's client checks them (routing_model, screen data). */
+  flowJson?: FlowJson | string;
+  /** The Flow message the completion answers (context.id of the nfm_reply); see complete(). */
+  contextMessageId?: string;
+  /** Payload `version`; default "3.0". */
+  version?: string;
+  /** Injected fetch for the endpoint POSTs (real HTTP by default). */
+  fetch?: typeof fetch;
+  /** Per request; default 10 000 (WhatsApp's endpoint timeout). */
+  timeoutMs?: number;
+  /** Base delay before the single 421 retry (× attempt, plus jitter); default 500. */
+  retryDelayMs?: number;
+  /** How long an uploaded picker file stays on the emulated CDN (injected clock); default 20 days. */
+  mediaTtlMs?: number;
+}
+
+/** A validated endpoint answer. */
+export type FlowResponse =
+  | {
+      kind: 'screen';
+      screen: string;
+      /** Without `error_message`. */
+      data: Record<string, unknown>;
+      /** `data.error_message`, shown as a snackbar on the screen. */
+      errorMessage: string | null;
+      /** The decrypted body as sent. */
+      body: Record<string, unknown>;
+    }
+  | {
+      kind: 'success';
+      /** `extension_message_response.params`, flow_token included. */
+      params: Record<string, unknown> & { flow_token: string };
+      body: Record<string, unknown>;
+    };
+
+/** One PhotoPicker/DocumentPicker item as a data_exchange payload carries it (SPEC B.2). */
+export interface WirePickerItem {
+  media_id: string;
+  cdn_url: string;
+  file_name: string;
+  encryption_metadata: WireFlowMediaEncryptionMetadata;
+}
+
+/** What the client reports after an invalid answer (SPEC A.4 error notification). */
+export interface FlowErrorReport {
+  /** Error key, e.g. "invalid-screen-transition". */
+  error: string;
+  error_message: string;
+}
+
+export interface FlowSession {
+  readonly flowToken: string;
+  /** The screen shown after the last validated answer, or null before the first one. */
+  readonly currentScreen: string | null;
+  /** Health check: `{"version":"3.0","action":"ping"}`; resolves with `data.status`. */
+  ping(): Promise<string>;
+  /** The flow opened with flow_action data_exchange. */
+  init(data?: Record<string, unknown>): Promise<FlowResponse>;
+  dataExchange(screen: string, data: Record<string, unknown>): Promise<FlowResponse>;
+  /** Back pressed on a screen with refresh_on_back. */
+  back(screen: string): Promise<FlowResponse>;
+  /** Reports an invalid previous answer; resolves when the endpoint acknowledged it. */
+  errorNotification(screen: string, error: FlowErrorReport, action?: 'data_exchange' | 'INIT'): Promise<void>;
+  /**
+   * The customer's nfm_reply completion webhook to the gateway; flow_token is filled in when
+   * absent. Resolves with its wamid.
+   */
+  complete(responseJson: Record<string, unknown>): Promise<string>;
+  /** Encrypts a file like WhatsApp's CDN and serves it at GET /_emulator/cdn/:id. */
+  uploadMedia(bytes: Uint8Array, fileName: string, mimeType?: string): WirePickerItem;
+}
