@@ -6,7 +6,6 @@ import { parseWebhook, type WebhookEvent } from '../protocol/index.js';
 import type { JobSpec, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database, InboxRow, Store } from '../store/index.js';
-import type { HandlerRouter } from './router.js';
 
 export const HANDLER_QUEUE = 'handlers';
 export const FORWARD_QUEUE = 'forward';
@@ -20,10 +19,15 @@ export interface ForwardJob {
   url: string;
 }
 
+/** Which event kinds have handlers (the HandlerRouter, or a snapshot of its patterns in the ingest thread). */
+export interface HandlerInterest {
+  handles(kind: string): boolean;
+}
+
 export interface DispatcherOptions {
   store: Store;
   queue: Queue<Kysely<QueueTables>>;
-  router: HandlerRouter;
+  router: HandlerInterest;
   forwardUrls: readonly string[];
   logger: Logger;
   now?: () => number;
@@ -32,6 +36,8 @@ export interface DispatcherOptions {
   /** Called after jobs were enqueued (wakes the workers). */
   onJobs?: (queues: ReadonlySet<string>) => void;
   onEvents?: (claimed: number, duplicates: number) => void;
+  /** Awaited between batches of a drain, so that a thread that also commits the inbox can take its turn. */
+  betweenBatches?: () => Promise<void>;
 }
 
 export interface DispatchResult {
@@ -60,6 +66,7 @@ export class Dispatcher {
         total.claimed += result.claimed;
         total.duplicates += result.duplicates;
       }
+      await this.options.betweenBatches?.();
     }
   }
 
@@ -134,7 +141,7 @@ export class Dispatcher {
 
   private jobsFor(eventId: number, event: WebhookEvent): JobSpec[] {
     const jobs: JobSpec[] = [];
-    if (this.options.router.match(event.kind).length > 0) {
+    if (this.options.router.handles(event.kind)) {
       jobs.push({ queue: HANDLER_QUEUE, key: `h:${eventId}`, payload: { eventId } satisfies HandlerJob });
     }
     for (const url of this.options.forwardUrls) {

@@ -26,6 +26,11 @@ export class GroupCommitter implements InboxSink {
     });
   }
 
+  /** Resolves once every body appended so far is committed (or failed). */
+  async idle(): Promise<void> {
+    while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+  }
+
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;

@@ -59,14 +59,40 @@ export class HandlerRouter {
     const name = options.name ?? `${pattern}#${this.handlers.filter((h) => h.pattern === pattern).length}`;
     if (this.handlers.some((h) => h.name === name)) throw new Error(`a handler named "${name}" is already registered`);
     this.handlers.push({ name, pattern, fn: fn as Handler });
+    this.onChange?.();
   }
 
   match(kind: string): RegisteredHandler[] {
     return this.handlers.filter((h) => patternMatches(h.pattern, kind));
   }
 
+  handles(kind: string): boolean {
+    return this.handlers.some((h) => patternMatches(h.pattern, kind));
+  }
+
+  /** The registered patterns, for a dispatcher that runs in another thread. */
+  get patterns(): EventPattern[] {
+    return [...new Set(this.handlers.map((h) => h.pattern))];
+  }
+
+  /** Called after each registration (the ingest thread keeps a copy of the patterns). */
+  onChange: (() => void) | null = null;
+
   get size(): number {
     return this.handlers.length;
+  }
+}
+
+/** A fixed set of patterns: what the ingest thread knows of the main thread's router. */
+export class PatternSet {
+  constructor(private patterns: readonly string[]) {}
+
+  replace(patterns: readonly string[]): void {
+    this.patterns = patterns;
+  }
+
+  handles(kind: string): boolean {
+    return this.patterns.some((p) => patternMatches(p, kind));
   }
 }
 

@@ -5,7 +5,8 @@ import type { FlowgateConfig } from '../config/index.js';
 import { SqlQueue, type Job, type QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
-import { Dispatcher, FORWARD_QUEUE, HANDLER_QUEUE } from './dispatcher.js';
+import { Dispatcher, FORWARD_QUEUE, HANDLER_QUEUE, type DispatchResult } from './dispatcher.js';
+import { IngestThread } from './ingest-client.js';
 import { createForwardProcessor } from './forwarder.js';
 import { GroupCommitter } from './group-commit.js';
 import { createHandlerProcessor } from './handle-job.js';
@@ -32,13 +33,24 @@ export interface GatewayOptions {
   metrics?: GatewayMetrics;
   /** The Graph API client; by default one is built from the config when an access token is set. */
   graph?: GraphClient | null;
+  /**
+   * Commit the inbox and dispatch in a worker thread with its own database connection (the default for
+   * `flowgate start`), so the HTTP thread only verifies and answers. Needs a database file, and uses the
+   * real clock there (an injected `now` applies to everything else).
+   */
+  ingestThread?: boolean;
+}
+
+/** What tests and tools may ask of the dispatcher, wherever it runs. */
+export interface DispatcherHandle {
+  drain(): Promise<DispatchResult>;
 }
 
 export class Gateway {
   readonly router: HandlerRouter;
   readonly queue: SqlQueue;
   readonly ingress: WebhookIngress | null;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: DispatcherHandle;
   readonly metrics: GatewayMetrics;
   readonly outbound: OutboundService;
   readonly graph: GraphClient | null;
@@ -53,6 +65,7 @@ export class Gateway {
   private constructor(
     private readonly options: GatewayOptions,
     queueDb: Kysely<QueueTables>,
+    private readonly ingestThread: IngestThread | null,
   ) {
     const { config, store, logger } = options;
     this.now = options.now ?? Date.now;
@@ -73,7 +86,7 @@ export class Gateway {
             appSecrets: secrets,
             verifyToken: config.verifyToken,
             maxBytes: config.webhookMaxBytes,
-            inbox: new GroupCommitter((items) => store.inbox.append(items)),
+            inbox: ingestThread ?? new GroupCommitter((items) => store.inbox.append(items)),
             logger,
             now: this.now,
             onCommitted: () => {
@@ -85,7 +98,7 @@ export class Gateway {
           })
         : null;
 
-    this.dispatcher = new Dispatcher({
+    this.dispatcher = ingestThread ?? new Dispatcher({
       store,
       queue: this.queue,
       router: this.router,
@@ -144,7 +157,37 @@ export class Gateway {
     // The jobs table shares the store's database: that is what lets dispatch enqueue transactionally.
     const queueDb = options.store.db as unknown as Kysely<QueueTables>;
     await SqlQueue.migrate(queueDb, options.store.opened.dialect);
-    return new Gateway(options, queueDb);
+    if (options.ingestThread !== true || options.store.opened.path === ':memory:') {
+      return new Gateway(options, queueDb, null);
+    }
+    const { config } = options;
+    const router = options.router ?? new HandlerRouter();
+    let gateway: Gateway | null = null;
+    const thread = await IngestThread.start({
+      init: {
+        database: { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous },
+        forwardUrls: config.forwardUrls,
+        patterns: router.patterns,
+        jobMaxAttempts: config.jobMaxAttempts,
+        pollMs: options.pollMs ?? 500,
+        logLevel: config.logLevel,
+      },
+      onJobs: (queues) => {
+        for (const q of queues) gateway?.workers.get(q)?.notify();
+      },
+      onEvents: (claimed, duplicates) => {
+        gateway?.metrics.events.inc({ result: 'claimed' }, claimed);
+        gateway?.metrics.events.inc({ result: 'duplicate' }, duplicates);
+      },
+      onExit: (error) => {
+        options.logger.fatal({ err: error }, 'the ingest thread stopped: webhooks are answered 503 until a restart');
+      },
+    });
+    router.onChange = () => {
+      thread.setPatterns(router.patterns);
+    };
+    gateway = new Gateway({ ...options, router }, queueDb, thread);
+    return gateway;
   }
 
   get store(): Store {
@@ -171,7 +214,7 @@ export class Gateway {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.dispatchLoop = this.runDispatcher();
+    if (this.ingestThread === null) this.dispatchLoop = this.runDispatcher();
     for (const worker of this.workers.values()) worker.start();
   }
 
@@ -180,6 +223,7 @@ export class Gateway {
     this.running = false;
     this.wakeDispatcher();
     await this.dispatchLoop;
+    await this.ingestThread?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
   }
 

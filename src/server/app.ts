@@ -15,6 +15,7 @@ import {
 import type { OutboundMessage } from '../protocol/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Store } from '../store/index.js';
+import { startKeyService, type KeyRing, type KeyService } from '../keys/index.js';
 import { createHttpApp } from './http.js';
 
 export interface CreateAppOptions {
@@ -26,6 +27,11 @@ export interface CreateAppOptions {
   fetch?: typeof fetch;
   retryBaseMs?: number;
   pollMs?: number;
+  /**
+   * Commit webhooks and dispatch them in a worker thread (see GatewayOptions.ingestThread). Default: on,
+   * unless a clock is injected (a fake clock cannot cross threads).
+   */
+  ingestThread?: boolean;
 }
 
 export interface Listening {
@@ -42,11 +48,12 @@ export class FlowgateApp {
   private gatewayInstance: Gateway | null = null;
   private starting: Promise<Gateway> | null = null;
   private servers: ServerType[] = [];
+  private keyService: KeyService | null = null;
 
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
     this.logger = options.logger ?? createLogger({ level: this.config.logLevel });
-    this.http = createHttpApp({ gateway: () => this.gatewayInstance, adminToken: this.config.adminToken });
+    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken });
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
@@ -67,6 +74,12 @@ export class FlowgateApp {
   /** The Fetch-API handler: mount it in any server that speaks Request/Response. */
   readonly fetch = (request: Request): Response | Promise<Response> => this.http.fetch(request);
 
+  /** The business encryption key ring (built at start when FLOWGATE_MASTER_KEY is set). */
+  get keys(): KeyRing {
+    if (this.keyService === null) throw new Error('no key ring: start() the app with FLOWGATE_MASTER_KEY set');
+    return this.keyService.ring;
+  }
+
   get gateway(): Gateway {
     if (this.gatewayInstance === null) throw new Error('the app is not started: call start() or listen() first');
     return this.gatewayInstance;
@@ -82,8 +95,10 @@ export class FlowgateApp {
         logger: this.logger,
         router: this.router,
         ...pick(this.options, ['now', 'random', 'fetch', 'retryBaseMs', 'pollMs']),
+        ingestThread: this.options.ingestThread ?? this.options.now === undefined,
       });
       gateway.start();
+      this.keyService = startKeyService({ config: this.config, store, graph: gateway.graph, logger: this.logger, ...pick(this.options, ['now', 'random']) });
       this.gatewayInstance = gateway;
       return gateway;
     })();
@@ -118,6 +133,8 @@ export class FlowgateApp {
     const gateway = this.gatewayInstance;
     this.gatewayInstance = null;
     this.starting = null;
+    await this.keyService?.stop();
+    this.keyService = null;
     if (gateway !== null) {
       await gateway.stop();
       await gateway.store.close();
