@@ -152,6 +152,7 @@ async function measureFlowgateIn(
       FLOWGATE_HOST: '127.0.0.1',
       FLOWGATE_DATA_DIR: dataDir,
       FLOWGATE_LOG_LEVEL: 'warn',
+      FLOWGATE_MASTER_KEY: randomBytes(32).toString('base64'),
     },
     nodeArgs: CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR],
     readyUrl: `http://127.0.0.1:${port}/readyz`,
