@@ -1,0 +1,239 @@
+// validateSubmission on small Flow JSON documents built for one rule each: input types,
+// min/max chars, invalid patterns, TextArea length, static choices, selection counts, nested
+// payload keys, which action sent the payload, and fields hidden, disabled or inside If/Switch.
+
+import { describe, expect, it } from 'vitest';
+import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import { validateSubmission } from './validate-input.js';
+
+function flowOf(version: string, children: unknown[], payload: Record<string, unknown>): FlowJson {
+  const doc = {
+    version,
+    data_api_version: '3.0',
+    routing_model: { S: [] },
+    screens: [
+      {
+        id: 'S',
+        terminal: true,
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            ...children,
+            { type: 'Footer', label: 'Send', 'on-click-action': { name: 'data_exchange', payload } },
+          ],
+        },
+      },
+    ],
+  } as unknown as FlowJson;
+  return doc;
+}
+
+const input = (name: string, extra: Record<string, unknown> = {}) => ({
+  type: 'TextInput',
+  name,
+  label: name,
+  ...extra,
+});
+const messages = (flow: FlowJson, payload: Record<string, unknown>) =>
+  validateSubmission(flow, 'S', payload).map((error) => `${error.field}: ${error.message}`);
+
+describe('validateSubmission on built variants', () => {
+  it('checks every TextInput input-type', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        input('n', { 'input-type': 'number' }),
+        input('p', { 'input-type': 'phone' }),
+        input('c', { 'input-type': 'passcode' }),
+        input('pw', { 'input-type': 'password' }),
+        input('t', { 'input-type': 'text' }),
+        input('d', { 'input-type': 'date' }),
+      ],
+      { n: '${form.n}', p: '${form.p}', c: '${form.c}', pw: '${form.pw}', t: '${form.t}', d: '${form.d}' },
+    );
+    expect(
+      messages(flow, { n: '-12.5', p: '+1 (555) 123-4567', c: '0042', pw: 'a b!', t: 'x', d: '2024-01-31' }),
+    ).toEqual([]);
+    expect(messages(flow, { n: 42, p: '', c: '', pw: '', t: '', d: '' })).toEqual([]);
+    expect(messages(flow, { n: '4 2', p: 'call me', c: '12 34', pw: 'x', t: 'x', d: '31/01/2024' })).toEqual([
+      'n: Enter a number',
+      'p: Enter a valid phone number',
+      'c: Enter digits only',
+      'd: Enter a date as YYYY-MM-DD',
+    ]);
+    expect(messages(flow, { n: { value: 1 }, t: 7, pw: ['x'] })).toEqual([
+      'n: Enter a valid value',
+      'pw: Enter a valid value',
+      't: Enter a valid value',
+    ]);
+  });
+
+  it('checks min-chars and max-chars, counting characters not UTF-16 units', () => {
+    const flow = flowOf('6.2', [input('code', { 'min-chars': 4, 'max-chars': 6, required: true })], {
+      code: '${form.code}',
+    });
+    expect(validateFlowJson(flow).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(messages(flow, { code: 'abc' })).toEqual(['code: Enter at least 4 characters']);
+    expect(messages(flow, { code: 'abcdefg' })).toEqual(['code: Enter at most 6 characters']);
+    expect(messages(flow, { code: '👍👍👍👍👍👍' })).toEqual([]);
+    expect(messages(flow, {})).toEqual(['code: Fill in this field']);
+  });
+
+  it('skips a pattern JavaScript cannot compile instead of rejecting everyone', () => {
+    const flow = flowOf(
+      '6.2',
+      [
+        input('a', { pattern: '(unclosed', 'helper-text': 'h' }),
+        input('b', { pattern: '^\\p{Lu}+$', 'helper-text': 'h' }),
+      ],
+      { a: '${form.a}', b: '${form.b}' },
+    );
+    expect(messages(flow, { a: 'anything', b: 'ÉCOLE' })).toEqual([]);
+    expect(messages(flow, { a: 'anything', b: 'école' })).toEqual(['b: Enter a value in the format shown']);
+  });
+
+  it('checks TextArea max-length, 600 by default', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        { type: 'TextArea', name: 'a', label: 'A' },
+        { type: 'TextArea', name: 'b', label: 'B', 'max-length': 10 },
+      ],
+      {
+        a: '${form.a}',
+        b: '${form.b}',
+      },
+    );
+    expect(messages(flow, { a: 'x'.repeat(600), b: 'y'.repeat(10) })).toEqual([]);
+    expect(messages(flow, { a: 'x'.repeat(601), b: 'y'.repeat(11) })).toEqual([
+      'a: Enter at most 600 characters',
+      'b: Enter at most 10 characters',
+    ]);
+  });
+
+  it('checks static Dropdown ids and CheckboxGroup selection counts', () => {
+    const source = [
+      { id: 'a', title: 'A' },
+      { id: 'b', title: 'B' },
+      { id: 'c', title: 'C' },
+    ];
+    const flow = flowOf(
+      '7.3',
+      [
+        { type: 'Dropdown', name: 'd', label: 'D', 'data-source': source, required: true },
+        {
+          type: 'CheckboxGroup',
+          name: 'g',
+          label: 'G',
+          'data-source': source,
+          'min-selected-items': 2,
+          'max-selected-items': 2,
+        },
+      ],
+      { d: '${form.d}', g: '${form.g}' },
+    );
+    expect(messages(flow, { d: 'b', g: ['a', 'c'] })).toEqual([]);
+    expect(messages(flow, { d: '', g: [] })).toEqual(['d: Choose an option']);
+    expect(messages(flow, { d: 'z', g: ['a'] })).toEqual([
+      'd: Choose an option from the list',
+      'g: Choose at least 2 options',
+    ]);
+    expect(messages(flow, { d: ['a'], g: 'a' })).toEqual([
+      'd: Choose an option from the list',
+      'g: Choose options from the list',
+    ]);
+  });
+
+  it('finds form references nested in objects and reports their payload key', () => {
+    const flow = flowOf('7.3', [input('name', { required: true, 'max-chars': 3 })], {
+      customer: { name: '${form.name}', source: 'footer' },
+      screen: '${data.screen}',
+    });
+    expect(validateSubmission(flow, 'S', { customer: { name: 'Grace' }, screen: 'S' })).toEqual([
+      { field: 'name', message: 'Enter at most 3 characters', code: 'too_long', key: 'customer.name' },
+    ]);
+    expect(validateSubmission(flow, 'S', { customer: 'oops' })).toEqual([
+      { field: 'name', message: 'Fill in this field', code: 'required', key: 'customer.name' },
+    ]);
+  });
+
+  it('uses the action whose payload matches: an on-select-action does not demand the whole form', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        {
+          type: 'DatePicker',
+          name: 'date',
+          label: 'Date',
+          'min-date': '2025-01-01',
+          'on-select-action': { name: 'data_exchange', payload: { date: '${form.date}' } },
+        },
+        input('name', { required: true }),
+        {
+          type: 'EmbeddedLink',
+          text: 'Check',
+          'on-click-action': { name: 'data_exchange', payload: { check: '${form.name}', mode: 'link' } },
+        },
+      ],
+      { date: '${form.date}', name: '${form.name}' },
+    );
+    expect(messages(flow, { date: '2025-02-01' })).toEqual([]);
+    expect(messages(flow, { date: '2024-02-01' })).toEqual(['date: Choose a date on or after 2025-01-01']);
+    expect(messages(flow, { date: '2025-02-01', name: '' })).toEqual(['name: Fill in this field']);
+    expect(messages(flow, { check: '', mode: 'link' })).toEqual(['name: Fill in this field']);
+    // Keys matching no action: judged as the Footer's submission, so dropping keys skips nothing.
+    expect(messages(flow, { unrelated: 1 })).toEqual(['name: Fill in this field']);
+  });
+
+  it('does not require fields that may be hidden, disabled or in an If/Switch branch, but checks their values', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        input('hidden', { required: true, visible: false }),
+        input('off', { required: true, enabled: false }),
+        input('dyn', { required: true, visible: '${data.show}' }),
+        {
+          type: 'If',
+          condition: '${data.show}',
+          then: [input('inIf', { required: true, 'max-chars': 2 })],
+          else: [{ type: 'TextBody', text: 'none' }],
+        },
+        {
+          type: 'Switch',
+          value: '${data.kind}',
+          cases: { a: [input('inSwitch', { required: true, 'input-type': 'email' })] },
+        },
+      ],
+      {
+        hidden: '${form.hidden}',
+        off: '${form.off}',
+        dyn: '${form.dyn}',
+        inIf: '${form.inIf}',
+        inSwitch: '${form.inSwitch}',
+        greeting: "`'Hi ' ${form.dyn}`",
+      },
+    );
+    expect(messages(flow, {})).toEqual([]);
+    expect(messages(flow, { inIf: 'abc', inSwitch: 'nope', greeting: 'x'.repeat(500) })).toEqual([
+      'inIf: Enter at most 2 characters',
+      'inSwitch: Enter a valid email address',
+    ]);
+  });
+
+  it('names documents for a DocumentPicker', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        {
+          type: 'DocumentPicker',
+          name: 'docs',
+          label: 'Docs',
+          'min-uploaded-documents': 2,
+          'max-uploaded-documents': 3,
+        },
+      ],
+      { docs: '${form.docs}' },
+    );
+    expect(messages(flow, { docs: [] })).toEqual(['docs: Add at least 2 documents']);
+  });
+});

@@ -1,0 +1,246 @@
+// Per-component checks of one submitted value that is present (emptiness and `required` are
+// decided by the caller). Each returns the first problem as a short message a person can act on,
+// or null. Limits come from the screen's static Flow JSON (SPEC E.5, B.1).
+
+import type { InputField } from '../protocol/index.js';
+import { formatDay, parseDay, weekdayOf } from './validate-input-dates.js';
+
+export type FieldErrorCode =
+  | 'required'
+  | 'invalid_value'
+  | 'too_short'
+  | 'too_long'
+  | 'not_a_number'
+  | 'invalid_email'
+  | 'invalid_phone'
+  | 'invalid_passcode'
+  | 'invalid_date'
+  | 'pattern_mismatch'
+  | 'not_an_option'
+  | 'too_few_selected'
+  | 'too_many_selected'
+  | 'date_too_early'
+  | 'date_too_late'
+  | 'date_unavailable'
+  | 'day_not_included'
+  | 'range_reversed'
+  | 'range_too_short'
+  | 'range_too_long'
+  | 'too_few_files'
+  | 'too_many_files';
+
+export interface Issue {
+  code: FieldErrorCode;
+  message: string;
+}
+
+export interface RuleContext {
+  /** Ids a dynamic data-source offered, when the caller knows them. */
+  dynamicOptions: readonly string[] | undefined;
+}
+
+const issue = (code: FieldErrorCode, message: string): Issue => ({ code, message });
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function chars(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/** Longest value a pattern is run against, so a careless regex cannot stall the endpoint. */
+const MAX_PATTERN_INPUT = 4096;
+const patternCache = new Map<string, RegExp | null>();
+
+/** The Flow JSON pattern as a JS RegExp (Unicode mode if it parses so), or null if invalid. */
+export function compilePattern(source: string): RegExp | null {
+  const cached = patternCache.get(source);
+  if (cached !== undefined) return cached;
+  let compiled: RegExp | null = null;
+  for (const flags of ['u', '']) {
+    try {
+      compiled = new RegExp(source, flags);
+      break;
+    } catch {
+      // Try without Unicode mode; an invalid pattern is skipped rather than blocking every user.
+    }
+  }
+  if (patternCache.size > 500) patternCache.clear();
+  patternCache.set(source, compiled);
+  return compiled;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const NUMBER = /^[+-]?(\d+([.,]\d+)?|[.,]\d+)$/;
+const PHONE = /^\+?\d{4,15}$/;
+const DIGITS = /^\d+$/;
+
+function checkInputType(type: string, text: string): Issue | null {
+  switch (type) {
+    case 'number':
+      return NUMBER.test(text) ? null : issue('not_a_number', 'Enter a number');
+    case 'email':
+      return EMAIL.test(text) ? null : issue('invalid_email', 'Enter a valid email address');
+    case 'phone':
+      return PHONE.test(text.replace(/[\s().-]/g, '')) ? null : issue('invalid_phone', 'Enter a valid phone number');
+    case 'passcode':
+      return DIGITS.test(text) ? null : issue('invalid_passcode', 'Enter digits only');
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(text) && parseDay(text) !== null
+        ? null
+        : issue('invalid_date', 'Enter a date as YYYY-MM-DD');
+    default:
+      return null;
+  }
+}
+
+export function checkTextInput(field: InputField, value: unknown): Issue | null {
+  const c = field.constraints;
+  const numeric = c.inputType === 'number' && typeof value === 'number' && Number.isFinite(value);
+  if (typeof value !== 'string' && !numeric) return issue('invalid_value', 'Enter a valid value');
+  const text = String(value);
+  const length = chars(text);
+  if (c.maxChars !== undefined && length > c.maxChars) {
+    return issue('too_long', `Enter at most ${plural(c.maxChars, 'character')}`);
+  }
+  if (c.minChars !== undefined && length < c.minChars) {
+    return issue('too_short', `Enter at least ${plural(c.minChars, 'character')}`);
+  }
+  const typed = checkInputType(c.inputType ?? 'text', text.trim());
+  if (typed) return typed;
+  if (c.pattern !== undefined && text.length <= MAX_PATTERN_INPUT) {
+    const pattern = compilePattern(c.pattern);
+    if (pattern && !pattern.test(text)) return issue('pattern_mismatch', 'Enter a value in the format shown');
+  }
+  return null;
+}
+
+export function checkTextArea(field: InputField, value: unknown): Issue | null {
+  if (typeof value !== 'string') return issue('invalid_value', 'Enter a valid value');
+  const max = field.constraints.maxLength;
+  if (max !== undefined && chars(value) > max) return issue('too_long', `Enter at most ${plural(max, 'character')}`);
+  return null;
+}
+
+function optionIds(field: InputField, ctx: RuleContext): readonly string[] | undefined {
+  return field.dynamicDataSource === undefined ? field.constraints.options : ctx.dynamicOptions;
+}
+
+function asId(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+export function checkSingleChoice(field: InputField, value: unknown, ctx: RuleContext): Issue | null {
+  const id = asId(value);
+  const ids = optionIds(field, ctx);
+  if (id === null || (ids !== undefined && !ids.includes(id))) {
+    return issue('not_an_option', 'Choose an option from the list');
+  }
+  return null;
+}
+
+export function checkMultiChoice(field: InputField, value: unknown, ctx: RuleContext): Issue | null {
+  if (!Array.isArray(value)) return issue('not_an_option', 'Choose options from the list');
+  const ids = optionIds(field, ctx);
+  const chosen = value.map(asId);
+  if (chosen.some((id) => id === null || (ids !== undefined && !ids.includes(id)))) {
+    return issue('not_an_option', 'Choose options from the list');
+  }
+  if (new Set(chosen).size !== chosen.length) return issue('invalid_value', 'Choose each option only once');
+  const { minSelectedItems: min, maxSelectedItems: max } = field.constraints;
+  if (min !== undefined && chosen.length < min)
+    return issue('too_few_selected', `Choose at least ${plural(min, 'option')}`);
+  if (max !== undefined && chosen.length > max)
+    return issue('too_many_selected', `Choose at most ${plural(max, 'option')}`);
+  return null;
+}
+
+/** One chosen day against min-date, max-date, unavailable-dates and include-days. */
+function checkDay(field: InputField, value: unknown): Issue | { day: number } {
+  const day = parseDay(value);
+  if (day === null) return issue('invalid_date', 'Choose a valid date');
+  const c = field.constraints;
+  const min = c.minDate === undefined ? null : parseDay(c.minDate);
+  const max = c.maxDate === undefined ? null : parseDay(c.maxDate);
+  if (min !== null && day < min) return issue('date_too_early', `Choose a date on or after ${formatDay(min)}`);
+  if (max !== null && day > max) return issue('date_too_late', `Choose a date on or before ${formatDay(max)}`);
+  if (c.unavailableDates?.some((text) => parseDay(text) === day)) {
+    return issue('date_unavailable', 'This date is not available');
+  }
+  if (c.includeDays !== undefined && c.includeDays.length > 0 && !c.includeDays.includes(weekdayOf(day))) {
+    return issue('day_not_included', `Choose a date on ${c.includeDays.join(', ')}`);
+  }
+  return { day };
+}
+
+export function checkDate(field: InputField, value: unknown): Issue | null {
+  const result = checkDay(field, value);
+  return 'code' in result ? result : null;
+}
+
+export type RangeEnd = 'start-date' | 'end-date';
+
+/** A CalendarPicker range; `required` says which ends must be present. */
+export function checkDateRange(field: InputField, value: unknown, required: Record<RangeEnd, boolean>): Issue | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return issue('invalid_date', 'Choose a start and an end date');
+  }
+  const range = value as Record<string, unknown>;
+  const days: Partial<Record<RangeEnd, number>> = {};
+  for (const end of ['start-date', 'end-date'] as const) {
+    const raw = range[end];
+    const label = end === 'start-date' ? 'a start date' : 'an end date';
+    if (raw === undefined || raw === null || raw === '') {
+      if (required[end]) return issue('required', `Choose ${label}`);
+      continue;
+    }
+    const result = checkDay(field, raw);
+    if ('code' in result) return result;
+    days[end] = result.day;
+  }
+  const { 'start-date': start, 'end-date': finish } = days;
+  if (start === undefined || finish === undefined) return null;
+  if (finish < start) return issue('range_reversed', 'The end date must not be before the start date');
+  const length = finish - start + 1;
+  const { minDays, maxDays } = field.constraints;
+  if (minDays !== undefined && length < minDays)
+    return issue('range_too_short', `Choose at least ${plural(minDays, 'day')}`);
+  if (maxDays !== undefined && length > maxDays)
+    return issue('range_too_long', `Choose at most ${plural(maxDays, 'day')}`);
+  return null;
+}
+
+export function checkOptIn(value: unknown): Issue | null {
+  return typeof value === 'boolean' ? null : issue('invalid_value', 'Tick or untick this box');
+}
+
+function isPickerItem(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const record = item as Record<string, unknown>;
+  return (
+    typeof record.media_id === 'string' &&
+    typeof record.cdn_url === 'string' &&
+    typeof record.encryption_metadata === 'object' &&
+    record.encryption_metadata !== null
+  );
+}
+
+export function pickerNoun(field: InputField): string {
+  return field.type === 'PhotoPicker' ? 'photo' : 'document';
+}
+
+export function checkPicker(field: InputField, value: unknown): Issue | null {
+  const noun = pickerNoun(field);
+  if (!Array.isArray(value) || !value.every(isPickerItem)) {
+    return issue('invalid_value', `Upload the ${noun}s again`);
+  }
+  const { minUploads: min, maxUploads: max } = field.constraints;
+  if (min !== undefined && value.length < min) return issue('too_few_files', `Add at least ${plural(min, noun)}`);
+  if (max !== undefined && value.length > max) return issue('too_many_files', `Add at most ${plural(max, noun)}`);
+  return null;
+}
