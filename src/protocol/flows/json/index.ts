@@ -66,8 +66,10 @@ export {
   allowedTransitions,
   declaredDataKeys,
   inputComponents,
+  screenActionsNamed,
   screenById,
   terminalScreens,
   type InputConstraints,
   type InputField,
+  type ScreenAction,
 } from './runtime.js';

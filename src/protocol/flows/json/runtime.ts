@@ -1,11 +1,12 @@
 // Pure lookups the flow endpoint needs at request time: a screen by id, the screens a screen may
 // hand over to (routing_model, or the navigate actions of an endpoint-less flow), the input
-// components of a screen with their constraints, and the data keys a screen declares.
+// components of a screen with their constraints, the actions of a screen by name (the endpoint maps
+// data_exchange payloads back to form fields through them), and the data keys a screen declares.
 
 import { isInputType } from './catalog.js';
 import type { InputComponentType } from './components.js';
 import type { FlowJson, Screen } from './types.js';
-import { asArray, asString, isObject, navigateEdges, walkComponents } from './walk.js';
+import { asArray, asString, componentActions, isObject, navigateEdges, walkComponents } from './walk.js';
 
 export function screenById(flow: FlowJson, id: string): Screen | undefined {
   return flow.screens.find((screen) => screen.id === id);
@@ -57,6 +58,12 @@ export interface InputField {
   conditional: boolean;
   inForm: boolean;
   constraints: InputConstraints;
+  /** `visible` when the component sets it (`false` or a dynamic expression). */
+  visible?: boolean | string;
+  /** `enabled` when the component sets it (`false` or a dynamic expression). */
+  enabled?: boolean | string;
+  /** The `${data.…}` expression of a dynamic data-source, whose ids are only known at run time. */
+  dynamicDataSource?: string;
 }
 
 const DEFAULTS: Partial<Record<InputComponentType, InputConstraints>> = {
@@ -123,16 +130,49 @@ export function inputComponents(screen: Screen): InputField[] {
     const name = asString(visit.node.name);
     if (!isInputType(type) || name === undefined) continue;
     const required = visit.node.required;
-    fields.push({
+    const field: InputField = {
       name,
       type,
       required: typeof required === 'boolean' || typeof required === 'string' || isObject(required) ? required : false,
       conditional: visit.branches.length > 0,
       inForm: visit.form !== undefined,
       constraints: constraintsOf(type, visit.node),
-    });
+    };
+    const { visible, enabled } = visit.node;
+    const source = visit.node['data-source'];
+    if (typeof visible === 'boolean' || typeof visible === 'string') field.visible = visible;
+    if (typeof enabled === 'boolean' || typeof enabled === 'string') field.enabled = enabled;
+    if (typeof source === 'string') field.dynamicDataSource = source;
+    fields.push(field);
   }
   return fields;
+}
+
+/** An action of a screen component with a payload (data_exchange, complete, navigate, update_data). */
+export interface ScreenAction {
+  name: string;
+  /** `on-click-action`, `on-select-action` or `on-unselect-action`. */
+  event: string;
+  componentType: string | undefined;
+  componentName: string | undefined;
+  /** JSON path of the action inside the screen's layout children. */
+  path: string;
+  payload: Record<string, unknown>;
+}
+
+/** The actions of a screen (through Form, If and Switch) named `name`, in document order. */
+export function screenActionsNamed(screen: Screen, name: string): ScreenAction[] {
+  return walkComponents(screen.layout.children, '')
+    .flatMap(componentActions)
+    .filter((visit) => visit.name === name)
+    .map((visit) => ({
+      name,
+      event: visit.event,
+      componentType: visit.component.type,
+      componentName: asString(visit.component.node.name),
+      path: visit.path,
+      payload: isObject(visit.action.payload) ? visit.action.payload : {},
+    }));
 }
 
 /** Keys of the screen's declared `data` model. */
