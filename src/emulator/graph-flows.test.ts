@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator } from './emulator.js';
-import { validateFlowJson } from './flow-validation.js';
+import { checkFlowJsonAsset } from './flow-asset-check.js';
 import { createWebhookReceiver, manualClock, seededRandom } from './testing.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 
@@ -16,14 +16,20 @@ const KEY = readFileSync(
 );
 const WABA = '102290129340398';
 const BASE = 'http://graph.test/v24.0';
+const EMPTY_LAYOUT = { type: 'SingleColumnLayout', children: [] };
+/** A terminal screen needs a Footer (MISSING_FOOTER_ON_TERMINAL_SCREEN). */
+const DONE_LAYOUT = {
+  type: 'SingleColumnLayout',
+  children: [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } }],
+};
 const VALID = JSON.stringify(
-  {
-    version: '7.3',
-    screens: [{ id: 'WELCOME', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } }],
-  },
+  { version: '7.3', screens: [{ id: 'WELCOME', terminal: true, layout: DONE_LAYOUT }] },
   null,
   2,
 );
+/** One terminal screen "A" with a Footer, after the given top-level keys. */
+const oneScreen = (top: string, screen = `{"id": "A", "terminal": true, "layout": ${JSON.stringify(DONE_LAYOUT)}}`) =>
+  `{${top}"screens": [${screen}]}`;
 let emulator: Emulator | null = null;
 
 afterEach(async () => {
@@ -70,70 +76,111 @@ function setup(options: Partial<EmulatorOptions> = {}) {
 }
 
 describe('Flow JSON validation', () => {
-  it.each(readdirSync(FLOW_JSON_DIR).filter((f) => f.endsWith('.json')))(
+  it.each(readdirSync(FLOW_JSON_DIR).filter((f) => f.endsWith('.json') && f !== 'pywa_v6_2__navigation_list.json'))(
     'finds no errors in the fixture %s',
     (file) => {
-      expect(validateFlowJson(readFileSync(new URL(file, FLOW_JSON_DIR), 'utf8')).errors).toEqual([]);
+      expect(checkFlowJsonAsset(readFileSync(new URL(file, FLOW_JSON_DIR), 'utf8')).errors).toEqual([]);
     },
   );
 
+  it('rejects the NavigationList fixture, whose third item navigates to a screen the flow lacks', () => {
+    // SPEC E.6/E.8: a navigate target must exist; the example's FOURTH_SCREEN does not.
+    const text = readFileSync(new URL('pywa_v6_2__navigation_list.json', FLOW_JSON_DIR), 'utf8');
+    const path = "screens[0].layout.children[0]['list-items'][2]['on-click-action'].next.name";
+    const position = { line_start: 83, line_end: 83, column_start: 29, column_end: 44 };
+    expect(checkFlowJsonAsset(text).errors).toEqual([
+      {
+        error: 'INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME',
+        error_type: 'FLOW_JSON_ERROR',
+        message: expect.stringContaining('FOURTH_SCREEN') as unknown,
+        ...position,
+        pointers: [{ ...position, path }],
+      },
+    ]);
+    expect(text.split('\n')[82]?.slice(28, 43)).toBe('"FOURTH_SCREEN"');
+  });
+
   it('reports duplicate, reserved and malformed screen ids with their positions', () => {
+    const layout = `"layout": ${JSON.stringify(EMPTY_LAYOUT)}`;
     const text = [
       '{',
       '  "version": "7.3",',
       '  "screens": [',
-      '    { "id": "A", "terminal": true, "layout": {} },',
-      '    { "id": "A", "layout": {} },',
-      '    { "id": "SUCCESS", "layout": {} },',
-      '    { "id": "B2", "layout": {} }',
+      `    { "id": "A", "terminal": true, "layout": ${JSON.stringify(DONE_LAYOUT)} },`,
+      `    { "id": "A", ${layout} },`,
+      `    { "id": "SUCCESS", ${layout} },`,
+      `    { "id": "B2", ${layout} }`,
       '  ]',
       '}',
     ].join('\n');
-    const { errors } = validateFlowJson(text);
-    expect(errors.map((e) => e.error)).toEqual([
-      'DUPLICATE_SCREEN_IDS',
-      'SCREEN_ID_IS_RESERVED_KEYWORD',
-      'PATTERN_MISMATCH',
+    const { errors } = checkFlowJsonAsset(text);
+    // The protocol validator also sees that SUCCESS and B2 are unreachable from the entry screen.
+    expect(errors.map((e) => [e.error, e.pointers[0]?.path])).toEqual([
+      ['DUPLICATE_SCREEN_IDS', 'screens[1].id'],
+      ['SCREEN_ID_IS_RESERVED_KEYWORD', 'screens[2].id'],
+      ['PATTERN_MISMATCH', 'screens[3].id'],
+      ['INVALID_ROUTING_MODEL', 'screens[2]'],
+      ['INVALID_ROUTING_MODEL', 'screens[3]'],
     ]);
     expect(errors[0]).toEqual({
       error: 'DUPLICATE_SCREEN_IDS',
       error_type: 'FLOW_JSON_ERROR',
-      message: expect.stringContaining('"A"') as unknown,
+      message: expect.stringContaining('A') as unknown,
       line_start: 5,
       line_end: 5,
       column_start: 13,
       column_end: 16,
       pointers: [{ line_start: 5, line_end: 5, column_start: 13, column_end: 16, path: 'screens[1].id' }],
     });
+    expect(errors[2]?.error_type).toBe('JSON_SCHEMA_ERROR');
+  });
+
+  it('points an unknown key at the key itself, as Meta does', () => {
+    const [error] = checkFlowJsonAsset(oneScreen('"version": "7.3", "extra": 1, ')).errors;
+    expect(error).toMatchObject({
+      error: 'INVALID_PROPERTY_KEY',
+      error_type: 'JSON_SCHEMA_ERROR',
+      line_start: 1,
+      column_start: 20,
+      column_end: 27,
+      pointers: [{ path: 'extra' }],
+    });
+  });
+
+  it('reports only errors: a finding the protocol validator calls a warning does not block publishing', () => {
+    expect(checkFlowJsonAsset(oneScreen('"version": "7.3", ')).errors).toEqual([]);
   });
 
   it.each([
-    ['not JSON', '{"version": "7.3",', 'INVALID_FLOW_JSON'],
-    ['no version', '{"screens": [{"id": "A", "terminal": true, "layout": {}}]}', 'MISSING_FLOW_JSON_VERSION'],
+    ['not JSON', '{"version": "7.3",', ['INVALID_FLOW_JSON']],
+    ['no version', oneScreen(''), ['MISSING_FLOW_JSON_VERSION']],
+    ['a numeric version', oneScreen('"version": 7.3, '), ['INVALID_FLOW_JSON_VERSION']],
+    // The protocol validator files a version it does not know under INVALID_FLOW_JSON_VERSION.
+    ['an unknown version', oneScreen('"version": "9.9", '), ['INVALID_FLOW_JSON_VERSION']],
+    ['empty screens', '{"version": "7.3", "screens": []}', ['MIN_ITEMS_REQUIRED']],
     [
-      'a numeric version',
-      '{"version": 7.3, "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
-      'INVALID_FLOW_JSON_VERSION',
+      'no terminal screen',
+      oneScreen('"version": "7.3", ', `{"id": "A", "layout": ${JSON.stringify(EMPTY_LAYOUT)}}`),
+      ['MISSING_TERMINAL_SCREEN'],
     ],
-    [
-      'an unknown version',
-      '{"version": "9.9", "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
-      'UNSUPPORTED_FLOW_JSON_VERSION',
-    ],
-    ['empty screens', '{"version": "7.3", "screens": []}', 'MIN_ITEMS_REQUIRED'],
-    ['no terminal screen', '{"version": "7.3", "screens": [{"id": "A", "layout": {}}]}', 'MISSING_TERMINAL_SCREEN'],
     [
       'data_api_version without routing_model',
-      '{"version": "7.3", "data_api_version": "3.0", "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
-      'MISSING_REQUIRED_PROPERTY',
+      oneScreen('"version": "7.3", "data_api_version": "3.0", '),
+      ['MISSING_REQUIRED_PROPERTY'],
+    ],
+    ['an unknown top-level key', oneScreen('"version": "7.3", "extra": 1, '), ['INVALID_PROPERTY_KEY']],
+    [
+      'a terminal screen without a Footer',
+      oneScreen('"version": "7.3", ', `{"id": "A", "terminal": true, "layout": ${JSON.stringify(EMPTY_LAYOUT)}}`),
+      ['MISSING_FOOTER_ON_TERMINAL_SCREEN'],
     ],
     [
-      'an unknown top-level key',
-      '{"version": "7.3", "extra": 1, "screens": [{"id": "A", "terminal": true, "layout": {}}]}',
-      'INVALID_PROPERTY_KEY',
+      'a layout without type and children',
+      oneScreen('"version": "7.3", ', '{"id": "A", "terminal": true, "layout": {}}'),
+      ['INVALID_PROPERTY_VALUE', 'MISSING_REQUIRED_TYPE_PROPERTY', 'MISSING_FOOTER_ON_TERMINAL_SCREEN'],
     ],
-  ])('reports %s', (_name, text, error) => {
-    expect(validateFlowJson(text).errors.map((e) => e.error)).toContain(error);
+  ])('reports %s', (_name, text, codes) => {
+    expect(checkFlowJsonAsset(text).errors.map((e) => e.error)).toEqual(codes);
   });
 });
 
@@ -227,7 +274,7 @@ describe('Flows management API', () => {
       version: '7.3',
       data_api_version: '3.0',
       routing_model: { A: [] },
-      screens: [{ id: 'A', terminal: true, layout: {} }],
+      screens: [{ id: 'A', terminal: true, layout: DONE_LAYOUT }],
     });
     const id = (await call('POST', `/${WABA}/flows`, { name: 'ep', categories: ['OTHER'] })).json.id as string;
     await uploadJson(id, endpointFlow);

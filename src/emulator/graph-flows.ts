@@ -5,7 +5,7 @@
 // (details, update, delete) is in flow-node.ts.
 
 import type { Context, Hono } from 'hono';
-import { validateFlowJson } from './flow-validation.js';
+import { checkFlowJsonAsset } from './flow-asset-check.js';
 import { flowError, nameClash, parseCategories, validationErrorsField } from './flow-node.js';
 import {
   booleanParam,
@@ -28,7 +28,7 @@ async function flowJsonParam(value: unknown): Promise<string | null> {
 }
 
 function setFlowJson(flow: StoredFlow, text: string): void {
-  const check = validateFlowJson(text);
+  const check = checkFlowJsonAsset(text);
   flow.flowJson = text;
   flow.validationErrors = check.errors;
   flow.jsonVersion = check.jsonVersion;

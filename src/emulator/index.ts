@@ -11,7 +11,7 @@ export {
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from './testing.js';
-export { validateFlowJson, FLOW_JSON_VERSIONS, type FlowJsonCheck } from './flow-validation.js';
+export { checkFlowJsonAsset, type FlowJsonCheck } from './flow-asset-check.js';
 export type { FlowValidationError } from './state.js';
 export { FlowClientError, type FlowClientErrorCode } from './flow-client-errors.js';
 export type {
