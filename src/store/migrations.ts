@@ -1,5 +1,6 @@
 // Schema migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { appsMigration } from './migrations-apps.js';
 
 type AddColumn<T> = (
   name: string,
@@ -111,6 +112,7 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex('messages_idempotency').on('messages').column('idempotency_key').unique().execute();
       },
     },
+    '0005_apps': appsMigration(dialect),
   };
 }
 
