@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import { StoreError } from '../store/index.js';
 import { registerOpsCommands } from './ops.js';
+import { registerKeysCommands } from './keys.js';
 import { runDev, runEmulator, runStart } from './serve.js';
 
 export interface GlobalOptions {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     });
 
   registerOpsCommands(program);
+  registerKeysCommands(program);
   return program;
 }
 

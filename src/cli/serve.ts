@@ -7,6 +7,7 @@ import { createApp, type FlowgateApp } from '../server/app.js';
 import { CliError, configFor, type GlobalOptions } from './main.js';
 import { createEmulator } from '../emulator/index.js';
 import { registerDemoHandlers, runDemo } from './demo.js';
+import { devMasterKey, ensureDevBusinessKey, requireMasterKey } from './keys-dev.js';
 
 // The emulator's default business number and account (any ids work; these match its defaults).
 const EMULATOR_PHONE_NUMBER_ID = '106540352242922';
@@ -14,6 +15,7 @@ const EMULATOR_WABA_ID = '102290129340398';
 
 export async function runStart(g: GlobalOptions, opts: { port?: number }): Promise<void> {
   const config = configFor(g, opts.port === undefined ? {} : { port: opts.port }, true);
+  requireMasterKey(config);
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   const app = createApp({ config, logger });
   const listening = await app.listen();
@@ -32,6 +34,8 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
   const dataDir = resolve(configFor(g).dataDir);
   const secrets = devSecrets(dataDir);
   const base = configFor(g, { ...secrets, dataDir });
+  const dev = base.masterKey === null ? devMasterKey(dataDir) : null;
+  if (dev?.created === true) console.log(`generated a dev master key in ${dev.path} (FLOWGATE_MASTER_KEY for this data dir)`);
   const logger = createLogger({ level: base.logLevel, pretty: process.stdout.isTTY });
 
   // The built-in emulator plays Meta: Graph API, webhook deliveries, simulated customers.
@@ -49,6 +53,7 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
     graphUrl: meta.url,
     phoneNumberId: EMULATOR_PHONE_NUMBER_ID,
     wabaId: EMULATOR_WABA_ID,
+    masterKey: dev?.masterKey ?? base.masterKey,
     ...(opts.port === undefined ? {} : { port: opts.port }),
   });
   const app = createApp({ config, logger });
@@ -56,6 +61,7 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
   const listening = await app.listen();
   emulator.setWebhookUrl(`${listening.url}/webhook`);
   const handshake = await emulator.verifyWebhook(secrets.verifyToken);
+  const flowsKey = await ensureDevBusinessKey(app, EMULATOR_PHONE_NUMBER_ID);
   console.log(
     [
       '',
@@ -63,6 +69,7 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
       `  webhook      ${listening.url}/webhook   (Meta's verification handshake: ${handshake.ok ? 'ok' : 'FAILED'})`,
       `  admin API    ${listening.url}/api   (bearer token in ${join(dataDir, 'dev-secrets.json')})`,
       `  emulator     ${meta.url}   (a local Meta: Graph API, signed webhooks, simulated customers)`,
+      `  flows key    ${flowsKey}`,
       `  health       ${listening.url}/healthz   metrics ${listening.url}/metrics`,
       `  events       npx flowgate events list --data-dir ${dataDir}`,
       '',

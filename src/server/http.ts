@@ -5,11 +5,16 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Gateway, IngressResponse } from '../gateway/index.js';
 import { createAdminApi } from './admin.js';
+import { createKeysAdminApi } from './admin-keys.js';
+import type { KeyRing } from '../keys/index.js';
 
 export interface HttpDeps {
   /** The running gateway, or null before start / after stop (requests then get 503). */
   gateway: () => Gateway | null;
   adminToken: string | null;
+  /** The running key ring, or null (no master key, or not started). */
+  keys?: () => KeyRing | null;
+  phoneNumberId?: string | null;
 }
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -32,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   app.route('/api', createAdminApi({ adminToken: deps.adminToken, gateway: deps.gateway }));
+  app.route('/api/keys', createKeysAdminApi({ adminToken: deps.adminToken, keys: deps.keys ?? (() => null), phoneNumberId: deps.phoneNumberId ?? null }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

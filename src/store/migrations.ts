@@ -1,5 +1,6 @@
 // Schema migrations, written with Kysely's schema builder so the same steps run on SQLite and PostgreSQL.
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { keysMigration } from './migrations-keys.js';
 import { appsMigration } from './migrations-apps.js';
 
 type AddColumn<T> = (
@@ -112,6 +113,7 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex('messages_idempotency').on('messages').column('idempotency_key').unique().execute();
       },
     },
+    '0003_keys': keysMigration(dialect),
     '0005_apps': appsMigration(dialect),
   };
 }

@@ -1,6 +1,7 @@
 // Table types of the Flowgate database. Times Flowgate records itself are Unix milliseconds; times that
 // come from Meta (message and status timestamps) stay in Unix seconds, as Meta sends them.
 import type { Generated } from 'kysely';
+import type { KeysTables } from './schema-keys.js';
 
 export interface InboxTable {
   id: Generated<number>;
@@ -81,7 +82,7 @@ export interface EffectsTable {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends KeysTables {
   inbox: InboxTable;
   events: EventsTable;
   contacts: ContactsTable;

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { EffectsRepository } from './effects.js';
 import { EventsRepository } from './events.js';
 import { InboxRepository } from './inbox.js';
+import { KeysRepository } from './keys.js';
 import { OutboundRepository } from './outbound.js';
 import { RecordsRepository } from './records.js';
 import type { Database } from './schema.js';
@@ -15,6 +16,7 @@ export class Store {
   readonly records: RecordsRepository;
   readonly effects: EffectsRepository;
   readonly outbound: OutboundRepository;
+  readonly keys: KeysRepository;
 
   constructor(readonly opened: OpenedDatabase) {
     this.inbox = new InboxRepository(opened.db, (fn) => opened.durably(fn));
@@ -22,6 +24,7 @@ export class Store {
     this.records = new RecordsRepository(opened.db);
     this.effects = new EffectsRepository(opened.db);
     this.outbound = new OutboundRepository(opened.db);
+    this.keys = new KeysRepository(opened.db);
   }
 
   get db(): Kysely<Database> {

@@ -1,0 +1,384 @@
+// KeyRing: the business encryption keys of each phone number. Generates and imports keys (sealed at
+// rest under the master key), uploads and verifies them through Graph, promotes and rotates them with
+// a grace window, and hands the Flow endpoint the private keys to try. Every operation is audited.
+
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { GraphClient } from '../graph/index.js';
+import type { Logger } from '../log/index.js';
+import type { BusinessKeyRow, KeyAuditRow, KeysRepository } from '../store/keys.js';
+import { invalidState, KeyRingError, masterKeyMissing, notFound } from './errors.js';
+import { generateKeyMaterial, importKeyMaterial, isKeySize, privateKeyFromDer, type KeyMaterial } from './material.js';
+import { readRemoteKey, uploadPublicKey, uploadRejected, verifyRemoteKey, type RemoteKeyStatus } from './remote.js';
+import { masterKeyBytes, openPrivateKey, sealPrivateKey } from './sealing.js';
+import { toKeyInfo, type KeyInfo } from './key-info.js';
+
+export interface KeyRingOptions {
+  keys: KeysRepository;
+  /** FLOWGATE_MASTER_KEY (base64 of 32 bytes). Without it the ring lists and verifies but cannot seal or open keys. */
+  masterKey: string | null;
+  /** Needed for upload, verify and rotate. */
+  graph: GraphClient | null;
+  /** FLOWGATE_KEY_GRACE_HOURS: how long a replaced key keeps decrypting. */
+  graceHours: number;
+  now?: () => number;
+  logger?: Logger;
+  /** How long the list of decryption keys is reused before the database is asked again (other processes rotate too). Default 1000. */
+  listTtlMs?: number;
+}
+
+export interface Actor {
+  /** Who did it: an OS user name, `admin-api`, `scheduler`, `dev`. */
+  actor: string;
+}
+
+export interface UploadResult {
+  key: KeyInfo;
+  /** The key became active (it was pending). */
+  promoted: boolean;
+  /** The key that was active before and is now retiring. */
+  previous: KeyInfo | null;
+}
+
+export class KeyRing {
+  readonly #keys: KeysRepository;
+  readonly #master: Buffer | null;
+  readonly #graph: GraphClient | null;
+  readonly #graceMs: number;
+  readonly #now: () => number;
+  readonly #logger: Logger | undefined;
+  readonly #listTtlMs: number;
+  /** Parsed private keys by key id: the material of an id never changes, only whether it is used. */
+  readonly #parsed = new Map<string, KeyObject>();
+  readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
+
+  constructor(options: KeyRingOptions) {
+    this.#keys = options.keys;
+    this.#master = options.masterKey === null ? null : masterKeyBytes(options.masterKey);
+    this.#graph = options.graph;
+    this.#graceMs = options.graceHours * 3_600_000;
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger;
+    this.#listTtlMs = options.listTtlMs ?? 1000;
+  }
+
+  /** Private keys to try for a Flow request on this number: active first, then retiring ones still in grace. */
+  async decryptionKeys(phoneNumberId: string): Promise<readonly KeyObject[]> {
+    const now = this.#now();
+    const cached = this.#lists.get(phoneNumberId);
+    if (cached !== undefined && cached.validUntil > now) return cached.keys;
+    const rows = await this.#keys.inStates(phoneNumberId, ['active', 'retiring']);
+    const usable = rows
+      .filter((r) => r.state === 'active' || (r.grace_until !== null && r.grace_until > now))
+      .sort((a, b) => rank(a) - rank(b) || (b.retiring_at ?? 0) - (a.retiring_at ?? 0));
+    const keys = usable.map((row) => this.#privateKey(row));
+    const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
+    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
+    return keys;
+  }
+
+  /** The active public key PEM, or null. */
+  async activePublicKey(phoneNumberId: string): Promise<string | null> {
+    const [active] = await this.#keys.inStates(phoneNumberId, ['active']);
+    return active?.public_key_pem ?? null;
+  }
+
+  async list(phoneNumberId: string): Promise<KeyInfo[]> {
+    return (await this.#keys.list(phoneNumberId)).map(toKeyInfo);
+  }
+
+  async get(phoneNumberId: string, id: string): Promise<KeyInfo> {
+    return toKeyInfo(await this.#row(phoneNumberId, id));
+  }
+
+  /** The SPKI PEM of a key (the active one by default). */
+  async publicKey(phoneNumberId: string, id?: string): Promise<{ key: KeyInfo; pem: string }> {
+    const row =
+      id === undefined ? (await this.#keys.inStates(phoneNumberId, ['active']))[0] : await this.#row(phoneNumberId, id);
+    if (row === undefined)
+      throw invalidState('This number has no active key: generate or import one, then upload it (or rotate).');
+    return { key: toKeyInfo(row), pem: row.public_key_pem };
+  }
+
+  async auditLog(options: { phoneNumberId?: string; limit?: number; beforeId?: number } = {}): Promise<KeyAuditRow[]> {
+    return this.#keys.auditLog(options);
+  }
+
+  /** A new pending key (RSA-2048 unless 3072 or 4096 is asked for). */
+  async generate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<KeyInfo> {
+    const bits = options.bits ?? 2048;
+    return this.#audited('generate', phoneNumberId, options.actor, null, async (note) => {
+      if (!isKeySize(bits))
+        throw new KeyRingError('flowgate.keys.invalid_state', 'Key size must be 2048, 3072 or 4096 bits.', 400);
+      const material = await generateKeyMaterial(bits);
+      note(null, material.fingerprint);
+      const info = await this.#store(phoneNumberId, material, 'generated');
+      note(info.id, info.fingerprint);
+      return info;
+    });
+  }
+
+  /** Imports a PEM private key (PKCS#1 or PKCS#8, encrypted or not) as a new pending key. */
+  async import(phoneNumberId: string, pem: string, options: Actor & { passphrase?: string }): Promise<KeyInfo> {
+    return this.#audited('import', phoneNumberId, options.actor, null, async (note) => {
+      const material = importKeyMaterial(pem, options.passphrase);
+      note(null, material.fingerprint);
+      const same = (await this.#keys.list(phoneNumberId)).find((r) => r.fingerprint === material.fingerprint);
+      if (same !== undefined) throw invalidState(`This key is already in the ring as ${same.id} (${same.state}).`);
+      const info = await this.#store(phoneNumberId, material, 'imported');
+      note(info.id, info.fingerprint);
+      return info;
+    });
+  }
+
+  /**
+   * Uploads a key's public key and verifies it on Graph. A pending key (the newest pending one by
+   * default) then becomes active and the previous active key retiring; an active key is re-uploaded.
+   * On failure nothing changes in the ring; if Graph may hold the new key, the active key is uploaded again.
+   */
+  async upload(phoneNumberId: string, options: Actor & { id?: string }): Promise<UploadResult> {
+    const row =
+      options.id === undefined
+        ? ((await this.#keys.inStates(phoneNumberId, ['pending']))[0] ??
+          (await this.#keys.inStates(phoneNumberId, ['active']))[0])
+        : await this.#row(phoneNumberId, options.id);
+    if (row === undefined) throw invalidState('No pending or active key to upload: generate or import one first.');
+    if (row.state !== 'pending' && row.state !== 'active') {
+      throw invalidState(`Key ${row.id} is ${row.state}; only pending or active keys can be uploaded.`);
+    }
+    const graph = this.#requireGraph();
+    const [active] = row.state === 'pending' ? await this.#keys.inStates(phoneNumberId, ['active']) : [undefined];
+    try {
+      await this.#audited('upload', phoneNumberId, options.actor, row, () =>
+        uploadPublicKey(graph, phoneNumberId, ref(row)),
+      );
+      await this.#keys.markUploaded(row.id, this.#now());
+      await this.#audited('verify', phoneNumberId, options.actor, row, () =>
+        verifyRemoteKey(graph, phoneNumberId, ref(row)),
+      );
+      await this.#keys.markVerified(row.id, this.#now());
+    } catch (error) {
+      if (active !== undefined && !uploadRejected(error)) await this.#restore(phoneNumberId, active, options.actor);
+      throw error;
+    }
+    if (row.state === 'active') return { key: await this.get(phoneNumberId, row.id), promoted: false, previous: null };
+    const previous = await this.#audited('activate', phoneNumberId, options.actor, row, async () => {
+      const result = await this.#keys.promote(row.id, this.#now(), this.#now() + this.#graceMs);
+      if (result === null) throw invalidState(`Key ${row.id} stopped being pending while it was uploaded.`);
+      return result.previous;
+    });
+    this.#invalidate(phoneNumberId);
+    if (previous !== null) {
+      await this.#audit('retiring', phoneNumberId, options.actor, previous, null);
+    }
+    return {
+      key: await this.get(phoneNumberId, row.id),
+      promoted: true,
+      previous: previous === null ? null : await this.get(phoneNumberId, previous.id),
+    };
+  }
+
+  /** Reads the number's key back from Graph and checks it is our active key (or `id`) with a VALID signature. */
+  async verify(
+    phoneNumberId: string,
+    options: Actor & { id?: string },
+  ): Promise<{ key: KeyInfo; remote: RemoteKeyStatus }> {
+    const { key } = await this.publicKey(phoneNumberId, options.id);
+    const row = await this.#row(phoneNumberId, key.id);
+    const graph = this.#requireGraph();
+    const remote = await this.#audited('verify', phoneNumberId, options.actor, row, () =>
+      verifyRemoteKey(graph, phoneNumberId, ref(row)),
+    );
+    await this.#keys.markVerified(row.id, this.#now());
+    return { key: await this.get(phoneNumberId, row.id), remote };
+  }
+
+  /** What Graph holds for the number, without judging it (for `keys list`/status views). */
+  async remoteStatus(phoneNumberId: string): Promise<RemoteKeyStatus | null> {
+    const [active] = await this.#keys.inStates(phoneNumberId, ['active']);
+    if (active === undefined) return null;
+    return readRemoteKey(this.#requireGraph(), phoneNumberId, ref(active));
+  }
+
+  /**
+   * generate → upload → verify → promote → old active to retiring. If a step fails, the current key
+   * stays active (and is uploaded again if Graph may hold the new one); the new key is left `pending`,
+   * never used for decryption, for a person to inspect, upload again or retire.
+   */
+  async rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
+    this.#requireGraph();
+    return this.#audited('rotate', phoneNumberId, options.actor, null, async (note) => {
+      const fresh = await this.generate(phoneNumberId, options);
+      note(fresh.id, fresh.fingerprint);
+      return this.upload(phoneNumberId, { actor: options.actor, id: fresh.id });
+    });
+  }
+
+  /** pending or retiring → retired (kept sealed, never used). The active key is replaced by rotating, not retired. */
+  async retire(phoneNumberId: string, id: string, options: Actor): Promise<KeyInfo> {
+    const row = await this.#row(phoneNumberId, id);
+    await this.#audited('retire', phoneNumberId, options.actor, row, async () => {
+      if (row.state === 'active') {
+        throw invalidState(
+          `Key ${id} is the active key: rotate to a new key first (flowgate keys rotate), then retire it.`,
+        );
+      }
+      if (!(await this.#keys.retire(id, this.#now()))) throw invalidState(`Key ${id} is already retired.`);
+    });
+    this.#forget(phoneNumberId, id);
+    return this.get(phoneNumberId, id);
+  }
+
+  /** Moves retiring keys whose grace window ended to retired. Returns how many. */
+  async sweep(options: Actor): Promise<number> {
+    const now = this.#now();
+    let n = 0;
+    for (const row of await this.#keys.pastGrace(now)) {
+      if (await this.#keys.retire(row.id, now)) {
+        n += 1;
+        this.#forget(row.phone_number_id, row.id);
+        await this.#audit('retire', row.phone_number_id, options.actor, row, null);
+      }
+    }
+    return n;
+  }
+
+  /** Drops every cached list and parsed key (another process changed the ring and waiting a second is too long). */
+  invalidate(): void {
+    this.#lists.clear();
+    this.#parsed.clear();
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  async #store(phoneNumberId: string, material: KeyMaterial, source: 'generated' | 'imported'): Promise<KeyInfo> {
+    const master = this.#requireMaster();
+    const id = `key_${randomBytes(12).toString('hex')}`;
+    await this.#keys.insert({
+      id,
+      phoneNumberId,
+      fingerprint: material.fingerprint,
+      publicKeyPem: material.publicKeyPem,
+      sealedPrivateKey: sealPrivateKey(master, id, phoneNumberId, material.pkcs8Der),
+      modulusBits: material.bits,
+      source,
+      createdAt: this.#now(),
+    });
+    material.pkcs8Der.fill(0);
+    this.#logger?.info({ keyId: id, fingerprint: material.fingerprint }, `business key ${source}`);
+    return this.get(phoneNumberId, id);
+  }
+
+  #privateKey(row: BusinessKeyRow): KeyObject {
+    const cached = this.#parsed.get(row.id);
+    if (cached !== undefined) return cached;
+    const der = openPrivateKey(this.#requireMaster(), row.id, row.phone_number_id, row.sealed_private_key);
+    try {
+      const key = privateKeyFromDer(der);
+      this.#parsed.set(row.id, key);
+      return key;
+    } finally {
+      der.fill(0);
+    }
+  }
+
+  async #row(phoneNumberId: string, id: string): Promise<BusinessKeyRow> {
+    const row = await this.#keys.get(id);
+    if (row?.phone_number_id !== phoneNumberId) throw notFound(id);
+    return row;
+  }
+
+  async #restore(phoneNumberId: string, active: BusinessKeyRow, actor: string): Promise<void> {
+    const graph = this.#requireGraph();
+    await this.#audited('restore', phoneNumberId, actor, active, () =>
+      uploadPublicKey(graph, phoneNumberId, ref(active)),
+    ).catch((error: unknown) => {
+      this.#logger?.error(
+        { keyId: active.id, err: String(error) },
+        'could not upload the active key again after a failed upload',
+      );
+    });
+  }
+
+  #requireMaster(): Buffer {
+    if (this.#master === null) throw masterKeyMissing();
+    return this.#master;
+  }
+
+  #requireGraph(): GraphClient {
+    if (this.#graph === null) {
+      throw new KeyRingError(
+        'flowgate.keys.graph_unavailable',
+        'No Graph access: set FLOWGATE_ACCESS_TOKEN (and FLOWGATE_GRAPH_URL when not using Meta) to upload, verify or rotate keys.',
+        503,
+      );
+    }
+    return this.#graph;
+  }
+
+  #invalidate(phoneNumberId: string): void {
+    this.#lists.delete(phoneNumberId);
+  }
+
+  #forget(phoneNumberId: string, id: string): void {
+    this.#lists.delete(phoneNumberId);
+    this.#parsed.delete(id);
+  }
+
+  async #audit(
+    action: string,
+    phoneNumberId: string,
+    actor: string,
+    row: KeyRef | null,
+    error: unknown,
+  ): Promise<void> {
+    await this.#keys.audit({
+      at: this.#now(),
+      action,
+      keyId: row?.id ?? null,
+      fingerprint: row?.fingerprint ?? null,
+      phoneNumberId,
+      actor,
+      outcome: error === null ? 'ok' : 'error',
+      error: error === null ? null : error instanceof Error ? error.message : 'unknown error',
+    });
+  }
+
+  /** Runs `fn` and appends one audit entry with its outcome; `note` names the key once it is known. */
+  async #audited<T>(
+    action: string,
+    phoneNumberId: string,
+    actor: string,
+    row: KeyRef | null,
+    fn: (note: (id: string | null, fingerprint: string) => void) => Promise<T>,
+  ): Promise<T> {
+    let subject: KeyRef | null = row === null ? null : { id: row.id, fingerprint: row.fingerprint };
+    const note = (id: string | null, fp: string): void => {
+      subject = { id, fingerprint: fp };
+    };
+    try {
+      const value = await fn(note);
+      await this.#audit(action, phoneNumberId, actor, subject, null);
+      return value;
+    } catch (error) {
+      await this.#audit(action, phoneNumberId, actor, subject, error);
+      this.#logger?.warn(
+        { action, keyId: subject?.id, code: (error as { code?: unknown }).code },
+        'key operation failed',
+      );
+      throw error;
+    }
+  }
+}
+
+interface KeyRef {
+  id: string | null;
+  fingerprint: string;
+}
+
+function rank(row: BusinessKeyRow): number {
+  return row.state === 'active' ? 0 : 1;
+}
+
+function ref(row: BusinessKeyRow): { id: string; publicKeyPem: string; fingerprint: string } {
+  return { id: row.id, publicKeyPem: row.public_key_pem, fingerprint: row.fingerprint };
+}

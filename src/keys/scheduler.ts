@@ -1,0 +1,113 @@
+// Scheduled key work: every few minutes one process (the holder of the `key-rotation` lease row,
+// claimed atomically with an expiry) retires keys past their grace window and, when
+// FLOWGATE_KEY_ROTATION_DAYS is set, rotates active keys older than that.
+
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log/index.js';
+import type { KeysRepository } from '../store/keys.js';
+import type { KeyRing } from './key-ring.js';
+
+export const ROTATION_LEASE = 'key-rotation';
+const ACTOR = 'scheduler';
+
+export interface KeySchedulerOptions {
+  ring: KeyRing;
+  keys: KeysRepository;
+  /** Rotate active keys older than this many days; null: only retire keys past their grace. */
+  rotationDays: number | null;
+  now?: () => number;
+  random?: () => number;
+  logger?: Logger;
+  /** Between ticks, ±10 % jitter. Default 5 minutes. */
+  intervalMs?: number;
+  /** How long a claimed lease lasts; a crashed holder is replaced after it. Default 15 minutes. */
+  leaseMs?: number;
+  /** Identifies this process in the lease row. */
+  holder?: string;
+}
+
+export interface TickResult {
+  /** This process held the lease and did the work. */
+  leader: boolean;
+  retired: number;
+  rotated: string[];
+  failed: string[];
+}
+
+export class KeyScheduler {
+  readonly holder: string;
+  readonly #o: KeySchedulerOptions;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<TickResult> | null = null;
+
+  constructor(options: KeySchedulerOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  }
+
+  start(): void {
+    if (this.#timer !== null) return;
+    const schedule = (): void => {
+      const base = this.#o.intervalMs ?? 300_000;
+      const jitter = 0.9 + 0.2 * (this.#o.random ?? Math.random)();
+      this.#timer = setTimeout(() => {
+        void this.tick()
+          .catch((error: unknown) => this.#o.logger?.error({ err: String(error) }, 'key scheduler tick failed'))
+          .finally(() => {
+            if (this.#timer !== null) schedule();
+          });
+      }, base * jitter);
+      this.#timer.unref();
+    };
+    schedule();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+    await this.#o.keys.releaseLease(ROTATION_LEASE, this.holder);
+  }
+
+  /** One round: claim the lease, retire keys past grace, rotate keys due for rotation. */
+  tick(): Promise<TickResult> {
+    this.#running ??= this.#tick().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #tick(): Promise<TickResult> {
+    const now = this.#now();
+    const result: TickResult = { leader: false, retired: 0, rotated: [], failed: [] };
+    const leased = await this.#o.keys.claimLease(ROTATION_LEASE, this.holder, now, now + (this.#o.leaseMs ?? 900_000));
+    if (!leased) return result;
+    result.leader = true;
+    result.retired = await this.#o.ring.sweep({ actor: ACTOR });
+    const days = this.#o.rotationDays;
+    if (days === null) return result;
+    const dueBefore = now - days * 86_400_000;
+    for (const phoneNumberId of await this.#o.keys.phoneNumbers()) {
+      const [active] = await this.#o.keys.inStates(phoneNumberId, ['active']);
+      if (active?.activated_at == null || active.activated_at > dueBefore) continue;
+      try {
+        const rotated = await this.#o.ring.rotate(phoneNumberId, { actor: ACTOR });
+        result.rotated.push(rotated.key.id);
+        this.#o.logger?.info(
+          { keyId: rotated.key.id, fingerprint: rotated.key.fingerprint },
+          'business key rotated on schedule',
+        );
+      } catch (error) {
+        result.failed.push(active.id);
+        this.#o.logger?.error(
+          { keyId: active.id, code: (error as { code?: unknown }).code },
+          'scheduled key rotation failed; the current key stays active',
+        );
+      }
+    }
+    return result;
+  }
+}
