@@ -16,6 +16,20 @@ import type { OutboundMessage } from '../protocol/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Store } from '../store/index.js';
 import { startKeyService, type KeyRing, type KeyService } from '../keys/index.js';
+import {
+  FLOW_COMPLETION_HANDLER,
+  FlowRegistry,
+  FlowRuntime,
+  createCompletionHandler,
+  type FlowDefinition,
+  type FlowKeySource,
+  type FlowOptions,
+  type SendFlowOptions,
+  type SendFlowResult,
+  type StoreItem,
+  type ValidateInput,
+} from '../flows/index.js';
+import { validateSubmission } from '../flows/validate-input.js';
 import { createHttpApp } from './http.js';
 
 export interface CreateAppOptions {
@@ -32,6 +46,12 @@ export interface CreateAppOptions {
    * unless a clock is injected (a fake clock cannot cross threads).
    */
   ingestThread?: boolean;
+  /** Private keys for the flow endpoint; default: the key ring (FLOWGATE_MASTER_KEY). */
+  flowKeys?: FlowKeySource;
+  /** Stores one PhotoPicker/DocumentPicker file (storeFlowMedia over a blob store); default: none. */
+  flowMedia?: StoreItem;
+  /** Server-side validation of submitted flow inputs; default: validateSubmission. */
+  flowInputValidation?: ValidateInput | null;
 }
 
 export interface Listening {
@@ -49,11 +69,14 @@ export class FlowgateApp {
   private starting: Promise<Gateway> | null = null;
   private servers: ServerType[] = [];
   private keyService: KeyService | null = null;
+  /** The flows registered with flow(); served at POST /flows/<name>. */
+  readonly flows = new FlowRegistry();
+  private flowRuntime: FlowRuntime | null = null;
 
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
     this.logger = options.logger ?? createLogger({ level: this.config.logLevel });
-    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken });
+    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken, flows: () => this.flowRuntime?.endpoint ?? null });
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
@@ -69,6 +92,29 @@ export class FlowgateApp {
   async send(to: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult> {
     const gateway = await this.start();
     return gateway.outbound.send(to, message, options);
+  }
+
+  /**
+   * Registers a flow served at POST /flows/<name> (with its Flow JSON, screen handlers and onComplete), or
+   * returns the registered one when called with the name only.
+   */
+  flow(name: string, options?: FlowOptions): FlowDefinition {
+    if (options === undefined) return this.flows.require(name);
+    if (this.flows.size === 0) {
+      this.router.on(
+        'message.flow_reply',
+        createCompletionHandler({ registry: this.flows, store: () => this.gateway.store, now: this.options.now ?? Date.now }),
+        { name: FLOW_COMPLETION_HANDLER },
+      );
+    }
+    return this.flows.define(name, options);
+  }
+
+  /** Issues a flow token and queues a Flow message carrying it (the 24-hour window applies). */
+  async sendFlow(to: string, name: string, options: SendFlowOptions): Promise<SendFlowResult> {
+    await this.start();
+    if (this.flowRuntime === null) throw new Error('the app is stopping');
+    return this.flowRuntime.sendFlow(to, name, options);
   }
 
   /** The Fetch-API handler: mount it in any server that speaks Request/Response. */
@@ -99,6 +145,7 @@ export class FlowgateApp {
       });
       gateway.start();
       this.keyService = startKeyService({ config: this.config, store, graph: gateway.graph, logger: this.logger, ...pick(this.options, ['now', 'random']) });
+      this.flowRuntime = this.startFlows(gateway);
       this.gatewayInstance = gateway;
       return gateway;
     })();
@@ -126,6 +173,26 @@ export class FlowgateApp {
     };
   }
 
+  private startFlows(gateway: Gateway): FlowRuntime {
+    const explicit = this.options.flowKeys;
+    const keys: FlowKeySource = {
+      decryptionKeys: (phoneNumberId) =>
+        (explicit ?? this.keyService?.ring)?.decryptionKeys(phoneNumberId) ?? Promise.resolve([]),
+    };
+    const runtime = new FlowRuntime({
+      registry: this.flows,
+      gateway,
+      config: this.config,
+      keys,
+      logger: this.logger,
+      storeItem: this.options.flowMedia ?? null,
+      validateInput: this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
+      ...pick(this.options, ['now', 'pollMs']),
+    });
+    runtime.start();
+    return runtime;
+  }
+
   /** Stops serving, lets jobs in flight finish, and closes the store. */
   async stop(): Promise<void> {
     await Promise.all(this.servers.map(closeServer));
@@ -133,6 +200,8 @@ export class FlowgateApp {
     const gateway = this.gatewayInstance;
     this.gatewayInstance = null;
     this.starting = null;
+    await this.flowRuntime?.stop();
+    this.flowRuntime = null;
     await this.keyService?.stop();
     this.keyService = null;
     if (gateway !== null) {

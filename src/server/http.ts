@@ -5,6 +5,8 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Gateway, IngressResponse } from '../gateway/index.js';
 import { createAdminApi } from './admin.js';
+import { flowsRoute } from './flows-http.js';
+import type { FlowEndpoint } from '../flows/index.js';
 import { createKeysAdminApi } from './admin-keys.js';
 import type { KeyRing } from '../keys/index.js';
 
@@ -12,6 +14,8 @@ export interface HttpDeps {
   /** The running gateway, or null before start / after stop (requests then get 503). */
   gateway: () => Gateway | null;
   adminToken: string | null;
+  /** The running flow endpoint, or null (POST /flows/:flow then gets 503). */
+  flows?: () => FlowEndpoint | null;
   /** The running key ring, or null (no master key, or not started). */
   keys?: () => KeyRing | null;
   phoneNumberId?: string | null;
@@ -38,6 +42,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.route('/api', createAdminApi({ adminToken: deps.adminToken, gateway: deps.gateway }));
   app.route('/api/keys', createKeysAdminApi({ adminToken: deps.adminToken, keys: deps.keys ?? (() => null), phoneNumberId: deps.phoneNumberId ?? null }));
+
+  app.post('/flows/:flow', flowsRoute(deps.flows ?? (() => null)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

@@ -2,6 +2,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { keysMigration } from './migrations-keys.js';
 import { appsMigration } from './migrations-apps.js';
+import { flowsMigration } from './migrations-flows.js';
 
 type AddColumn<T> = (
   name: string,
@@ -115,6 +116,7 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     },
     '0003_keys': keysMigration(dialect),
     '0005_apps': appsMigration(dialect),
+    '0004_flows': flowsMigration(dialect),
   };
 }
 

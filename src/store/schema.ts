@@ -2,6 +2,7 @@
 // come from Meta (message and status timestamps) stay in Unix seconds, as Meta sends them.
 import type { Generated } from 'kysely';
 import type { KeysTables } from './schema-keys.js';
+import type { FlowsTables } from './schema-flows.js';
 
 export interface InboxTable {
   id: Generated<number>;
@@ -82,7 +83,7 @@ export interface EffectsTable {
   created_at: number;
 }
 
-export interface Database extends KeysTables {
+export interface Database extends KeysTables, FlowsTables {
   inbox: InboxTable;
   events: EventsTable;
   contacts: ContactsTable;

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { EffectsRepository } from './effects.js';
 import { EventsRepository } from './events.js';
+import { FlowsRepository } from './flows.js';
 import { InboxRepository } from './inbox.js';
 import { KeysRepository } from './keys.js';
 import { OutboundRepository } from './outbound.js';
@@ -17,6 +18,7 @@ export class Store {
   readonly effects: EffectsRepository;
   readonly outbound: OutboundRepository;
   readonly keys: KeysRepository;
+  readonly flows: FlowsRepository;
 
   constructor(readonly opened: OpenedDatabase) {
     this.inbox = new InboxRepository(opened.db, (fn) => opened.durably(fn));
@@ -25,6 +27,7 @@ export class Store {
     this.effects = new EffectsRepository(opened.db);
     this.outbound = new OutboundRepository(opened.db);
     this.keys = new KeysRepository(opened.db);
+    this.flows = new FlowsRepository(opened.db);
   }
 
   get db(): Kysely<Database> {

@@ -1,0 +1,115 @@
+// A registered flow (`app.flow(name, options)`): its Flow JSON checked once, its screen handlers and its
+// completion handler; and the registry the endpoint and the completion handler look flows up in.
+import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import type { FlowCompletionHandler, FlowOptions, FlowScreenHandler } from './types.js';
+
+export const DEFAULT_TOKEN_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export class FlowDefinitionError extends Error {
+  override readonly name = 'FlowDefinitionError';
+  constructor(
+    readonly code:
+      | 'flowgate.flows.invalid_name'
+      | 'flowgate.flows.invalid_json'
+      | 'flowgate.flows.duplicate'
+      | 'flowgate.flows.unknown',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class FlowDefinition {
+  readonly json: FlowJson;
+  readonly screens: Readonly<Record<string, FlowScreenHandler>>;
+  readonly init: FlowScreenHandler | undefined;
+  readonly awaitMedia: boolean;
+  readonly tokenTtlMs: number;
+  readonly allowedMimeTypes: readonly string[] | undefined;
+  private completion: FlowCompletionHandler | undefined;
+  private readonly options: FlowOptions;
+
+  constructor(
+    readonly name: string,
+    options: FlowOptions,
+  ) {
+    if (!NAME_PATTERN.test(name)) {
+      throw new FlowDefinitionError(
+        'flowgate.flows.invalid_name',
+        `flow name "${name}" must be 1–64 lower-case letters, digits, "-" or "_" (it is part of the URL /flows/<name>)`,
+      );
+    }
+    const errors = validateFlowJson(options.json).filter((f) => f.severity === 'error');
+    if (errors.length > 0) {
+      const list = errors
+        .slice(0, 5)
+        .map((f) => `${f.code} at ${f.path}: ${f.message}`)
+        .join('; ');
+      throw new FlowDefinitionError('flowgate.flows.invalid_json', `flow "${name}" has an invalid Flow JSON: ${list}`);
+    }
+    this.options = options;
+    this.json = options.json;
+    this.screens = { ...options.screens };
+    this.init = options.init;
+    this.awaitMedia = options.awaitMedia ?? false;
+    this.tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
+    this.allowedMimeTypes = options.allowedMimeTypes;
+    this.completion = options.onComplete;
+  }
+
+  /** Runs once per completed flow (nfm_reply), as a gateway handler: retried on throw, never twice on success. */
+  onComplete(fn: FlowCompletionHandler): this {
+    this.completion = fn;
+    return this;
+  }
+
+  get completionHandler(): FlowCompletionHandler | undefined {
+    return this.completion;
+  }
+
+  /** What the Flow message names: `{ flowId }` or `{ flowName }` (default: this flow's name). */
+  target(override: { flowId?: string; flowName?: string } = {}): { flowId: string } | { flowName: string } {
+    const flowId = override.flowId ?? (override.flowName === undefined ? this.options.flowId : undefined);
+    if (flowId !== undefined) return { flowId };
+    return { flowName: override.flowName ?? this.options.flowName ?? this.name };
+  }
+
+  /** Whether sending with data_exchange makes sense: the flow has an endpoint and asks it for the first screen. */
+  get startsWithInit(): boolean {
+    return this.init !== undefined && this.json.data_api_version !== undefined;
+  }
+}
+
+export class FlowRegistry {
+  private readonly flows = new Map<string, FlowDefinition>();
+
+  define(name: string, options: FlowOptions): FlowDefinition {
+    if (this.flows.has(name)) {
+      throw new FlowDefinitionError('flowgate.flows.duplicate', `a flow named "${name}" is already registered`);
+    }
+    const definition = new FlowDefinition(name, options);
+    this.flows.set(name, definition);
+    return definition;
+  }
+
+  get(name: string): FlowDefinition | undefined {
+    return this.flows.get(name);
+  }
+
+  require(name: string): FlowDefinition {
+    const definition = this.flows.get(name);
+    if (definition === undefined) {
+      throw new FlowDefinitionError('flowgate.flows.unknown', `no flow named "${name}" is registered`);
+    }
+    return definition;
+  }
+
+  names(): string[] {
+    return [...this.flows.keys()];
+  }
+
+  get size(): number {
+    return this.flows.size;
+  }
+}

@@ -1,0 +1,275 @@
+// The flow endpoint, POST /flows/<name> (SPEC A), in exactly this order: body limit (413) → X-Hub-Signature-256
+// with the app secret(s) (432) → the flow exists (404) → decrypt with the key source (421) → ping → error
+// notification (recorded, acknowledged) → flow token (427, encrypted error_msg; 4.0 flow_token_signature)
+// → input validation → the screen handler → the answer checked and encrypted, text/plain. Every answer
+// after decryption is encrypted; before it nothing can be.
+import {
+  FlowCryptoError,
+  decryptFlowRequest,
+  encryptFlowResponse,
+  verifyFlowTokenSignature,
+  verifyWebhookSignature,
+  type FlowJson,
+} from '../protocol/index.js';
+import { BodyTooLargeError, readBodyLimited } from '../gateway/body.js';
+import type { BodySource } from '../gateway/body.js';
+import type { Logger } from '../log/index.js';
+import type { Store } from '../store/index.js';
+import type { FlowDefinition, FlowRegistry } from './definition.js';
+import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
+import { dynamicDataSources } from './data-sources.js';
+import { pickerItems, type FlowMediaService } from './picker-media.js';
+import { currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
+import { TOKEN_MESSAGES, judgeToken, toContact } from './tokens.js';
+import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
+
+/** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
+export const FLOW_REQUEST_MAX_BYTES = 1024 * 1024;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+/** validateSubmission's shape (src/flows/validate-input.ts). */
+export type ValidateInput = (
+  flow: FlowJson,
+  screenId: string,
+  payload: Record<string, unknown>,
+  options?: { dataSources?: Readonly<Record<string, readonly (string | { id: string })[]>> },
+) => FieldError[];
+
+export interface FlowEndpointDeps {
+  registry: FlowRegistry;
+  store: Store;
+  keys: FlowKeySource | null;
+  appSecrets: readonly string[];
+  /** Asked of the key source; '' when no business number is configured. */
+  phoneNumberId: string | null;
+  budgetMs: number;
+  logger: Logger;
+  metrics: FlowMetrics;
+  media: FlowMediaService | null;
+  validateInput: ValidateInput | null;
+  now?: () => number;
+  maxBytes?: number;
+}
+
+export interface FlowHttpResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+
+function plain(status: number, body: string): FlowHttpResponse {
+  return { status, body, headers: TEXT };
+}
+
+interface Decrypted {
+  payload: Record<string, unknown>;
+  aesKey: Buffer;
+  iv: Buffer;
+}
+
+export class FlowEndpoint {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: FlowEndpointDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async handle(
+    flowName: string,
+    body: BodySource,
+    headers: { get(name: string): string | null },
+  ): Promise<FlowHttpResponse> {
+    const { metrics } = this.deps;
+    const def = this.deps.registry.get(flowName);
+    const label = def?.name ?? '(unknown)';
+    const done = (r: FlowHttpResponse, outcome: FlowOutcome): FlowHttpResponse => {
+      metrics.request(label, r.status, outcome);
+      return r;
+    };
+
+    let raw: Uint8Array;
+    try {
+      raw = await readBodyLimited(body, this.deps.maxBytes ?? FLOW_REQUEST_MAX_BYTES, headers.get('content-length'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return done(plain(413, 'request body too large'), 'too_large');
+      throw error;
+    }
+    if (this.deps.appSecrets.length === 0) {
+      return done(plain(503, 'flows not configured: set FLOWGATE_APP_SECRET'), 'not_configured');
+    }
+    const signature = verifyWebhookSignature(raw, headers.get('x-hub-signature-256'), this.deps.appSecrets);
+    if (!signature.ok) {
+      this.deps.logger.warn({ flow: label, reason: signature.reason }, 'flow request signature check failed (432)');
+      return done(plain(432, 'invalid signature'), 'invalid_signature');
+    }
+    // After the signature, so nobody without the app secret can find out which flows exist.
+    if (def === undefined) return done(plain(404, 'no such flow'), 'unknown_flow');
+    const log = this.deps.logger.child({ flow: def.name });
+
+    const decrypted = await this.decrypt(raw, log);
+    if (decrypted === null) return done(plain(421, 'request cannot be decrypted'), 'decrypt_failed');
+    const { payload, aesKey, iv } = decrypted;
+    const answer = (status: number, response: unknown, outcome: FlowOutcome) =>
+      done({ status, body: encryptFlowResponse(response, aesKey, iv), headers: TEXT }, outcome);
+
+    const action = payload.action;
+    if (typeof action === 'string' && action.toLowerCase() === 'ping') {
+      return answer(200, { data: { status: 'active' } }, 'ping');
+    }
+    const data = isRecord(payload.data) ? payload.data : {};
+    const screen = typeof payload.screen === 'string' ? payload.screen : '';
+    const flowToken = typeof payload.flow_token === 'string' ? payload.flow_token : null;
+    if ('error' in data || 'error_message' in data || 'error_key' in data) {
+      await this.recordErrorNotification(def, flowToken, screen, data, log);
+      return answer(200, { data: { acknowledged: true } }, 'error_ack');
+    }
+
+    const now = this.now();
+    const verdict = judgeToken(
+      flowToken === null ? null : await this.deps.store.flows.getToken(flowToken),
+      def.name,
+      now,
+    );
+    if (!verdict.ok) {
+      if (verdict.reason === 'expired' && verdict.row !== null)
+        await this.deps.store.flows.markExpired(verdict.row.token);
+      log.info({ reason: verdict.reason }, 'flow token refused (427)');
+      return answer(427, { error_msg: TOKEN_MESSAGES[verdict.reason] }, 'invalid_token');
+    }
+    if (flowToken !== null && !this.tokenSignatureOk(def, payload, flowToken, now)) {
+      log.warn('flow_token_signature missing or invalid (427)');
+      return answer(427, { error_msg: TOKEN_MESSAGES.unknown }, 'invalid_token');
+    }
+    if (action !== 'INIT' && action !== 'BACK' && action !== 'data_exchange') {
+      log.warn({ action: typeof action === 'string' ? action.slice(0, 40) : typeof action }, 'unsupported flow action');
+      return done(plain(400, 'unsupported action'), 'bad_request');
+    }
+
+    const req: ScreenRequest = {
+      action,
+      screen,
+      data,
+      token: verdict.record,
+      contact: toContact(verdict.record.waId, await this.deps.store.flows.contact(verdict.record.waId)),
+      screens: verdict.screens,
+      media: [],
+      mediaErrors: {},
+    };
+    const rejected = this.validate(def, req, log);
+    if (rejected !== null) {
+      await this.remember(req, rejected);
+      return answer(200, rejected, 'input_rejected');
+    }
+    const items = action === 'data_exchange' ? pickerItems(data) : [];
+    const mediaJob = { flow: def.name, token: req.token.token, screen, items, ...mimeTypes(def) };
+    if (items.length > 0 && def.awaitMedia && this.deps.media !== null) {
+      const { stored, errors } = await this.deps.media.storeNow(mediaJob);
+      req.media = stored;
+      req.mediaErrors = errors;
+    }
+
+    const outcome = await runScreen(def, req, { budgetMs: this.deps.budgetMs, log });
+    if (outcome.kind === 'failed') {
+      metrics.handlerFailures.inc({ flow: def.name, reason: outcome.reason });
+      await this.remember(req, outcome.response);
+      return answer(200, outcome.response, 'handler_error');
+    }
+    const response = outcome.reply.response;
+    if (items.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
+      await this.deps.media.enqueue(mediaJob);
+    }
+    await this.remember(req, response);
+    return answer(200, response, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
+  }
+
+  private async decrypt(raw: Uint8Array, log: Logger): Promise<Decrypted | null> {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(raw).toString('utf8'));
+    } catch {
+      log.warn('flow request is not JSON (421)');
+      return null;
+    }
+    try {
+      const keys = this.deps.keys === null ? [] : await this.deps.keys.decryptionKeys(this.deps.phoneNumberId ?? '');
+      const { payload, aesKey, iv } = decryptFlowRequest(body, keys);
+      return { payload, aesKey, iv };
+    } catch (error) {
+      if (error instanceof FlowCryptoError) {
+        log.warn({ code: error.code, reason: error.reason }, `flow request not decrypted (421): ${error.message}`);
+      } else {
+        log.error({ err: error }, 'flow keys unavailable (421)');
+      }
+      return null;
+    }
+  }
+
+  /** data_api_version 4.0 (or a payload that carries one): the JWT must sign this flow token. */
+  private tokenSignatureOk(def: FlowDefinition, payload: Record<string, unknown>, token: string, now: number): boolean {
+    const jwt = payload.flow_token_signature;
+    const required = def.json.data_api_version === '4.0' || payload.version === '4.0';
+    if (jwt === undefined) return !required;
+    return typeof jwt === 'string' && verifyFlowTokenSignature(jwt, token, this.deps.appSecrets, now);
+  }
+
+  private validate(def: FlowDefinition, req: ScreenRequest, log: Logger): FlowEndpointResponse | null {
+    if (req.action !== 'data_exchange' || this.deps.validateInput === null) return null;
+    const dataSources = dynamicDataSources(def.json, req.screen, req.screens[req.screen] ?? {});
+    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources });
+    if (errors.length === 0) return null;
+    log.info({ screen: req.screen, fields: errors.map((e) => e.field) }, 'flow input rejected');
+    const message = errors
+      .slice(0, 3)
+      .map((e) => e.message)
+      .join(' ');
+    return errorResponse(currentScreen(def, req), message.slice(0, 300), req.screens);
+  }
+
+  /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */
+  private async remember(req: ScreenRequest, response: FlowEndpointResponse): Promise<void> {
+    if (response.screen === 'SUCCESS') return;
+    const { error_message: _message, ...data } = response.data as Record<string, unknown>;
+    const screens = { ...req.screens, [response.screen]: data };
+    await this.deps.store.flows.recordAnswer(req.token.token, screens);
+  }
+
+  private async recordErrorNotification(
+    def: FlowDefinition,
+    token: string | null,
+    screen: string,
+    data: Record<string, unknown>,
+    log: Logger,
+  ): Promise<void> {
+    const error = str(data.error) ?? str(data.error_key);
+    const message = str(data.error_message);
+    this.deps.metrics.errorNotifications.inc({ flow: def.name, error: errorLabel(error) });
+    log.warn({ error: error?.slice(0, 80), screen }, 'WhatsApp client reported an invalid endpoint answer');
+    await this.deps.store.flows.recordError({
+      flow: def.name,
+      token: token?.slice(0, 200) ?? null,
+      screen: screen === '' ? null : screen.slice(0, 200),
+      error: error?.slice(0, 200) ?? null,
+      error_message: message?.slice(0, 2000) ?? null,
+      at: this.now(),
+    });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function mimeTypes(def: FlowDefinition): { allowedMimeTypes?: readonly string[] } {
+  return def.allowedMimeTypes === undefined ? {} : { allowedMimeTypes: def.allowedMimeTypes };
+}
+
+export type { FlowAction };

@@ -1,0 +1,180 @@
+// Runs one screen handler for an INIT, BACK or data_exchange request: builds its context, enforces the
+// budget, checks the answer against the Flow JSON, and falls back to a safe error on the same screen when
+// the handler throws, runs over budget or answers something WhatsApp's client would reject.
+import type { Logger } from '../log/index.js';
+import { allowedTargets, checkResponse, entryScreens, type ResponseProblem } from './check-response.js';
+import type { FlowDefinition } from './definition.js';
+import type {
+  FlowAction,
+  FlowContact,
+  FlowEndpointResponse,
+  FlowReply,
+  FlowScreenContext,
+  FlowScreenHandler,
+  FlowTokenRecord,
+  ScreenDataValues,
+  StoredFlowMedia,
+} from './types.js';
+
+export const SAFE_ERROR_MESSAGE = 'Something went wrong. Please try again.';
+
+export interface ScreenRequest {
+  action: FlowAction;
+  screen: string;
+  data: Record<string, unknown>;
+  token: FlowTokenRecord;
+  contact: FlowContact;
+  /** Screen id → the data last answered for it. */
+  screens: Record<string, Record<string, unknown>>;
+  media: readonly StoredFlowMedia[];
+  mediaErrors: Readonly<Record<string, string>>;
+}
+
+export type ScreenOutcome =
+  | { kind: 'answer'; reply: FlowReply }
+  | {
+      kind: 'failed';
+      reason: 'no_handler' | 'threw' | 'over_budget' | 'invalid_response';
+      response: FlowEndpointResponse;
+    };
+
+class OverBudget extends Error {
+  override readonly name = 'FlowHandlerOverBudget';
+}
+
+/** The screen a request stays on when it is answered with an error. */
+export function currentScreen(def: FlowDefinition, req: { action: FlowAction; screen: string }): string {
+  if (req.screen !== '' && def.json.screens.some((s) => s.id === req.screen)) return req.screen;
+  return entryScreens(def.json)[0] ?? def.json.screens[0]?.id ?? '';
+}
+
+export function errorResponse(
+  screen: string,
+  message: string,
+  screens: Record<string, Record<string, unknown>>,
+  extra: ScreenDataValues = {},
+): FlowEndpointResponse {
+  const { error_message: _previous, ...last } = screens[screen] ?? {};
+  return { screen, data: { ...last, ...extra, error_message: message } };
+}
+
+export function buildContext(
+  def: FlowDefinition,
+  req: ScreenRequest,
+  signal: AbortSignal,
+  log: Logger,
+): FlowScreenContext {
+  const here = currentScreen(def, req);
+  return {
+    flow: def.name,
+    action: req.action,
+    screen: req.screen,
+    data: req.data,
+    token: req.token,
+    contact: req.contact,
+    media: req.media,
+    mediaErrors: req.mediaErrors,
+    signal,
+    log,
+    next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
+    error: (message, data = {}) => ({ kind: 'error', response: errorResponse(here, message, req.screens, data) }),
+    complete: (params = {}) => ({
+      kind: 'complete',
+      response: {
+        screen: 'SUCCESS',
+        data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
+      },
+    }),
+  };
+}
+
+/** The default INIT answer: the routing model's entry screen, with no data. */
+function defaultInit(def: FlowDefinition): FlowScreenHandler {
+  return (ctx) => ctx.next(entryScreens(def.json)[0] ?? '', {});
+}
+
+function handlerFor(def: FlowDefinition, req: ScreenRequest): FlowScreenHandler | undefined {
+  if (req.action === 'INIT') return def.init ?? defaultInit(def);
+  return def.screens[req.screen];
+}
+
+async function withBudget<T>(work: () => T | Promise<T>, budgetMs: number, controller: AbortController): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new OverBudget(`over the ${budgetMs} ms budget`));
+      reject(new OverBudget(`over the ${budgetMs} ms budget`));
+    }, budgetMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isReply(value: unknown): value is FlowReply {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { kind?: unknown; response?: unknown };
+  return (
+    (v.kind === 'next' || v.kind === 'error' || v.kind === 'complete') &&
+    typeof v.response === 'object' &&
+    v.response !== null
+  );
+}
+
+export async function runScreen(
+  def: FlowDefinition,
+  req: ScreenRequest,
+  options: { budgetMs: number; log: Logger },
+): Promise<ScreenOutcome> {
+  const here = currentScreen(def, req);
+  const safe = errorResponse(here, SAFE_ERROR_MESSAGE, req.screens);
+  const log = options.log;
+  const handler = handlerFor(def, req);
+  if (handler === undefined) {
+    log.error({ action: req.action, screen: req.screen }, 'flow has no handler for this screen; answered a safe error');
+    return { kind: 'failed', reason: 'no_handler', response: safe };
+  }
+  const controller = new AbortController();
+  let reply: unknown;
+  try {
+    reply = await withBudget(
+      () => handler(buildContext(def, req, controller.signal, log)),
+      options.budgetMs,
+      controller,
+    );
+  } catch (error) {
+    const overBudget = error instanceof OverBudget;
+    log.error(
+      { err: overBudget ? undefined : error, action: req.action, screen: req.screen, budgetMs: options.budgetMs },
+      overBudget
+        ? 'flow handler ran over its budget; answered a safe error'
+        : 'flow handler threw; answered a safe error',
+    );
+    return { kind: 'failed', reason: overBudget ? 'over_budget' : 'threw', response: safe };
+  }
+  if (!isReply(reply)) {
+    log.error(
+      { action: req.action, screen: req.screen },
+      'flow handler did not return ctx.next/ctx.error/ctx.complete',
+    );
+    return { kind: 'failed', reason: 'invalid_response', response: safe };
+  }
+  const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, reply.response);
+  if (problems.length > 0) {
+    log.error(
+      {
+        action: req.action,
+        screen: req.screen,
+        target: reply.response.screen,
+        allowed: allowedTargets(def.json, req.action, req.screen),
+        problems,
+      },
+      'flow handler answer would be rejected by WhatsApp; answered a safe error',
+    );
+    return { kind: 'failed', reason: 'invalid_response', response: safe };
+  }
+  return { kind: 'answer', reply };
+}

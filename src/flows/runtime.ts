@@ -1,0 +1,91 @@
+// The flow runtime of a running gateway: the endpoint, the picker-media worker and sendFlow, wired from
+// the gateway's store, queue, outbound service and metrics registry.
+import type { FlowgateConfig } from '../config/index.js';
+import { JobWorker, type Gateway } from '../gateway/index.js';
+import type { Logger } from '../log/index.js';
+import type { FlowRegistry } from './definition.js';
+import { FlowEndpoint, type ValidateInput } from './endpoint.js';
+import { FlowMetrics } from './metrics.js';
+import { FLOW_MEDIA_QUEUE, FlowMediaService, type StoreItem } from './picker-media.js';
+import { sendFlow } from './send.js';
+import type { FlowKeySource, SendFlowOptions, SendFlowResult } from './types.js';
+
+export interface FlowRuntimeOptions {
+  registry: FlowRegistry;
+  gateway: Gateway;
+  config: FlowgateConfig;
+  keys: FlowKeySource | null;
+  logger: Logger;
+  now?: () => number;
+  /** Stores one picker file (storeFlowMedia bound to a blob store); null: picker files are not stored. */
+  storeItem?: StoreItem | null;
+  /** Server-side input validation (validateSubmission); null: none. */
+  validateInput?: ValidateInput | null;
+  pollMs?: number;
+}
+
+export class FlowRuntime {
+  readonly endpoint: FlowEndpoint;
+  readonly media: FlowMediaService;
+  readonly metrics: FlowMetrics;
+  private readonly worker: JobWorker;
+  private readonly now: () => number;
+
+  constructor(private readonly options: FlowRuntimeOptions) {
+    const { gateway, config, logger } = options;
+    this.now = options.now ?? Date.now;
+    this.metrics = new FlowMetrics(gateway.metrics.registry);
+    this.media = new FlowMediaService({
+      store: gateway.store,
+      queue: gateway.queue,
+      storeItem: options.storeItem ?? null,
+      logger,
+      now: this.now,
+      onQueued: () => {
+        this.worker.notify();
+      },
+    });
+    this.worker = new JobWorker({
+      queue: gateway.queue,
+      name: FLOW_MEDIA_QUEUE,
+      process: this.media.processor(),
+      concurrency: 4,
+      logger,
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      onOutcome: (outcome) => {
+        gateway.metrics.jobs.inc({ queue: FLOW_MEDIA_QUEUE, outcome });
+      },
+    });
+    this.endpoint = new FlowEndpoint({
+      registry: options.registry,
+      store: gateway.store,
+      keys: options.keys,
+      appSecrets: [config.appSecret, config.appSecretPrevious].filter((s): s is string => s !== null),
+      phoneNumberId: config.phoneNumberId,
+      budgetMs: config.flowHandlerBudgetMs,
+      logger,
+      metrics: this.metrics,
+      media: this.media,
+      validateInput: options.validateInput ?? null,
+      now: this.now,
+    });
+  }
+
+  start(): void {
+    if (this.media.available) this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  sendFlow(to: string, name: string, options: SendFlowOptions): Promise<SendFlowResult> {
+    const { gateway, config, registry } = this.options;
+    return sendFlow(
+      { store: gateway.store, outbound: gateway.outbound, now: this.now, phoneNumberId: config.phoneNumberId },
+      registry.require(name),
+      to,
+      options,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+// Sending a flow: issue a token (stored before anything is sent), then queue an interactive Flow message
+// carrying it through the gateway's outbound path. If the message is refused (validation, 24-hour window),
+// the token is removed again, so no token exists for a message that was never queued.
+import { normalizeRecipient, type OutboundFlow } from '../protocol/index.js';
+import type { OutboundService } from '../gateway/index.js';
+import type { Store } from '../store/index.js';
+import { entryScreens } from './check-response.js';
+import type { FlowDefinition } from './definition.js';
+import { newFlowToken } from './tokens.js';
+import type { SendFlowOptions, SendFlowResult } from './types.js';
+
+export interface SendFlowDeps {
+  store: Store;
+  outbound: OutboundService;
+  now: () => number;
+  phoneNumberId: string | null;
+}
+
+/** The Flow message for a token (exported for the CLI and tests). */
+export function flowMessage(def: FlowDefinition, token: string, options: SendFlowOptions): OutboundFlow {
+  const wantsNavigate = options.initialScreen !== undefined || options.data !== undefined;
+  const action = options.action ?? (wantsNavigate || !def.startsWithInit ? 'navigate' : 'data_exchange');
+  const common = {
+    type: 'flow' as const,
+    body: options.body ?? def.name,
+    cta: options.cta,
+    flowToken: token,
+    ...(options.header === undefined ? {} : { header: { type: 'text' as const, text: options.header } }),
+    ...(options.footer === undefined ? {} : { footer: options.footer }),
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+    ...def.target(pick(options)),
+  };
+  if (action === 'data_exchange') return { ...common, action: 'data_exchange' };
+  const screen = options.initialScreen ?? entryScreens(def.json)[0];
+  return {
+    ...common,
+    action: 'navigate',
+    ...(screen === undefined ? {} : { screen }),
+    ...(options.data === undefined || Object.keys(options.data).length === 0 ? {} : { data: options.data }),
+  };
+}
+
+export async function sendFlow(
+  deps: SendFlowDeps,
+  def: FlowDefinition,
+  to: string,
+  options: SendFlowOptions,
+): Promise<SendFlowResult> {
+  const waId = normalizeRecipient(to);
+  const token = newFlowToken();
+  const now = deps.now();
+  const expiresAt = now + (options.tokenTtlMs ?? def.tokenTtlMs);
+  const phoneNumberId = options.phoneNumberId ?? deps.phoneNumberId;
+  await deps.store.flows.issueToken({
+    token,
+    flow: def.name,
+    waId,
+    phoneNumberId,
+    data: options.data ?? null,
+    now,
+    expiresAt,
+  });
+  try {
+    const sent = await deps.outbound.send(to, flowMessage(def, token, options), {
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      ...(options.phoneNumberId === undefined ? {} : { phoneNumberId: options.phoneNumberId }),
+    });
+    if (!sent.created) {
+      // Same idempotency key as an earlier send: that message carries its own token; this one is unused.
+      await deps.store.flows.deleteToken(token);
+      const earlier = await deps.store.flows.tokenByOutboundId(sent.id);
+      if (earlier !== null) return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
+      return { token, outboundId: sent.id, expiresAt };
+    }
+    await deps.store.flows.setOutboundId(token, sent.id);
+    return { token, outboundId: sent.id, expiresAt };
+  } catch (error) {
+    await deps.store.flows.deleteToken(token);
+    throw error;
+  }
+}
+
+function pick(options: SendFlowOptions): { flowId?: string; flowName?: string } {
+  return {
+    ...(options.flowId === undefined ? {} : { flowId: options.flowId }),
+    ...(options.flowName === undefined ? {} : { flowName: options.flowName }),
+  };
+}

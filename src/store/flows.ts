@@ -1,0 +1,170 @@
+// Repository of the flow runtime: flow tokens (issue, look up, progress, complete), submissions,
+// error notifications and stored picker files.
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from './schema.js';
+import type { FlowErrorsTable, FlowMediaTable, FlowSubmissionsTable, FlowTokensTable } from './schema-flows.js';
+
+export type FlowTokenRow = Selectable<FlowTokensTable>;
+export type FlowSubmissionRow = Selectable<FlowSubmissionsTable>;
+export type FlowErrorRow = Selectable<FlowErrorsTable>;
+export type FlowMediaRow = Selectable<FlowMediaTable>;
+
+export interface NewFlowToken {
+  token: string;
+  flow: string;
+  waId: string;
+  phoneNumberId: string | null;
+  data: Record<string, unknown> | null;
+  now: number;
+  expiresAt: number;
+}
+
+export class FlowsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async issueToken(t: NewFlowToken): Promise<void> {
+    await this.db
+      .insertInto('flow_tokens')
+      .values({
+        token: t.token,
+        flow: t.flow,
+        wa_id: t.waId,
+        phone_number_id: t.phoneNumberId,
+        state: 'issued',
+        data: t.data === null ? null : JSON.stringify(t.data),
+        screens: null,
+        outbound_id: null,
+        created_at: t.now,
+        expires_at: t.expiresAt,
+        completed_at: null,
+      })
+      .execute();
+  }
+
+  async setOutboundId(token: string, outboundId: string): Promise<void> {
+    await this.db.updateTable('flow_tokens').set({ outbound_id: outboundId }).where('token', '=', token).execute();
+  }
+
+  async deleteToken(token: string): Promise<void> {
+    await this.db.deleteFrom('flow_tokens').where('token', '=', token).execute();
+  }
+
+  async getToken(token: string, db: Kysely<Database> = this.db): Promise<FlowTokenRow | null> {
+    return (await db.selectFrom('flow_tokens').selectAll().where('token', '=', token).executeTakeFirst()) ?? null;
+  }
+
+  async tokenByOutboundId(outboundId: string): Promise<FlowTokenRow | null> {
+    return (
+      (await this.db.selectFrom('flow_tokens').selectAll().where('outbound_id', '=', outboundId).executeTakeFirst()) ??
+      null
+    );
+  }
+
+  async markExpired(token: string): Promise<void> {
+    await this.db
+      .updateTable('flow_tokens')
+      .set({ state: 'expired' })
+      .where('token', '=', token)
+      .where('state', 'in', ['issued', 'in_progress'])
+      .execute();
+  }
+
+  /** Records what was answered for a screen (and that the flow is in progress). */
+  async recordAnswer(token: string, screens: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable('flow_tokens')
+      .set({ state: 'in_progress', screens: JSON.stringify(screens) })
+      .where('token', '=', token)
+      .where('state', 'in', ['issued', 'in_progress'])
+      .execute();
+  }
+
+  /**
+   * Stores a completion and completes its token in the caller's transaction. Returns the submission that
+   * exists for the token afterwards (this one, or the one an earlier delivery stored).
+   */
+  async complete(
+    db: Kysely<Database>,
+    s: {
+      flow: string;
+      token: string;
+      waId: string;
+      response: Record<string, unknown>;
+      eventId: number;
+      wamid: string | null;
+      now: number;
+    },
+  ): Promise<FlowSubmissionRow> {
+    await db
+      .insertInto('flow_submissions')
+      .values({
+        flow: s.flow,
+        token: s.token,
+        wa_id: s.waId,
+        response_json: JSON.stringify(s.response),
+        event_id: s.eventId,
+        wamid: s.wamid,
+        created_at: s.now,
+      })
+      .onConflict((oc) => oc.column('token').doNothing())
+      .execute();
+    await db
+      .updateTable('flow_tokens')
+      .set({ state: 'completed', completed_at: s.now })
+      .where('token', '=', s.token)
+      .where('state', '!=', 'completed')
+      .execute();
+    return db.selectFrom('flow_submissions').selectAll().where('token', '=', s.token).executeTakeFirstOrThrow();
+  }
+
+  async submissionByToken(token: string): Promise<FlowSubmissionRow | null> {
+    return (
+      (await this.db.selectFrom('flow_submissions').selectAll().where('token', '=', token).executeTakeFirst()) ?? null
+    );
+  }
+
+  async listSubmissions(options: { flow?: string; limit?: number } = {}): Promise<FlowSubmissionRow[]> {
+    let q = this.db.selectFrom('flow_submissions').selectAll();
+    if (options.flow !== undefined) q = q.where('flow', '=', options.flow);
+    return q
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 50)
+      .execute();
+  }
+
+  async recordError(e: Omit<FlowErrorRow, 'id'>): Promise<void> {
+    await this.db.insertInto('flow_errors').values(e).execute();
+  }
+
+  async listErrors(options: { flow?: string; limit?: number } = {}): Promise<FlowErrorRow[]> {
+    let q = this.db.selectFrom('flow_errors').selectAll();
+    if (options.flow !== undefined) q = q.where('flow', '=', options.flow);
+    return q
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 50)
+      .execute();
+  }
+
+  /** Stores the outcome for one picker file; a second outcome for the same token and media id is ignored. */
+  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('flow_media')
+      .values(m)
+      .onConflict((oc) => oc.columns(['token', 'media_id']).doNothing())
+      .execute();
+  }
+
+  async listMedia(token: string): Promise<FlowMediaRow[]> {
+    return this.db.selectFrom('flow_media').selectAll().where('token', '=', token).orderBy('id').execute();
+  }
+
+  async contact(waId: string): Promise<{ wa_id: string; phone: string; profile_name: string | null } | null> {
+    return (
+      (await this.db
+        .selectFrom('contacts')
+        .select(['wa_id', 'phone', 'profile_name'])
+        .where('wa_id', '=', waId)
+        .executeTakeFirst()) ?? null
+    );
+  }
+}

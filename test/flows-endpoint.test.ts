@@ -1,0 +1,331 @@
+// The flow endpoint over real loopback HTTP with a real SQLite store: every status branch (432, 404, 421,
+// ping, error notification, 427), INIT/BACK/data_exchange/complete, response checks against the Flow JSON,
+// handler throws and budget overruns, input validation, and the 4.0 flow_token_signature. Requests are
+// encrypted like WhatsApp's client does; the synthetic and pywa vectors in fixtures/crypto are replayed.
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
+import { decryptFlowResponse, signFlowToken, type FlowJson } from '../src/protocol/index.js';
+import { APP_SECRET, readFixture, startTestApp, type TestApp } from './helpers.js';
+import { PYWA_KEY, exchange, postRaw, staticKeys, testFlowJson } from './flows-helpers.js';
+
+interface VectorCase {
+  request_body: Record<string, string>;
+  example_response_body_base64?: string;
+}
+const vectors = JSON.parse(readFixture('crypto/synthetic_flow_endpoint_requests_pywa_key.json')) as {
+  cases: Record<string, VectorCase>;
+};
+const roundtrip = JSON.parse(readFixture('crypto/pywa_flow_endpoint_roundtrip_vector.json')) as {
+  request_body: Record<string, string> | string;
+  aes_key_hex: string;
+  initial_vector_hex: string;
+};
+
+const calls: string[] = [];
+let t: TestApp;
+let slowResolved = false;
+
+function json40(): FlowJson {
+  return { ...testFlowJson(), data_api_version: '4.0' };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ flowHandlerBudgetMs: 300 }, { flowKeys: staticKeys(PYWA_KEY) }, (app) => {
+    // The fixture flow: answers exactly what the synthetic vectors expect.
+    app.flow('fixture', {
+      json: testFlowJson(),
+      screens: {
+        MY_SCREEN: (ctx) => ctx.complete(),
+        CONFIRM: (ctx) => ctx.next('CONFIRM', {}),
+      },
+    });
+    app.flow('demo', {
+      json: testFlowJson(),
+      screens: {
+        MY_SCREEN: (ctx) => {
+          calls.push(`MY_SCREEN:${String(ctx.data.name)}`);
+          const name = String(ctx.data.name);
+          if (name === 'bad-screen') return ctx.next('NOWHERE', {});
+          if (name === 'bad-transition') return ctx.next('CONFIRM', {});
+          if (name === 'undeclared') return ctx.next('DETAILS', { greeting: 'Hi', slots: [], extra: 1 });
+          if (name === 'wrong-type') return ctx.next('DETAILS', { greeting: 5, slots: [] });
+          if (name === 'missing') return ctx.next('DETAILS', { greeting: 'Hi' });
+          if (name === 'throw') throw new Error('handler bug');
+          if (name === 'slow') {
+            return new Promise((resolve) => {
+              ctx.signal.addEventListener('abort', () => {
+                slowResolved = true;
+                resolve(ctx.error('too late'));
+              });
+            });
+          }
+          if (name === 'not-a-reply') return { screen: 'DETAILS' } as never;
+          return ctx.next('DETAILS', {
+            greeting: `Hello ${name}, ${ctx.contact.phone}`,
+            slots: [
+              { id: '9', title: '9:00' },
+              { id: '10', title: '10:00' },
+            ],
+          });
+        },
+        DETAILS: (ctx) => {
+          calls.push(`DETAILS:${String(ctx.data.slot)}`);
+          if (ctx.data.slot === '10') return ctx.error('That slot was just taken.');
+          return ctx.next('CONFIRM', {});
+        },
+        CONFIRM: (ctx) =>
+          ctx.action === 'BACK' ? ctx.next('DETAILS', { greeting: 'Back', slots: [] }) : ctx.complete({ ref: 'R-1' }),
+      },
+    });
+    app.flow('v4', { json: json40(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
+  });
+  const now = Date.now();
+  const flows = t.app.gateway.store.flows;
+  await flows.issueToken({
+    token: 'my_flow_token',
+    flow: 'fixture',
+    waId: '16505551234',
+    phoneNumberId: null,
+    data: null,
+    now,
+    expiresAt: now + 3_600_000,
+  });
+  for (const token of ['tok-demo', 'tok-demo-2', 'tok-v4', 'tok-done', 'tok-old'])
+    await flows.issueToken({
+      token,
+      flow: token === 'tok-v4' ? 'v4' : 'demo',
+      waId: '16505551234',
+      phoneNumberId: null,
+      data: null,
+      now,
+      expiresAt: token === 'tok-old' ? now - 1 : now + 3_600_000,
+    });
+  await t.app.gateway.store.transaction((trx) =>
+    flows.complete(trx, {
+      flow: 'demo',
+      token: 'tok-done',
+      waId: '16505551234',
+      response: {},
+      eventId: 0,
+      wamid: null,
+      now,
+    }),
+  );
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+function vectorRequest(name: string): { raw: string; expected: string | undefined } {
+  const c = vectors.cases[name];
+  if (c === undefined) throw new Error(`no vector ${name}`);
+  return { raw: JSON.stringify(c.request_body), expected: c.example_response_body_base64 };
+}
+
+const ping = { version: '3.0', action: 'ping' };
+const dx = (screen: string, data: Record<string, unknown>, token = 'tok-demo') => ({
+  version: '3.0',
+  action: 'data_exchange',
+  screen,
+  data,
+  flow_token: token,
+});
+
+describe('before decryption: plain answers', () => {
+  it('432 without a signature, with a wrong one, and for an unknown flow when unsigned', async () => {
+    const { raw } = vectorRequest('ping');
+    expect((await postRaw(t.url, 'fixture', raw, null)).status).toBe(432);
+    expect((await postRaw(t.url, 'fixture', raw, `sha256=${'0'.repeat(64)}`)).status).toBe(432);
+    expect((await exchange(t.url, 'fixture', ping, { secret: 'another-secret' })).status).toBe(432);
+    expect((await postRaw(t.url, 'nope', raw, null)).status).toBe(432);
+  });
+
+  it('404 for a signed request to a flow that is not registered', async () => {
+    const res = await exchange(t.url, 'nope', ping);
+    expect(res.status).toBe(404);
+  });
+
+  it('421 for another key, a tampered tag, an unwrappable AES key, bad base64 and a non-JSON body', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    expect((await exchange(t.url, 'fixture', ping, { key: other })).status).toBe(421);
+    for (const name of ['ping_tampered_tag_expect_421', 'ping_undecryptable_aes_key_expect_421']) {
+      const res = await postRaw(t.url, 'fixture', vectorRequest(name).raw);
+      expect(res.status, name).toBe(421);
+    }
+    const bad = JSON.stringify({ ...vectors.cases.ping?.request_body, encrypted_flow_data: '***not base64***' });
+    expect((await postRaw(t.url, 'fixture', bad)).status).toBe(421);
+    expect((await postRaw(t.url, 'fixture', 'not json')).status).toBe(421);
+  });
+
+  it('413 for a body over the limit', async () => {
+    const res = await postRaw(t.url, 'fixture', JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('the synthetic and pywa vectors', () => {
+  it('ping: the exact encrypted body of the vector, as text/plain', async () => {
+    const v = vectorRequest('ping');
+    const res = await postRaw(t.url, 'fixture', v.raw);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe(v.expected);
+  });
+
+  it('error notification: acknowledged (exact vector body) and recorded', async () => {
+    const v = vectorRequest('error_notification');
+    const res = await postRaw(t.url, 'fixture', v.raw);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(v.expected);
+    const [stored] = await t.app.gateway.store.flows.listErrors({ flow: 'fixture' });
+    expect(stored).toMatchObject({
+      token: 'my_flow_token',
+      screen: 'MY_SCREEN',
+      error: 'payload-schema-error',
+      error_message: 'The field greeting is missing',
+    });
+  });
+
+  it('BACK: the handler answers the vector body exactly', async () => {
+    const v = vectorRequest('back');
+    const res = await postRaw(t.url, 'fixture', v.raw);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(v.expected);
+  });
+
+  it('INIT (the real pywa capture) answers the entry screen with no data by default', async () => {
+    const raw =
+      typeof roundtrip.request_body === 'string' ? roundtrip.request_body : JSON.stringify(roundtrip.request_body);
+    const res = await postRaw(t.url, 'fixture', raw.replace(/'/g, '"'));
+    expect(res.status).toBe(200);
+    const body = decryptFlowResponse(
+      await res.text(),
+      Buffer.from(roundtrip.aes_key_hex, 'hex'),
+      Buffer.from(roundtrip.initial_vector_hex, 'hex'),
+    );
+    expect(body).toEqual({ screen: 'MY_SCREEN', data: {} });
+  });
+
+  it('data_exchange → complete: the exact SUCCESS body of the vector (flow_token filled in)', async () => {
+    const v = vectorRequest('data_exchange');
+    const res = await postRaw(t.url, 'fixture', v.raw);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(v.expected);
+  });
+});
+
+describe('flow tokens', () => {
+  it('427 with an encrypted error_msg for unknown, expired, completed and other-flow tokens', async () => {
+    for (const [token, message] of [
+      ['never-issued', 'This form is no longer available.'],
+      ['tok-old', 'This form has expired. Please ask for a new one.'],
+      ['tok-done', 'You have already submitted this form.'],
+      ['tok-v4', 'This form is no longer available.'],
+    ] as const) {
+      const res = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'Ada' }, token));
+      expect(res.status, token).toBe(427);
+      expect(res.body, token).toEqual({ error_msg: message });
+    }
+    expect((await t.app.gateway.store.flows.getToken('tok-old'))?.state).toBe('expired');
+  });
+
+  it('data_api_version 4.0: a valid flow_token_signature passes, a wrong or missing one is 427', async () => {
+    const payload = dx('MY_SCREEN', { name: 'Ada' }, 'tok-v4');
+    const missing = await exchange(t.url, 'v4', payload);
+    expect(missing.status).toBe(427);
+    const forged = await exchange(t.url, 'v4', {
+      ...payload,
+      flow_token_signature: signFlowToken('tok-v4', 'wrong-secret'),
+    });
+    expect(forged.status).toBe(427);
+    const otherToken = await exchange(t.url, 'v4', {
+      ...payload,
+      flow_token_signature: signFlowToken('tok-demo', APP_SECRET),
+    });
+    expect(otherToken.status).toBe(427);
+    const ok = await exchange(t.url, 'v4', { ...payload, flow_token_signature: signFlowToken('tok-v4', APP_SECRET) });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({
+      screen: 'SUCCESS',
+      data: { extension_message_response: { params: { flow_token: 'tok-v4' } } },
+    });
+  });
+});
+
+describe('screens', () => {
+  it('data_exchange goes to the next screen, BACK re-renders, the last screen completes', async () => {
+    const first = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'Ada' }));
+    expect(first.status).toBe(200);
+    expect(first.contentType).toMatch(/^text\/plain/);
+    expect(first.body).toMatchObject({ screen: 'DETAILS', data: { greeting: 'Hello Ada, +16505551234' } });
+    expect((await t.app.gateway.store.flows.getToken('tok-demo'))?.state).toBe('in_progress');
+
+    const taken = await exchange(t.url, 'demo', dx('DETAILS', { slot: '10' }));
+    expect(taken.body).toEqual({
+      screen: 'DETAILS',
+      data: {
+        greeting: 'Hello Ada, +16505551234',
+        slots: [
+          { id: '9', title: '9:00' },
+          { id: '10', title: '10:00' },
+        ],
+        error_message: 'That slot was just taken.',
+      },
+    });
+    const next = await exchange(t.url, 'demo', dx('DETAILS', { slot: '9' }));
+    expect(next.body).toEqual({ screen: 'CONFIRM', data: {} });
+    const back = await exchange(t.url, 'demo', {
+      version: '3.0',
+      action: 'BACK',
+      screen: 'CONFIRM',
+      flow_token: 'tok-demo',
+    });
+    expect(back.body).toEqual({ screen: 'DETAILS', data: { greeting: 'Back', slots: [] } });
+    const done = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }));
+    expect(done.body).toEqual({
+      screen: 'SUCCESS',
+      data: { extension_message_response: { params: { ref: 'R-1', flow_token: 'tok-demo' } } },
+    });
+  });
+
+  it('a handler bug (unknown screen, transition, undeclared/missing/mistyped data, no reply) gets a safe error', async () => {
+    for (const name of ['bad-screen', 'bad-transition', 'undeclared', 'wrong-type', 'missing', 'not-a-reply']) {
+      const res = await exchange(t.url, 'demo', dx('MY_SCREEN', { name }, 'tok-demo-2'));
+      expect(res.status, name).toBe(200);
+      expect(res.body, name).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    }
+  });
+
+  it('a handler that throws or runs over its budget gets the same safe error', async () => {
+    const threw = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'throw' }, 'tok-demo-2'));
+    expect(threw.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    const slow = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'slow' }, 'tok-demo-2'));
+    expect(slow.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    expect(slowResolved).toBe(true); // the handler saw its signal abort
+  });
+
+  it('invalid input goes back to the same screen and the handler does not run', async () => {
+    calls.length = 0;
+    const missing = await exchange(t.url, 'demo', dx('MY_SCREEN', {}, 'tok-demo-2'));
+    expect(missing.status).toBe(200);
+    expect(missing.body).toMatchObject({ screen: 'MY_SCREEN', data: { error_message: expect.any(String) as string } });
+    const long = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'x'.repeat(41) }, 'tok-demo-2'));
+    expect(long.body).toMatchObject({ screen: 'MY_SCREEN' });
+    expect(calls).toEqual([]);
+    // A Dropdown fed by ${data.slots}: only the ids the endpoint offered are accepted.
+    await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'Ada' }, 'tok-demo-2'));
+    const offMenu = await exchange(t.url, 'demo', dx('DETAILS', { slot: '11' }, 'tok-demo-2'));
+    expect(offMenu.body).toMatchObject({ screen: 'DETAILS', data: { error_message: expect.any(String) as string } });
+    expect(calls).toEqual(['MY_SCREEN:Ada']);
+  });
+
+  it('counts requests by flow, status and outcome, and error notifications, in /metrics', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/flowgate_flow_requests_total\{flow="fixture",status="432",outcome="invalid_signature"\} \d+/);
+    expect(text).toMatch(/flowgate_flow_requests_total\{flow="demo",status="427",outcome="invalid_token"\} \d+/);
+    expect(text).toMatch(/flowgate_flow_requests_total\{flow="fixture",status="421",outcome="decrypt_failed"\} \d+/);
+    expect(text).toMatch(/flowgate_flow_error_notifications_total\{flow="fixture",error="payload-schema-error"\} 1/);
+    expect(text).toMatch(/flowgate_flow_handler_failures_total\{flow="demo",reason="over_budget"\} 1/);
+  });
+});

@@ -1,0 +1,66 @@
+// Helpers for flow endpoint tests: the pywa test key (fixtures/crypto), requests encrypted and signed the
+// way WhatsApp's client does, and decrypted answers.
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  decryptFlowResponse,
+  encryptFlowRequest,
+  loadPrivateKey,
+  signBody,
+  type FlowJson,
+} from '../src/protocol/index.js';
+import type { FlowKeySource } from '../src/flows/index.js';
+import { APP_SECRET, readFixture } from './helpers.js';
+
+export const PYWA_KEY: KeyObject = loadPrivateKey(
+  readFixture('crypto/pywa_flow_endpoint_private_key_encrypted_pass_pywa.pem'),
+  'pywa',
+);
+
+export function staticKeys(...keys: KeyObject[]): FlowKeySource {
+  return { decryptionKeys: () => Promise.resolve(keys) };
+}
+
+export function testFlowJson(): FlowJson {
+  return JSON.parse(readFileSync(new URL('./fixtures/flow-endpoint-test.json', import.meta.url), 'utf8')) as FlowJson;
+}
+
+export interface FlowAnswer {
+  status: number;
+  contentType: string | null;
+  text: string;
+  /** The decrypted body, or null when it was not encrypted for this request. */
+  body: unknown;
+}
+
+/** POSTs a raw body (already encrypted) with a signature (null: none). */
+export async function postRaw(
+  url: string,
+  flow: string,
+  body: string,
+  signature: string | null = signBody(body, APP_SECRET),
+): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  return fetch(`${url}/flows/${flow}`, { method: 'POST', headers, body });
+}
+
+/** Encrypts `payload` to `publicKey`, signs and posts it, and decrypts the answer. */
+export async function exchange(
+  url: string,
+  flow: string,
+  payload: object,
+  options: { key?: KeyObject | string; secret?: string } = {},
+): Promise<FlowAnswer> {
+  const { body, aesKey, iv } = encryptFlowRequest(payload, options.key ?? PYWA_KEY);
+  const raw = JSON.stringify(body);
+  const res = await postRaw(url, flow, raw, signBody(raw, options.secret ?? APP_SECRET));
+  const text = await res.text();
+  let decrypted: unknown = null;
+  try {
+    decrypted = decryptFlowResponse(text, aesKey, iv);
+  } catch {
+    decrypted = null;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type'), text, body: decrypted };
+}
