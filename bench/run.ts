@@ -9,6 +9,7 @@ interface Benchmark {
 /** Add `outbound` and `flows` here once their folders exist. */
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   ingress: () => import('./ingress/index.js'),
+  outbound: () => import('./outbound/index.js'),
 };
 
 async function main(names: readonly string[]): Promise<void> {
