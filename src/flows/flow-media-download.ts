@@ -1,0 +1,127 @@
+// Downloading a picker file from WhatsApp's CDN (SPEC B.3 step 1, no Authorization header): each
+// attempt has a timeout (AbortController), the body is read chunk by chunk and abandoned as soon as
+// it passes the byte bound, and transient failures (network, timeout, 408/429/5xx) are retried a
+// bounded number of times with full-jitter backoff, honouring Retry-After (capped) on 429/503.
+
+import { FlowMediaError } from './flow-media-errors.js';
+
+export interface DownloadOptions {
+  fetch: typeof fetch;
+  /** Longest CDN file accepted, in bytes. */
+  maxBytes: number;
+  /** Per attempt, headers and body together. */
+  timeoutMs: number;
+  /** Attempts after the first (default 2). */
+  retries?: number;
+  /** Base of the exponential backoff (default 250 ms). */
+  backoffMs?: number;
+  /** Longest Retry-After honoured, and longest backoff (default 5000 ms). */
+  maxDelayMs?: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
+/** Delay asked for by a Retry-After header (seconds or an HTTP date), in ms; null when absent/invalid. */
+export function retryAfterMs(header: string | null, nowMs: number): number | null {
+  if (header === null) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+interface AttemptFailure {
+  error: FlowMediaError;
+  /** Server-requested delay (429/503 Retry-After), if any. */
+  retryAfter: number | null;
+}
+
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+  controller: AbortController,
+  mediaId: string,
+): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort();
+    throw new FlowMediaError('too_large', `The file is larger than ${maxBytes} bytes.`, mediaId);
+  }
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      throw new FlowMediaError('too_large', `The file is larger than ${maxBytes} bytes.`, mediaId);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function attempt(url: string, options: DownloadOptions, mediaId: string): Promise<Buffer | AttemptFailure> {
+  const controller = new AbortController();
+  const timeout = { fired: false };
+  const timer = setTimeout(() => {
+    timeout.fired = true;
+    controller.abort();
+  }, options.timeoutMs);
+  try {
+    const response = await options.fetch(url, { signal: controller.signal, redirect: 'follow' });
+    if (!response.ok) {
+      controller.abort();
+      const retryable = RETRY_STATUSES.has(response.status);
+      const asked =
+        response.status === 429 || response.status === 503
+          ? retryAfterMs(response.headers.get('retry-after'), (options.now ?? Date.now)())
+          : null;
+      const error = new FlowMediaError('download_failed', `The CDN answered HTTP ${response.status}.`, mediaId, {
+        cdnStatus: response.status,
+        retryable,
+      });
+      return { error, retryAfter: asked };
+    }
+    return await readBounded(response, options.maxBytes, controller, mediaId);
+  } catch (cause) {
+    if (cause instanceof FlowMediaError) throw cause;
+    const message = timeout.fired
+      ? `The download did not finish within ${options.timeoutMs} ms.`
+      : 'The download failed on the network.';
+    return {
+      error: new FlowMediaError('download_failed', message, mediaId, { retryable: true, cause }),
+      retryAfter: null,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The CDN file's bytes; throws FlowMediaError (download_failed or too_large). */
+export async function downloadCdnFile(url: string, options: DownloadOptions, mediaId: string): Promise<Buffer> {
+  const retries = Math.max(0, Math.floor(options.retries ?? 2));
+  const backoff = options.backoffMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 5000;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+  for (let n = 0; ; n++) {
+    const result = await attempt(url, options, mediaId);
+    if (Buffer.isBuffer(result)) return result;
+    if (!result.error.retryable || n >= retries) throw result.error;
+    const jittered = Math.floor(random() * Math.min(maxDelay, backoff * 2 ** n));
+    await sleep(result.retryAfter === null ? jittered : Math.min(maxDelay, result.retryAfter));
+  }
+}

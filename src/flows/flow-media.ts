@@ -1,0 +1,136 @@
+// Stores one PhotoPicker/DocumentPicker file from a data_exchange payload (SPEC B.2, B.3): download
+// the CDN file (bounded, timed out, retried), verify encrypted_hash, the HMAC, decrypt AES-256-CBC
+// and verify plaintext_hash (protocol decryptFlowMedia), sniff the real type from the bytes, check
+// it against the picker's accepted types, and put it in the blob store under a key derived from
+// the content hash (never the media id, which is customer-linked).
+
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../blobs/index.js';
+import { decryptFlowMedia, FlowCryptoError, type WireFlowMediaEncryptionMetadata } from '../protocol/index.js';
+import { downloadCdnFile } from './flow-media-download.js';
+import { FlowMediaError } from './flow-media-errors.js';
+import { FLOW_MEDIA_DEFAULT_MIME_TYPES, mimeAllowed, sniffMime } from './flow-media-sniff.js';
+import type { StoredFlowMedia } from './types.js';
+
+export { FlowMediaError, FLOW_MEDIA_USER_MESSAGES, type FlowMediaErrorCode } from './flow-media-errors.js';
+export { FLOW_MEDIA_DEFAULT_MIME_TYPES, PHOTO_MIME_TYPES } from './flow-media-sniff.js';
+export type { StoredFlowMedia } from './types.js';
+
+/** One picker file as the endpoint receives it (SPEC B.2). */
+export interface WirePickerItem {
+  media_id: string;
+  cdn_url: string;
+  file_name: string;
+  encryption_metadata: WireFlowMediaEncryptionMetadata;
+}
+
+export interface StoreFlowMediaDeps {
+  fetch: typeof fetch;
+  blobs: BlobStore;
+  /** Largest decrypted file accepted (config.flowMediaMaxBytes); the download stops soon after. */
+  maxBytes: number;
+  /** Per download attempt. */
+  timeoutMs: number;
+  /** Accepted types (DocumentPicker `allowed-mime-types`, PHOTO_MIME_TYPES for a PhotoPicker); default SPEC B.1's list. */
+  allowedMimeTypes?: readonly string[];
+  /** Download attempts after the first (default 2). */
+  retries?: number;
+  /** Longest Retry-After / backoff waited (default 5000 ms). */
+  maxRetryDelayMs?: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** AES-CBC pads up to one block and WhatsApp appends a 10-byte MAC. */
+const CDN_OVERHEAD_BYTES = 16 + 10;
+const MAX_FILE_NAME_CHARS = 255;
+
+function cleanFileName(name: unknown): string {
+  const text = typeof name === 'string' ? name : '';
+  // eslint-disable-next-line no-control-regex
+  const base = (text.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001F\u007F]/g, '').trim();
+  return Array.from(base).slice(0, MAX_FILE_NAME_CHARS).join('') || 'file';
+}
+
+function checkItem(item: WirePickerItem): void {
+  const mediaId = typeof item.media_id === 'string' ? item.media_id : '';
+  let url: URL | null = null;
+  try {
+    url = typeof item.cdn_url === 'string' ? new URL(item.cdn_url) : null;
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new FlowMediaError('download_failed', 'The picker item has no usable cdn_url.', mediaId);
+  }
+  if (typeof item.encryption_metadata !== 'object' || (item.encryption_metadata as unknown) === null) {
+    throw new FlowMediaError('decrypt_failed', 'The picker item has no encryption_metadata.', mediaId);
+  }
+}
+
+function fromCrypto(error: FlowCryptoError, mediaId: string): FlowMediaError {
+  switch (error.code) {
+    case 'flowgate.flow.media_hash_mismatch':
+      return new FlowMediaError('hash_mismatch', 'The CDN file does not match encrypted_hash.', mediaId, {
+        cause: error,
+      });
+    case 'flowgate.flow.media_plaintext_hash_mismatch':
+      return new FlowMediaError('hash_mismatch', 'The decrypted file does not match plaintext_hash.', mediaId, {
+        cause: error,
+      });
+    case 'flowgate.flow.media_hmac_mismatch':
+      return new FlowMediaError('hmac_mismatch', 'The CDN file failed its HMAC-SHA256 check.', mediaId, {
+        cause: error,
+      });
+    default:
+      return new FlowMediaError('decrypt_failed', `The file could not be decrypted (${error.reason}).`, mediaId, {
+        cause: error,
+      });
+  }
+}
+
+/** Downloads, verifies, decrypts, sniffs and stores one picker file; throws FlowMediaError. */
+export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaDeps): Promise<StoredFlowMedia> {
+  checkItem(item);
+  const mediaId = item.media_id;
+  const cdnFile = await downloadCdnFile(
+    item.cdn_url,
+    {
+      fetch: deps.fetch,
+      maxBytes: deps.maxBytes + CDN_OVERHEAD_BYTES,
+      timeoutMs: deps.timeoutMs,
+      retries: deps.retries,
+      maxDelayMs: deps.maxRetryDelayMs,
+      random: deps.random,
+      sleep: deps.sleep,
+      now: deps.now,
+    },
+    mediaId,
+  );
+  let plaintext: Buffer;
+  try {
+    plaintext = decryptFlowMedia(cdnFile, item.encryption_metadata);
+  } catch (error) {
+    if (error instanceof FlowCryptoError) throw fromCrypto(error, mediaId);
+    throw new FlowMediaError('decrypt_failed', 'The file could not be decrypted.', mediaId, { cause: error });
+  }
+  if (plaintext.length > deps.maxBytes) {
+    throw new FlowMediaError('too_large', `The file is larger than ${deps.maxBytes} bytes.`, mediaId);
+  }
+  const fileName = cleanFileName(item.file_name);
+  const { mimeType, ext } = await sniffMime(plaintext, fileName);
+  const allowed =
+    deps.allowedMimeTypes !== undefined && deps.allowedMimeTypes.length > 0
+      ? deps.allowedMimeTypes
+      : FLOW_MEDIA_DEFAULT_MIME_TYPES;
+  if (!mimeAllowed(mimeType, allowed)) {
+    throw new FlowMediaError('mime_not_allowed', `Files of type ${mimeType} are not accepted here.`, mediaId, {
+      mimeType,
+    });
+  }
+  const sha256 = createHash('sha256').update(plaintext).digest('hex');
+  const blobKey = `flow-media/${sha256.slice(0, 2)}/${sha256}.${ext}`;
+  const info = await deps.blobs.put(blobKey, plaintext, { contentType: mimeType });
+  return { mediaId, fileName, blobKey, mimeType, size: info.size, sha256: info.sha256 };
+}
