@@ -1,0 +1,71 @@
+// Where bookable slots come from: an injectable AvailabilitySource, and the default one built from
+// business hours (open days, opening and closing time, slot length, closed dates) in a time zone.
+import { addDays, clockIn, daysBetween, parseClock, weekday, zonedInstant } from '../common/dates.js';
+
+export interface Slot {
+  /** ISO 8601 UTC instants. */
+  start: string;
+  end: string;
+  /** What the customer sees, e.g. "09:30" (at most 30 characters). */
+  label: string;
+}
+
+export interface AvailabilitySource {
+  /** The bookable slots of a day for a resource, before existing bookings are taken out. */
+  slots(day: string, resource: string): Promise<readonly Slot[]>;
+  /** Days in [from, to] that have no slots at all (greyed out in the date picker). */
+  closedDays?(from: string, to: string, resource: string): Promise<readonly string[]>;
+}
+
+export interface BusinessHours {
+  /** IANA time zone the hours are in. */
+  timeZone: string;
+  /** Open weekdays, 0 = Sunday … 6 = Saturday. */
+  days: readonly number[];
+  open: string;
+  close: string;
+  slotMinutes: number;
+  /** Holidays, YYYY-MM-DD. */
+  closedDates: readonly string[];
+}
+
+export const DEFAULT_BUSINESS_HOURS: BusinessHours = {
+  timeZone: 'UTC',
+  days: [1, 2, 3, 4, 5],
+  open: '09:00',
+  close: '17:00',
+  slotMinutes: 30,
+  closedDates: [],
+};
+
+export function businessHoursAvailability(hours: Partial<BusinessHours> = {}): AvailabilitySource {
+  const h: BusinessHours = { ...DEFAULT_BUSINESS_HOURS, ...hours };
+  const open = parseClock(h.open);
+  const close = parseClock(h.close);
+  if (!Number.isInteger(h.slotMinutes) || h.slotMinutes < 5) throw new RangeError('slotMinutes must be an integer ≥ 5');
+  if (close <= open) throw new RangeError('close must be after open');
+  const isOpen = (day: string): boolean => h.days.includes(weekday(day)) && !h.closedDates.includes(day);
+  return {
+    slots(day) {
+      if (!isOpen(day)) return Promise.resolve([]);
+      const slots: Slot[] = [];
+      for (let minute = open; minute + h.slotMinutes <= close; minute += h.slotMinutes) {
+        const start = zonedInstant(day, minute, h.timeZone);
+        const end = zonedInstant(day, minute + h.slotMinutes, h.timeZone);
+        slots.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), label: clockIn(start, h.timeZone) });
+      }
+      return Promise.resolve(slots);
+    },
+    closedDays(from, to) {
+      return Promise.resolve(daysBetween(from, to).filter((day) => !isOpen(day)));
+    },
+  };
+}
+
+/** The UTC range a local day spans, generously (±14 h covers every time zone). */
+export function dayRange(day: string): { from: string; to: string } {
+  return {
+    from: new Date(Date.parse(`${day}T00:00:00Z`) - 14 * 3600_000).toISOString(),
+    to: new Date(Date.parse(`${addDays(day, 1)}T00:00:00Z`) + 14 * 3600_000).toISOString(),
+  };
+}

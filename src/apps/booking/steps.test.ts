@@ -1,0 +1,131 @@
+// Booking logic against a real SQLite database: the business-hours source, the date window, slot
+// holds that exclude each other (also under many concurrent holds), a lost race answered on SLOTS
+// with fresh slots, expiry of abandoned holds, and confirmation.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import type { StepResult, Steps } from '../common/steps.js';
+import { businessHoursAvailability } from './availability.js';
+import { bookingSteps } from './steps.js';
+
+// Monday 5 January 2026, 08:00 UTC.
+const NOW = Date.parse('2026-01-05T08:00:00Z');
+let db: TestStorage;
+let steps: Steps;
+
+beforeEach(async () => {
+  db = await openTestStorage();
+  steps = bookingSteps(
+    {
+      availability: businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '12:00', slotMinutes: 60 }),
+      resource: 'dentist',
+      timeZone: 'Europe/Berlin',
+      windowDays: 14,
+      holdMinutes: 10,
+      minNoticeMinutes: 60,
+      locale: 'en-GB',
+    },
+    () => db.storage,
+  );
+});
+afterEach(async () => {
+  await db.close();
+});
+
+const slotIds = (result: StepResult): string[] =>
+  result.kind === 'complete' ? [] : ((result.data?.slots ?? []) as { id: string }[]).map((s) => s.id);
+
+describe('business hours availability', () => {
+  it('makes slots in the zone, DST-aware, and nothing on closed days', async () => {
+    const source = businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '11:00', slotMinutes: 30 });
+    const winter = await source.slots('2026-01-05', 'x');
+    expect(winter.map((s) => s.start)).toEqual([
+      '2026-01-05T08:00:00.000Z',
+      '2026-01-05T08:30:00.000Z',
+      '2026-01-05T09:00:00.000Z',
+      '2026-01-05T09:30:00.000Z',
+    ]);
+    expect(winter[0]).toMatchObject({ label: '09:00', end: '2026-01-05T08:30:00.000Z' });
+    const summer = await source.slots('2026-07-06', 'x');
+    expect(summer[0]?.start).toBe('2026-07-06T07:00:00.000Z');
+    expect(await source.slots('2026-01-10', 'x')).toEqual([]);
+    expect(await source.closedDays?.('2026-01-05', '2026-01-11', 'x')).toEqual(['2026-01-10', '2026-01-11']);
+  });
+});
+
+describe('booking steps', () => {
+  it('INIT offers the booking window with the closed days greyed out', async () => {
+    const result = await steps.init(stepInput('t1', {}, NOW));
+    expect(result).toMatchObject({ kind: 'next', screen: 'DATE', data: { min_date: '2026-01-05', max_date: '2026-01-19' } });
+    if (result.kind !== 'next') throw new Error('expected next');
+    expect(result.data.unavailable_dates).toEqual(['2026-01-10', '2026-01-11', '2026-01-17', '2026-01-18']);
+  });
+
+  it('DATE lists the free slots, without those too soon, and refuses days outside the window', async () => {
+    const today = await steps.screens.DATE!(stepInput('t1', { date: '2026-01-05' }, NOW));
+    // 09:00 Berlin is 08:00 UTC = now, under the 60-minute notice.
+    expect(slotIds(today)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-05T10:00:00.000Z']);
+    expect(today).toMatchObject({ screen: 'SLOTS', data: { date: '2026-01-05', date_label: 'Monday, 5 January 2026' } });
+    expect(await steps.screens.DATE!(stepInput('t1', { date: '2026-02-20' }, NOW))).toMatchObject({ kind: 'error' });
+    expect(await steps.screens.DATE!(stepInput('t1', { date: '2026-01-10' }, NOW))).toMatchObject({ kind: 'error' });
+  });
+
+  it('holds a slot, answers the loser on SLOTS with fresh slots, and confirms the winner', async () => {
+    const slot = '2026-01-06T08:00:00.000Z';
+    const first = await steps.screens.SLOTS!(stepInput('winner', { date: '2026-01-06', slot }, NOW));
+    expect(first).toMatchObject({ kind: 'next', screen: 'DETAILS', data: { slot_label: 'Tuesday, 6 January 2026 at 09:00' } });
+
+    const lost = await steps.screens.SLOTS!(stepInput('loser', { date: '2026-01-06', slot }, NOW));
+    expect(lost).toMatchObject({ kind: 'error', message: expect.stringContaining('just booked') as string });
+    expect(slotIds(lost)).toEqual(['2026-01-06T09:00:00.000Z', '2026-01-06T10:00:00.000Z']);
+
+    // The winner still sees its own slot.
+    const own = await steps.screens.DATE!(stepInput('winner', { date: '2026-01-06' }, NOW));
+    expect(slotIds(own)).toContain(slot);
+
+    const details = await steps.screens.DETAILS!(stepInput('winner', { name: 'Ada Lovelace', email: 'ada@example.com', notes: '' }, NOW));
+    expect(details).toMatchObject({ screen: 'CONFIRM', data: { name: 'Ada Lovelace', notes: 'No notes' } });
+    const confirmed = await steps.screens.CONFIRM!(stepInput('winner', { confirm: true }, NOW + 60_000));
+    expect(confirmed).toMatchObject({ kind: 'complete', params: { slot_start: slot } });
+    // A repeated CONFIRM (client retry) completes again with the same booking.
+    expect(await steps.screens.CONFIRM!(stepInput('winner', { confirm: true }, NOW + 61_000))).toEqual(confirmed);
+
+    await steps.completed('winner', NOW + 120_000);
+    const bookings = await db.storage.bookings.list('dentist');
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]).toMatchObject({ flowToken: 'winner', status: 'confirmed', name: 'Ada Lovelace', completedAt: NOW + 120_000 });
+    expect((await db.storage.record('booking', 'winner'))?.completedAt).toBe(NOW + 120_000);
+  });
+
+  it('lets exactly one of many concurrent holds win', async () => {
+    const slot = '2026-01-07T09:00:00.000Z';
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => steps.screens.SLOTS!(stepInput(`racer-${i}`, { date: '2026-01-07', slot }, NOW))),
+    );
+    expect(results.filter((r) => r.kind === 'next')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'error')).toHaveLength(24);
+    expect(await db.storage.bookings.list('dentist')).toHaveLength(1);
+  });
+
+  it('frees an abandoned hold after it expires, and releases the previous choice of the same flow', async () => {
+    const slot = '2026-01-08T08:00:00.000Z';
+    await steps.screens.SLOTS!(stepInput('slow', { date: '2026-01-08', slot }, NOW));
+    const later = NOW + 11 * 60_000;
+    expect(await steps.screens.SLOTS!(stepInput('fast', { date: '2026-01-08', slot }, later))).toMatchObject({ kind: 'next' });
+    // "slow" lost its hold: CONFIRM says so instead of booking.
+    await steps.screens.DETAILS!(stepInput('slow', { name: 'Slow Poke', email: 'slow@example.com' }, later));
+    expect(await steps.screens.CONFIRM!(stepInput('slow', {}, later))).toMatchObject({ kind: 'error' });
+
+    await steps.screens.SLOTS!(stepInput('fast', { date: '2026-01-08', slot: '2026-01-08T09:00:00.000Z' }, later));
+    const held = await db.storage.bookings.list('dentist');
+    expect(held.map((b) => [b.flowToken, b.slotStart])).toEqual([['fast', '2026-01-08T09:00:00.000Z']]);
+  });
+
+  it('refuses slots that are not offered and bad details', async () => {
+    expect(await steps.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: '2026-01-06T08:15:00.000Z' }, NOW))).toMatchObject({
+      kind: 'error',
+      message: 'Please pick one of the times shown.',
+    });
+    expect(await steps.screens.DETAILS!(stepInput('t', { name: 'A', email: 'a@example.com' }, NOW))).toMatchObject({ kind: 'error' });
+    expect(await steps.screens.DETAILS!(stepInput('t', { name: 'Ann', email: 'nope' }, NOW))).toMatchObject({ kind: 'error' });
+  });
+});

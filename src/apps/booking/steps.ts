@@ -1,0 +1,139 @@
+// Booking logic per screen. DATE: a day in the booking window → its free slots. SLOTS: the chosen
+// slot is held atomically (insert-or-fail on the unique slot index); whoever loses the race stays on
+// SLOTS with an error and the fresh free slots. DETAILS: name, email, notes. CONFIRM: the hold
+// becomes a confirmed booking and the flow completes.
+import { addDays, dayIn, dayLabel, isIsoDay } from '../common/dates.js';
+import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
+import type { AppStorage } from '../common/storage.js';
+import { optionalText, text } from '../common/values.js';
+import { dayRange, type AvailabilitySource, type Slot } from './availability.js';
+
+export const BOOKING_APP = 'booking';
+
+export interface BookingSettings {
+  availability: AvailabilitySource;
+  /** The booked resource (a room, a person…); one booking per slot of it. */
+  resource: string;
+  /** The time zone days are counted in (the date picker's "today"). */
+  timeZone: string;
+  /** How many days ahead can be booked. */
+  windowDays: number;
+  /** How long a chosen slot is held while the customer fills in the details. */
+  holdMinutes: number;
+  /** Slots starting sooner than this are not offered. */
+  minNoticeMinutes: number;
+  locale: string;
+}
+
+/** A RadioButtonsGroup shows at most 20 options. */
+const MAX_SLOTS = 20;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function bookingSteps(settings: BookingSettings, storage: () => AppStorage): Steps {
+  const window = (now: number): { min: string; max: string } => {
+    const min = dayIn(now, settings.timeZone);
+    return { min, max: addDays(min, settings.windowDays) };
+  };
+
+  async function freeSlots(day: string, input: StepInput): Promise<Slot[]> {
+    const all = await settings.availability.slots(day, settings.resource);
+    const { from, to } = dayRange(day);
+    const busy = new Set(await storage().bookings.busy(settings.resource, from, to, input.now, input.flowToken));
+    const earliest = input.now + settings.minNoticeMinutes * 60_000;
+    return all.filter((slot) => !busy.has(slot.start) && Date.parse(slot.start) >= earliest).slice(0, MAX_SLOTS);
+  }
+
+  const slotsData = (day: string, slots: readonly Slot[]): Record<string, unknown> => ({
+    date: day,
+    date_label: dayLabel(day, settings.locale),
+    slots: slots.map((slot) => ({ id: slot.start, title: slot.label })),
+  });
+
+  const slotLabel = (day: string, slot: Slot): string => `${dayLabel(day, settings.locale)} at ${slot.label}`;
+
+  return {
+    async init(input) {
+      const { min, max } = window(input.now);
+      const closed = (await settings.availability.closedDays?.(min, max, settings.resource)) ?? [];
+      return next('DATE', {
+        min_date: min,
+        max_date: max,
+        unavailable_dates: [...closed],
+        intro: `Pick a day in the next ${settings.windowDays} days.`,
+      });
+    },
+
+    screens: {
+      async DATE(input) {
+        const day = text(input.data, 'date');
+        const { min, max } = window(input.now);
+        if (!isIsoDay(day) || day < min || day > max) return fail('Please pick a day within the booking window.');
+        const slots = await freeSlots(day, input);
+        if (slots.length === 0) return fail('No free times on that day. Please pick another day.');
+        return next('SLOTS', slotsData(day, slots));
+      },
+
+      async SLOTS(input): Promise<StepResult> {
+        const day = text(input.data, 'date');
+        const start = text(input.data, 'slot');
+        if (!isIsoDay(day)) return fail('Please go back and pick a day.');
+        const slot = (await settings.availability.slots(day, settings.resource)).find((s) => s.start === start);
+        if (slot === undefined) return fail('Please pick one of the times shown.', slotsData(day, await freeSlots(day, input)));
+        if (Date.parse(slot.start) < input.now + settings.minNoticeMinutes * 60_000) {
+          return fail('That time is too soon. Please pick a later one.', slotsData(day, await freeSlots(day, input)));
+        }
+        const held = await storage().bookings.hold({
+          resource: settings.resource,
+          slotStart: slot.start,
+          slotEnd: slot.end,
+          flowToken: input.flowToken,
+          waId: input.waId,
+          now: input.now,
+          expiresAt: input.now + settings.holdMinutes * 60_000,
+        });
+        if (!held.ok) {
+          const fresh = await freeSlots(day, input);
+          const message =
+            fresh.length === 0
+              ? 'Sorry, that time was just booked and the day is now full. Please go back and pick another day.'
+              : 'Sorry, that time was just booked. Please pick another one.';
+          return fail(message, slotsData(day, fresh));
+        }
+        await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { day, slot_label: slotLabel(day, slot) }, input.now);
+        return next('DETAILS', { slot_label: slotLabel(day, slot) });
+      },
+
+      async DETAILS(input) {
+        const name = text(input.data, 'name');
+        const email = text(input.data, 'email');
+        const notes = optionalText(input.data, 'notes');
+        if (name.length < 2) return fail('Please enter your full name.');
+        if (!EMAIL.test(email)) return fail('Please enter a valid email address.');
+        const draft = await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
+        return next('CONFIRM', {
+          slot_label: typeof draft.slot_label === 'string' ? draft.slot_label : '',
+          name,
+          email,
+          notes: notes ?? 'No notes',
+        });
+      },
+
+      async CONFIRM(input) {
+        const draft = await storage().draft(BOOKING_APP, input.flowToken);
+        const name = typeof draft.name === 'string' ? draft.name : '';
+        const email = typeof draft.email === 'string' ? draft.email : '';
+        if (name === '' || email === '') return fail('Please go back and fill in your details.');
+        const notes = typeof draft.notes === 'string' ? draft.notes : null;
+        const booking = await storage().bookings.confirm(input.flowToken, { name, email, notes }, input.now);
+        if (booking === null) return fail('Your time was released after a while. Please go back and pick another time.');
+        await storage().submit(BOOKING_APP, input.flowToken, input.waId, { ...draft, booking_id: booking.id }, 'submitted', input.now);
+        return done({ booking_id: String(booking.id), slot_start: booking.slotStart, slot_end: booking.slotEnd });
+      },
+    },
+
+    async completed(flowToken, now) {
+      await storage().bookings.markCompleted(flowToken, now);
+      await storage().markCompleted(BOOKING_APP, flowToken, now);
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// AppStorage on SQL (Kysely; SQLite by default, PostgreSQL alike): records keyed by (app, flow token)
+// and bookings whose unique (resource, slot_start) index settles every race for a slot.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type {
+  AppRecord,
+  AppRecordStatus,
+  AppStorage,
+  Booking,
+  BookingDetails,
+  BookingStatus,
+  BookingStorage,
+  HoldRequest,
+  HoldResult,
+} from './storage.js';
+import type { AppBookingsTable, AppRecordsTable, AppsTables } from './tables.js';
+
+type Db = Kysely<AppsTables> | Transaction<AppsTables>;
+
+export class SqlAppStorage implements AppStorage {
+  readonly bookings: BookingStorage;
+
+  constructor(private readonly db: Kysely<AppsTables>) {
+    this.bookings = new SqlBookingStorage(db);
+  }
+
+  async draft(app: string, flowToken: string): Promise<Record<string, unknown>> {
+    const row = await this.find(this.db, app, flowToken);
+    return row === undefined ? {} : parseData(row.data);
+  }
+
+  saveDraft(
+    app: string,
+    flowToken: string,
+    waId: string,
+    patch: Record<string, unknown>,
+    now: number,
+  ): Promise<Record<string, unknown>> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.find(trx, app, flowToken);
+      const data = { ...(row === undefined ? {} : parseData(row.data)), ...patch };
+      await trx
+        .insertInto('app_records')
+        .values({ app, flow_token: flowToken, wa_id: waId, status: 'draft', data: JSON.stringify(data), created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['app', 'flow_token']).doUpdateSet({ data: JSON.stringify(data), updated_at: now }))
+        .execute();
+      return data;
+    });
+  }
+
+  async submit(
+    app: string,
+    flowToken: string,
+    waId: string,
+    data: Record<string, unknown>,
+    status: Exclude<AppRecordStatus, 'draft'>,
+    now: number,
+  ): Promise<AppRecord> {
+    const json = JSON.stringify(data);
+    const row = await this.db
+      .insertInto('app_records')
+      .values({ app, flow_token: flowToken, wa_id: waId, status, data: json, created_at: now, updated_at: now, submitted_at: now })
+      .onConflict((oc) =>
+        oc.columns(['app', 'flow_token']).doUpdateSet({ status, data: json, updated_at: now, submitted_at: now }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRecord(row);
+  }
+
+  async markCompleted(app: string, flowToken: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('app_records')
+      .set({ completed_at: now, updated_at: now })
+      .where('app', '=', app)
+      .where('flow_token', '=', flowToken)
+      .where('status', '!=', 'draft')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async record(app: string, flowToken: string): Promise<AppRecord | null> {
+    const row = await this.find(this.db, app, flowToken);
+    return row === undefined ? null : toRecord(row);
+  }
+
+  async latest(app: string, waId: string): Promise<AppRecord | null> {
+    const [first] = await this.list(app, { waId, limit: 1 });
+    return first ?? null;
+  }
+
+  async list(app: string, options: { waId?: string; limit?: number } = {}): Promise<AppRecord[]> {
+    let query = this.db
+      .selectFrom('app_records')
+      .selectAll()
+      .where('app', '=', app)
+      .where('status', '!=', 'draft')
+      .orderBy('submitted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100);
+    if (options.waId !== undefined) query = query.where('wa_id', '=', options.waId);
+    return (await query.execute()).map(toRecord);
+  }
+
+  private find(db: Db, app: string, flowToken: string): Promise<Selectable<AppRecordsTable> | undefined> {
+    return db
+      .selectFrom('app_records')
+      .selectAll()
+      .where('app', '=', app)
+      .where('flow_token', '=', flowToken)
+      .executeTakeFirst();
+  }
+}
+
+class SqlBookingStorage implements BookingStorage {
+  constructor(private readonly db: Kysely<AppsTables>) {}
+
+  hold(request: HoldRequest): Promise<HoldResult> {
+    const { resource, slotStart, flowToken, now } = request;
+    return this.db.transaction().execute(async (trx): Promise<HoldResult> => {
+      const current = await trx
+        .selectFrom('app_bookings')
+        .selectAll()
+        .where('resource', '=', resource)
+        .where('slot_start', '=', slotStart)
+        .executeTakeFirst();
+      if (current?.flow_token === flowToken) {
+        if (current.status === 'confirmed') return { ok: true, booking: toBooking(current) };
+        const row = await trx
+          .updateTable('app_bookings')
+          .set({ hold_expires_at: request.expiresAt })
+          .where('id', '=', current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { ok: true, booking: toBooking(row) };
+      }
+      await trx
+        .deleteFrom('app_bookings')
+        .where('resource', '=', resource)
+        .where('slot_start', '=', slotStart)
+        .where('status', '=', 'held')
+        .where('hold_expires_at', '<=', now)
+        .execute();
+      // One slot per flow: choosing another slot releases the previous hold.
+      await trx.deleteFrom('app_bookings').where('flow_token', '=', flowToken).where('status', '=', 'held').execute();
+      const row = await trx
+        .insertInto('app_bookings')
+        .values({
+          resource,
+          slot_start: slotStart,
+          slot_end: request.slotEnd,
+          flow_token: flowToken,
+          wa_id: request.waId,
+          status: 'held',
+          hold_expires_at: request.expiresAt,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? { ok: false, reason: 'taken' } : { ok: true, booking: toBooking(row) };
+    });
+  }
+
+  async busy(resource: string, fromIso: string, toIso: string, now: number, exceptToken?: string): Promise<string[]> {
+    let query = this.db
+      .selectFrom('app_bookings')
+      .select('slot_start')
+      .where('resource', '=', resource)
+      .where('slot_start', '>=', fromIso)
+      .where('slot_start', '<', toIso)
+      .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb('hold_expires_at', '>', now)]));
+    if (exceptToken !== undefined) query = query.where('flow_token', '!=', exceptToken);
+    return (await query.execute()).map((row) => row.slot_start);
+  }
+
+  async confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null> {
+    const row = await this.db
+      .updateTable('app_bookings')
+      .set({ status: 'confirmed', hold_expires_at: null, confirmed_at: now, ...details })
+      .where('flow_token', '=', flowToken)
+      .where('status', '=', 'held')
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return toBooking(row);
+    const confirmed = await this.byToken(flowToken);
+    return confirmed?.status === 'confirmed' ? confirmed : null;
+  }
+
+  async byToken(flowToken: string): Promise<Booking | null> {
+    const row = await this.db
+      .selectFrom('app_bookings')
+      .selectAll()
+      .where('flow_token', '=', flowToken)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return row === undefined ? null : toBooking(row);
+  }
+
+  async list(resource: string): Promise<Booking[]> {
+    const rows = await this.db
+      .selectFrom('app_bookings')
+      .selectAll()
+      .where('resource', '=', resource)
+      .orderBy('slot_start')
+      .execute();
+    return rows.map(toBooking);
+  }
+
+  async markCompleted(flowToken: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('app_bookings')
+      .set({ completed_at: now })
+      .where('flow_token', '=', flowToken)
+      .where('status', '=', 'confirmed')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}
+
+function parseData(text: string): Record<string, unknown> {
+  const value = JSON.parse(text) as unknown;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function toRecord(row: Selectable<AppRecordsTable>): AppRecord {
+  return {
+    id: row.id,
+    app: row.app,
+    flowToken: row.flow_token,
+    waId: row.wa_id,
+    status: row.status as AppRecordStatus,
+    data: parseData(row.data),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    completedAt: row.completed_at,
+  };
+}
+
+function toBooking(row: Selectable<AppBookingsTable>): Booking {
+  return {
+    id: row.id,
+    resource: row.resource,
+    slotStart: row.slot_start,
+    slotEnd: row.slot_end,
+    flowToken: row.flow_token,
+    waId: row.wa_id,
+    status: row.status as BookingStatus,
+    holdExpiresAt: row.hold_expires_at,
+    name: row.name,
+    email: row.email,
+    notes: row.notes,
+    createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    completedAt: row.completed_at,
+  };
+}

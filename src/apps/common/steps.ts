@@ -1,0 +1,78 @@
+// Screen steps as plain functions: (input) → next screen / error / complete. Each app writes its logic
+// as steps (tested directly against a real database) and `flowOptions` turns them into the runtime's
+// screen handlers, so the ctx plumbing is written once.
+import type { FlowJson } from '../../protocol/index.js';
+import type { FlowCompletionContext, FlowOptions, FlowReply, FlowScreenContext, StoredFlowMedia } from './host.js';
+
+export interface StepInput {
+  flowToken: string;
+  waId: string;
+  /** The submitted values (already checked against the screen's components by the runtime). */
+  data: Record<string, unknown>;
+  /** Picker files stored for this request (flows registered with awaitMedia). */
+  media: readonly StoredFlowMedia[];
+  mediaErrors: Readonly<Record<string, string>>;
+  now: number;
+}
+
+export type StepResult =
+  | { kind: 'next'; screen: string; data: Record<string, unknown> }
+  | { kind: 'error'; message: string; data?: Record<string, unknown> }
+  | { kind: 'complete'; params: Record<string, unknown> };
+
+export type Step = (input: StepInput) => Promise<StepResult>;
+
+export const next = (screen: string, data: Record<string, unknown> = {}): StepResult => ({ kind: 'next', screen, data });
+export const fail = (message: string, data?: Record<string, unknown>): StepResult =>
+  data === undefined ? { kind: 'error', message } : { kind: 'error', message, data };
+export const done = (params: Record<string, unknown>): StepResult => ({ kind: 'complete', params });
+
+export interface Steps {
+  init: Step;
+  screens: Record<string, Step>;
+  /** The nfm_reply arrived for this token. */
+  completed(flowToken: string, now: number): Promise<void>;
+}
+
+export function toInput(ctx: FlowScreenContext, now: number): StepInput {
+  return {
+    flowToken: ctx.token.token,
+    waId: ctx.contact.waId,
+    data: ctx.data,
+    media: ctx.media,
+    mediaErrors: ctx.mediaErrors,
+    now,
+  };
+}
+
+export function toReply(ctx: FlowScreenContext, result: StepResult): FlowReply {
+  switch (result.kind) {
+    case 'next':
+      return ctx.next(result.screen, result.data);
+    case 'error':
+      return ctx.error(result.message, result.data);
+    case 'complete':
+      return ctx.complete(result.params);
+  }
+}
+
+export function flowOptions(
+  json: FlowJson,
+  steps: Steps,
+  now: () => number,
+  extra: Pick<FlowOptions, 'awaitMedia' | 'allowedMimeTypes'> = {},
+): FlowOptions {
+  const handler =
+    (step: Step) =>
+    async (ctx: FlowScreenContext): Promise<FlowReply> =>
+      toReply(ctx, await step(toInput(ctx, now())));
+  return {
+    json,
+    init: handler(steps.init),
+    screens: Object.fromEntries(Object.entries(steps.screens).map(([id, step]) => [id, handler(step)])),
+    onComplete: async (ctx: FlowCompletionContext) => {
+      await steps.completed(ctx.token.token, now());
+    },
+    ...extra,
+  };
+}

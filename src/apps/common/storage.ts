@@ -1,0 +1,97 @@
+// The small storage API the ready flows keep their state through: one record per (app, flow token)
+// — a draft while the flow is open, the submitted record after — and the bookings of the booking app.
+// SqlAppStorage (sql-storage.ts) implements it on the app's own database.
+
+export type AppRecordStatus = 'draft' | 'submitted' | 'pending_review';
+
+export interface AppRecord {
+  id: number;
+  app: string;
+  flowToken: string;
+  waId: string;
+  status: AppRecordStatus;
+  data: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  /** When the final screen stored the record. */
+  submittedAt: number | null;
+  /** When the nfm_reply completion webhook arrived. */
+  completedAt: number | null;
+}
+
+export type BookingStatus = 'held' | 'confirmed';
+
+export interface Booking {
+  id: number;
+  resource: string;
+  /** ISO 8601 UTC instants. */
+  slotStart: string;
+  slotEnd: string;
+  flowToken: string;
+  waId: string;
+  status: BookingStatus;
+  holdExpiresAt: number | null;
+  name: string | null;
+  email: string | null;
+  notes: string | null;
+  createdAt: number;
+  confirmedAt: number | null;
+  completedAt: number | null;
+}
+
+export interface HoldRequest {
+  resource: string;
+  slotStart: string;
+  slotEnd: string;
+  flowToken: string;
+  waId: string;
+  now: number;
+  expiresAt: number;
+}
+
+export type HoldResult = { ok: true; booking: Booking } | { ok: false; reason: 'taken' };
+
+export interface BookingDetails {
+  name: string;
+  email: string;
+  notes: string | null;
+}
+
+export interface BookingStorage {
+  /**
+   * Holds a slot for a flow token in one transaction: insert-or-fail on the unique (resource,
+   * slot_start) index, after dropping expired holds of that slot and this token's other holds.
+   */
+  hold(request: HoldRequest): Promise<HoldResult>;
+  /** Starts of the slots in [fromIso, toIso) that are confirmed or held by someone else and unexpired. */
+  busy(resource: string, fromIso: string, toIso: string, now: number, exceptToken?: string): Promise<string[]>;
+  /** Confirms the token's booking (idempotent); null when its hold was lost to someone else. */
+  confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null>;
+  byToken(flowToken: string): Promise<Booking | null>;
+  list(resource: string): Promise<Booking[]>;
+  markCompleted(flowToken: string, now: number): Promise<boolean>;
+}
+
+export interface AppStorage {
+  /** The draft data of an open flow, {} when there is none. */
+  draft(app: string, flowToken: string): Promise<Record<string, unknown>>;
+  /** Merges `patch` into the draft (created on first use) and returns the merged data. */
+  saveDraft(app: string, flowToken: string, waId: string, patch: Record<string, unknown>, now: number): Promise<Record<string, unknown>>;
+  /** Stores the final record for a flow token (idempotent: a repeated submit overwrites the same row). */
+  submit(
+    app: string,
+    flowToken: string,
+    waId: string,
+    data: Record<string, unknown>,
+    status: Exclude<AppRecordStatus, 'draft'>,
+    now: number,
+  ): Promise<AppRecord>;
+  /** Marks the record completed (the nfm_reply arrived); false when there is no submitted record. */
+  markCompleted(app: string, flowToken: string, now: number): Promise<boolean>;
+  record(app: string, flowToken: string): Promise<AppRecord | null>;
+  /** The newest submitted record of a contact. */
+  latest(app: string, waId: string): Promise<AppRecord | null>;
+  /** Submitted records, newest first. */
+  list(app: string, options?: { waId?: string; limit?: number }): Promise<AppRecord[]>;
+  readonly bookings: BookingStorage;
+}

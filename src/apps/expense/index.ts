@@ -1,0 +1,38 @@
+// The expense entry flow: register(app, options) serves it at /flows/expense.
+import { storageFor, type CommonAppOptions, type FlowHost } from '../common/host.js';
+import { flowOptions } from '../common/steps.js';
+import { DEFAULT_EXPENSE_CATEGORIES, expenseFlowJson, type ExpenseCategory } from './flow-json.js';
+import { expenseSteps } from './steps.js';
+
+export { expenseFlowJson, DEFAULT_EXPENSE_CATEGORIES, type ExpenseCategory } from './flow-json.js';
+export { expenseSteps, EXPENSE_APP, type ExpenseSettings, type StoredExpense } from './steps.js';
+
+export interface ExpenseOptions extends CommonAppOptions {
+  categories?: readonly ExpenseCategory[];
+  currency?: string;
+  /** Largest accepted amount in major units (default 10 000). */
+  maxAmount?: number;
+  /** PhotoPicker max-file-size-kb for the receipt (default 10 240). */
+  maxFileSizeKb?: number;
+  locale?: string;
+}
+
+export function register(app: FlowHost, options: ExpenseOptions = {}): void {
+  const categories = options.categories ?? DEFAULT_EXPENSE_CATEGORIES;
+  const steps = expenseSteps(
+    {
+      categories,
+      currency: options.currency ?? 'EUR',
+      maxAmountMinor: Math.round((options.maxAmount ?? 10_000) * 100),
+      locale: options.locale ?? 'en-GB',
+    },
+    storageFor(app, options.storage),
+  );
+  app.flow(
+    'expense',
+    flowOptions(expenseFlowJson(categories, options.maxFileSizeKb), steps, options.now ?? Date.now, {
+      awaitMedia: true,
+      allowedMimeTypes: ['image/jpeg', 'image/png'],
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+// Expense logic: EXPENSE checks the amount (a positive decimal with at most two places, below the
+// limit), the category and the description and keeps them as a draft; RECEIPT takes the optional
+// receipt photo (stored by the runtime before the step runs) and stores the expense.
+import type { StoredFlowMedia } from '../common/host.js';
+import { done, fail, next, type Steps } from '../common/steps.js';
+import type { AppStorage } from '../common/storage.js';
+import { amount, formatMoney, text, toMinor } from '../common/values.js';
+import type { ExpenseCategory } from './flow-json.js';
+
+export const EXPENSE_APP = 'expense';
+
+export interface ExpenseSettings {
+  categories: readonly ExpenseCategory[];
+  /** ISO 4217 code. */
+  currency: string;
+  /** Largest accepted amount, in minor units. */
+  maxAmountMinor: number;
+  locale: string;
+}
+
+export interface StoredExpense {
+  amount_minor: number;
+  currency: string;
+  category: string;
+  description: string;
+  receipt: StoredFlowMedia | null;
+}
+
+export function expenseSteps(settings: ExpenseSettings, storage: () => AppStorage): Steps {
+  return {
+    init: () => Promise.resolve(next('EXPENSE', { currency: `Amount in ${settings.currency}` })),
+    screens: {
+      async EXPENSE(input) {
+        const value = amount(input.data, 'amount');
+        const category = settings.categories.find((c) => c.id === text(input.data, 'category'));
+        const description = text(input.data, 'description');
+        if (value === null || value <= 0) return fail('Enter an amount like 12.50.');
+        const minor = toMinor(value);
+        if (minor > settings.maxAmountMinor) {
+          return fail(`Amounts above ${formatMoney(settings.maxAmountMinor, settings.currency, settings.locale)} need approval.`);
+        }
+        if (category === undefined) return fail('Please choose a category.');
+        if (description === '') return fail('Please describe the expense.');
+        await storage().saveDraft(
+          EXPENSE_APP,
+          input.flowToken,
+          input.waId,
+          { amount_minor: minor, currency: settings.currency, category: category.id, description },
+          input.now,
+        );
+        return next('RECEIPT', {
+          summary: `${formatMoney(minor, settings.currency, settings.locale)} · ${category.title} · ${description}`.slice(0, 300),
+        });
+      },
+
+      async RECEIPT(input) {
+        const errors = Object.values(input.mediaErrors);
+        if (errors.length > 0) return fail(`The receipt could not be stored: ${errors[0] ?? ''}`.slice(0, 80));
+        if (input.media.length > 1) return fail('Please attach one receipt photo.');
+        const draft = await storage().draft(EXPENSE_APP, input.flowToken);
+        if (typeof draft.amount_minor !== 'number' || typeof draft.category !== 'string' || typeof draft.description !== 'string') {
+          return fail('Please go back and enter the expense.');
+        }
+        const expense: StoredExpense = {
+          amount_minor: draft.amount_minor,
+          currency: settings.currency,
+          category: draft.category,
+          description: draft.description,
+          receipt: input.media[0] ?? null,
+        };
+        const record = await storage().submit(EXPENSE_APP, input.flowToken, input.waId, { ...expense }, 'submitted', input.now);
+        return done({ expense_id: String(record.id), amount_minor: expense.amount_minor, currency: expense.currency });
+      },
+    },
+    async completed(flowToken, now) {
+      await storage().markCompleted(EXPENSE_APP, flowToken, now);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// KYC logic against a real SQLite database: one file per side with an allowed type and size, the
+// consent required, and the submission stored with both files as pending_review.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredFlowMedia } from '../common/host.js';
+import type { Steps } from '../common/steps.js';
+import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import { kycSteps } from './steps.js';
+
+const NOW = Date.parse('2026-01-05T08:00:00Z');
+let db: TestStorage;
+let steps: Steps;
+
+beforeEach(async () => {
+  db = await openTestStorage();
+  steps = kycSteps({ allowedMimeTypes: ['image/jpeg', 'image/png', 'application/pdf'], maxFileBytes: 1024 * 1024 }, () => db.storage);
+});
+afterEach(async () => {
+  await db.close();
+});
+
+const file = (fileName: string, mimeType: string, size = 2048): StoredFlowMedia => ({
+  mediaId: `id-${fileName}`,
+  fileName,
+  blobKey: `flow-media/${fileName}`,
+  mimeType,
+  size,
+  sha256: 'cd'.repeat(32),
+});
+
+describe('kyc steps', () => {
+  it('stores both sides and the consent as pending_review', async () => {
+    const front = file('front.png', 'image/png');
+    const back = file('back.pdf', 'application/pdf');
+    expect(await steps.screens.FRONT!(stepInput('t', { document_type: 'id_card' }, NOW, { media: [front] }))).toEqual({
+      kind: 'next',
+      screen: 'BACK',
+      data: { front_name: 'Front: front.png' },
+    });
+    expect(await steps.screens.BACK!(stepInput('t', {}, NOW, { media: [back] }))).toEqual({
+      kind: 'next',
+      screen: 'REVIEW',
+      data: { summary: 'National ID card: front.png (front), back.pdf (back)' },
+    });
+    expect(await steps.screens.REVIEW!(stepInput('t', { consent: false }, NOW))).toMatchObject({ kind: 'error' });
+    expect(await steps.screens.REVIEW!(stepInput('t', { consent: true }, NOW))).toMatchObject({
+      kind: 'complete',
+      params: { status: 'pending_review' },
+    });
+    expect(await db.storage.record('kyc', 't')).toMatchObject({
+      status: 'pending_review',
+      data: { document_type: 'id_card', front, back, consent_at: NOW },
+    });
+  });
+
+  it('refuses a missing file, two files, other types, files over the limit and media errors', async () => {
+    const go = (media: StoredFlowMedia[], mediaErrors: Record<string, string> = {}) =>
+      steps.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media, mediaErrors }));
+    expect(await go([])).toMatchObject({ message: 'Please add the front of your ID.' });
+    expect(await go([file('a.png', 'image/png'), file('b.png', 'image/png')])).toMatchObject({ kind: 'error' });
+    expect(await go([file('a.gif', 'image/gif')])).toMatchObject({ message: 'Please use a JPEG, PNG or PDF file.' });
+    expect(await go([file('a.png', 'image/png', 2 * 1024 * 1024)])).toMatchObject({ message: 'The file is too large (max 1 MB).' });
+    expect(await go([], { 'id-x': 'hash mismatch' })).toMatchObject({ kind: 'error' });
+    expect(await steps.screens.FRONT!(stepInput('t', { document_type: 'selfie' }, NOW, { media: [file('a.png', 'image/png')] }))).toMatchObject({
+      kind: 'error',
+    });
+    expect(await steps.screens.BACK!(stepInput('fresh', {}, NOW, { media: [file('b.png', 'image/png')] }))).toMatchObject({ kind: 'error' });
+  });
+});

@@ -1,0 +1,77 @@
+// KYC logic: FRONT and BACK each take exactly one stored file (the runtime downloads, verifies,
+// decrypts, MIME-sniffs and stores it before the step runs) and check its type and size; REVIEW
+// needs the consent and stores the submission with both files, status pending_review.
+import type { StoredFlowMedia } from '../common/host.js';
+import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
+import type { AppStorage } from '../common/storage.js';
+import { flag, text } from '../common/values.js';
+import { DOCUMENT_TYPES } from './flow-json.js';
+
+export const KYC_APP = 'kyc';
+
+export interface KycSubmission {
+  document_type: string;
+  front: StoredFlowMedia;
+  back: StoredFlowMedia;
+  consent_at: number;
+}
+
+const TYPES = new Map(DOCUMENT_TYPES.map((o) => [o.id, o.title]));
+
+export function kycSteps(
+  settings: { allowedMimeTypes: readonly string[]; maxFileBytes: number },
+  storage: () => AppStorage,
+): Steps {
+  /** The one acceptable file of a picker step, or the message to show. */
+  function oneFile(input: StepInput, side: string): StoredFlowMedia | string {
+    const errors = Object.values(input.mediaErrors);
+    if (errors.length > 0) return `The ${side} could not be read. Please try another file.`;
+    const [file, ...rest] = input.media;
+    if (file === undefined) return `Please add the ${side} of your ID.`;
+    if (rest.length > 0) return `Please add only one file for the ${side}.`;
+    if (!settings.allowedMimeTypes.includes(file.mimeType)) return 'Please use a JPEG, PNG or PDF file.';
+    if (file.size > settings.maxFileBytes) return `The file is too large (max ${Math.floor(settings.maxFileBytes / 1024 / 1024)} MB).`;
+    return file;
+  }
+
+  const media = (value: unknown): StoredFlowMedia | null =>
+    typeof value === 'object' && value !== null && typeof (value as StoredFlowMedia).blobKey === 'string' ? (value as StoredFlowMedia) : null;
+
+  return {
+    init: () => Promise.resolve(next('FRONT')),
+    screens: {
+      async FRONT(input): Promise<StepResult> {
+        const documentType = text(input.data, 'document_type');
+        if (!TYPES.has(documentType)) return fail('Please choose the document type.');
+        const file = oneFile(input, 'front');
+        if (typeof file === 'string') return fail(file);
+        await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { document_type: documentType, front: file }, input.now);
+        return next('BACK', { front_name: `Front: ${file.fileName}`.slice(0, 200) });
+      },
+      async BACK(input): Promise<StepResult> {
+        const file = oneFile(input, 'back');
+        if (typeof file === 'string') return fail(file);
+        const draft = await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { back: file }, input.now);
+        const front = media(draft.front);
+        if (front === null) return fail('Please go back and add the front of your ID.');
+        const type = TYPES.get(String(draft.document_type)) ?? 'Document';
+        return next('REVIEW', { summary: `${type}: ${front.fileName} (front), ${file.fileName} (back)`.slice(0, 300) });
+      },
+      async REVIEW(input) {
+        if (!flag(input.data, 'consent')) return fail('Please agree so we can check your ID.');
+        const draft = await storage().draft(KYC_APP, input.flowToken);
+        const front = media(draft.front);
+        const back = media(draft.back);
+        if (front === null || back === null || typeof draft.document_type !== 'string') {
+          return fail('Please go back and add both sides of your ID.');
+        }
+        const submission: KycSubmission = { document_type: draft.document_type, front, back, consent_at: input.now };
+        const record = await storage().submit(KYC_APP, input.flowToken, input.waId, { ...submission }, 'pending_review', input.now);
+        return done({ submission_id: String(record.id), status: 'pending_review' });
+      },
+    },
+    async completed(flowToken, now) {
+      await storage().markCompleted(KYC_APP, flowToken, now);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// registerApps maps every AppName to its flow: with a real FlowgateApp each named flow is
+// registered once at its name, with its Flow JSON and a handler for every non-terminal step.
+import { describe, expect, it } from 'vitest';
+import { APP_NAMES } from '../config/schema.js';
+import { createApp } from '../index.js';
+import { registerApps } from './index.js';
+
+describe('registerApps', () => {
+  it('registers exactly the named flows', () => {
+    const app = createApp({ config: { logLevel: 'silent' } });
+    registerApps(app, ['booking', 'kyc', 'booking']);
+    expect(app.flow('booking').json.screens.map((s) => s.id)).toEqual(['DATE', 'SLOTS', 'DETAILS', 'CONFIRM']);
+    expect(app.flow('kyc').awaitMedia).toBe(true);
+    expect(() => app.flow('survey')).toThrow();
+  });
+
+  it('registers all seven with a handler for every screen', () => {
+    const app = createApp({ config: { logLevel: 'silent' } });
+    registerApps(app, APP_NAMES);
+    for (const name of APP_NAMES) {
+      const definition = app.flow(name);
+      expect(definition.init).toBeTypeOf('function');
+      expect(Object.keys(definition.screens).sort()).toEqual(definition.json.screens.map((s) => s.id).sort());
+    }
+  });
+});
