@@ -2,6 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import { StoreError } from '../store/index.js';
+import { registerFlowsCommands } from './flows.js';
+import { registerFlowSendCommand } from './flows-send.js';
 import { registerOpsCommands } from './ops.js';
 import { registerKeysCommands } from './keys.js';
 import { runDev, runEmulator, runStart } from './serve.js';
@@ -44,6 +46,8 @@ export function buildProgram(): Command {
     });
 
   registerOpsCommands(program);
+  registerFlowsCommands(program);
+  registerFlowSendCommand(program);
   registerKeysCommands(program);
   return program;
 }
