@@ -1,5 +1,6 @@
 // FileBlobStore against real files in a temp dir: streaming put with size and SHA-256, get, stat,
-// delete, overwrite, file modes, path-traversal-proof keys, and signed URLs with an injected clock.
+// delete, overwrite, file modes, path-traversal-proof keys, signed URLs with an injected clock, and
+// the handler that serves signed URLs.
 
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobNotFoundError, InvalidBlobKeyError } from './errors.js';
 import { FileBlobStore } from './file-store.js';
+import { signedBlobHandler } from './http.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 let root: string;
@@ -203,5 +205,27 @@ describe('signed URLs', () => {
     expect(url.startsWith('/api/blobs/k_1-2.x?')).toBe(true);
     expect(mounted.verifySignedUrl(url)).toMatchObject({ ok: true, key: 'k_1-2.x' });
     expect(() => mounted.signedUrl('k', 0)).toThrow(RangeError);
+  });
+});
+
+describe('signedBlobHandler', () => {
+  it('serves a blob for a valid signed URL and refuses the rest', async () => {
+    const handler = signedBlobHandler(store);
+    await store.put('docs/a.pdf', Buffer.from('%PDF-1.4 tiny'), { contentType: 'application/pdf' });
+    const url = `http://gw.test${store.signedUrl('docs/a.pdf', 60)}`;
+    const ok = await handler(new Request(url));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('application/pdf');
+    expect(ok.headers.get('content-length')).toBe('13');
+    expect(await ok.text()).toBe('%PDF-1.4 tiny');
+    expect((await handler(new Request(url, { method: 'HEAD' }))).status).toBe(200);
+    expect((await handler(new Request(url, { method: 'POST' }))).status).toBe(405);
+    expect((await handler(new Request(url.replace('a.pdf', 'b.pdf')))).status).toBe(403);
+    expect((await handler(new Request('http://gw.test/blobs/docs/a.pdf'))).status).toBe(404);
+    clock += 61_000;
+    expect((await handler(new Request(url))).status).toBe(403);
+    clock -= 61_000;
+    await store.delete('docs/a.pdf');
+    expect((await handler(new Request(url))).status).toBe(404);
   });
 });

@@ -15,10 +15,7 @@ export function blobKeySegments(key: string): string[] {
   const segments = key.split('/');
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
-      throw new InvalidBlobKeyError(
-        key,
-        'segments must be 1-128 of A-Z a-z 0-9 . _ - and must not start with a dot',
-      );
+      throw new InvalidBlobKeyError(key, 'segments must be 1-128 of A-Z a-z 0-9 . _ - and must not start with a dot');
     }
   }
   return segments;

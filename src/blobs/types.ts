@@ -31,5 +31,4 @@ export interface BlobStore {
 
 /** Outcome of checking a signed URL. */
 export type SignedUrlCheck =
-  | { ok: true; key: string; expiresAt: number }
-  | { ok: false; reason: 'malformed' | 'expired' | 'bad_signature' };
+  { ok: true; key: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'expired' | 'bad_signature' };
