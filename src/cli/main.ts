@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import { StoreError } from '../store/index.js';
 import { registerFlowsCommands } from './flows.js';
+import { registerFlowSendCommand } from './flows-send.js';
 import { registerOpsCommands } from './ops.js';
 import { registerKeysCommands } from './keys.js';
 import { runDev, runEmulator, runStart } from './serve.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
 
   registerOpsCommands(program);
   registerFlowsCommands(program);
+  registerFlowSendCommand(program);
   registerKeysCommands(program);
   return program;
 }

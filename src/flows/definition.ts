@@ -1,6 +1,7 @@
 // A registered flow (`app.flow(name, options)`): its Flow JSON checked once, its screen handlers and its
 // completion handler; and the registry the endpoint and the completion handler look flows up in.
 import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import { entryScreens } from './check-response.js';
 import type { FlowCompletionHandler, FlowOptions, FlowScreenHandler } from './types.js';
 
 export const DEFAULT_TOKEN_TTL_MS = 3 * 24 * 60 * 60 * 1000;
@@ -73,6 +74,11 @@ export class FlowDefinition {
     const flowId = override.flowId ?? (override.flowName === undefined ? this.options.flowId : undefined);
     if (flowId !== undefined) return { flowId };
     return { flowName: override.flowName ?? this.options.flowName ?? this.name };
+  }
+
+  /** The routing model's first entry screen (where navigate starts by default). */
+  get entryScreen(): string | undefined {
+    return entryScreens(this.json)[0];
   }
 
   /** Whether sending with data_exchange makes sense: the flow has an endpoint and asks it for the first screen. */

@@ -14,6 +14,6 @@ export { SAFE_ERROR_MESSAGE } from './run-screen.js';
 export { FlowMetrics, type FlowOutcome } from './metrics.js';
 export { FLOW_MEDIA_QUEUE, FlowMediaService, pickerItems, type PickerItem, type StoreItem } from './picker-media.js';
 export { createCompletionHandler, FLOW_COMPLETION_HANDLER } from './completion.js';
-export { flowMessage, sendFlow } from './send.js';
+export { flowMessage, sendFlow, type FlowSendSpec, type SendFlowDeps } from './send.js';
 export { newFlowToken, TOKEN_MESSAGES } from './tokens.js';
 export { FlowRuntime, type FlowRuntimeOptions } from './runtime.js';

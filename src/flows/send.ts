@@ -4,8 +4,6 @@
 import { normalizeRecipient, type OutboundFlow } from '../protocol/index.js';
 import type { OutboundService } from '../gateway/index.js';
 import type { Store } from '../store/index.js';
-import { entryScreens } from './check-response.js';
-import type { FlowDefinition } from './definition.js';
 import { newFlowToken } from './tokens.js';
 import type { SendFlowOptions, SendFlowResult } from './types.js';
 
@@ -16,8 +14,19 @@ export interface SendFlowDeps {
   phoneNumberId: string | null;
 }
 
+/** What sending needs to know of a flow; FlowDefinition has it, and the CLI builds one without a Flow JSON. */
+export interface FlowSendSpec {
+  readonly name: string;
+  readonly tokenTtlMs: number;
+  /** Send with flow_action data_exchange by default (the flow answers INIT). */
+  readonly startsWithInit: boolean;
+  /** The first entry screen, for navigate without initialScreen. */
+  readonly entryScreen: string | undefined;
+  target(override?: { flowId?: string; flowName?: string }): { flowId: string } | { flowName: string };
+}
+
 /** The Flow message for a token (exported for the CLI and tests). */
-export function flowMessage(def: FlowDefinition, token: string, options: SendFlowOptions): OutboundFlow {
+export function flowMessage(def: FlowSendSpec, token: string, options: SendFlowOptions): OutboundFlow {
   const wantsNavigate = options.initialScreen !== undefined || options.data !== undefined;
   const action = options.action ?? (wantsNavigate || !def.startsWithInit ? 'navigate' : 'data_exchange');
   const common = {
@@ -31,7 +40,7 @@ export function flowMessage(def: FlowDefinition, token: string, options: SendFlo
     ...def.target(pick(options)),
   };
   if (action === 'data_exchange') return { ...common, action: 'data_exchange' };
-  const screen = options.initialScreen ?? entryScreens(def.json)[0];
+  const screen = options.initialScreen ?? def.entryScreen;
   return {
     ...common,
     action: 'navigate',
@@ -42,7 +51,7 @@ export function flowMessage(def: FlowDefinition, token: string, options: SendFlo
 
 export async function sendFlow(
   deps: SendFlowDeps,
-  def: FlowDefinition,
+  def: FlowSendSpec,
   to: string,
   options: SendFlowOptions,
 ): Promise<SendFlowResult> {

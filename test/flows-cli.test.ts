@@ -1,0 +1,62 @@
+// `flowgate flows send` from source: it issues a token, queues the Flow message in the outbox and prints the
+// token; a ready flow's Flow JSON is used when no file is given; the 24-hour window is enforced.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../src/store/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { startTestApp, textWebhook, waitFor, type TestApp } from './helpers.js';
+
+const run = promisify(execFile);
+const CLI = new URL('./fixtures/flowgate-cli.ts', import.meta.url).pathname;
+const FLOW_JSON = new URL('./fixtures/flow-endpoint-test.json', import.meta.url).pathname;
+const env = { FLOWGATE_PHONE_NUMBER_ID: '106540352242922', FLOWGATE_LOG_LEVEL: 'silent' };
+
+function cli(args: readonly string[]) {
+  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+}
+
+let t: TestApp | null = null;
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('flowgate flows send', () => {
+  it('prints the token of a queued Flow message, for a ready flow and for a Flow JSON file', async () => {
+    t = await startTestApp();
+    expect((await t.post(textWebhook([{ id: 'wamid.cli-flow-1', from: '15551234567', timestamp: Math.floor(Date.now() / 1000) }]))).status).toBe(200);
+    await waitFor(async () => (await t?.app.gateway.store.flows.contact('15551234567')) ?? undefined);
+    await t.app.stop();
+    const dataDir = ['--data-dir', t.dataDir];
+
+    const json = await cli(['flows', 'send', 'booking', '--to', '+15551234567', '--cta', 'Book', '--json', ...dataDir]);
+    const sent = JSON.parse(json.stdout) as { flow: string; token: string; outboundId: string; expiresAt: string };
+    expect(sent).toMatchObject({ flow: 'booking', token: expect.stringMatching(/^ft_/) as unknown });
+
+    const plain = await cli(['flows', 'send', 'demo', '--to', '+15551234567', '--flow-json', FLOW_JSON, '--ttl-hours', '2', ...dataDir]);
+    const token = plain.stdout.trim();
+    expect(token).toMatch(/^ft_[A-Za-z0-9_-]{32}$/);
+    expect(plain.stderr).toMatch(/^queued out_/);
+
+    const refused = await cli(['flows', 'send', 'booking', '--to', '+15550000001', ...dataDir]).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/24 hours|never messaged/) as unknown });
+
+    const store = await Store.open(loadConfig({ overrides: { dataDir: t.dataDir } }));
+    try {
+      const booking = await store.flows.getToken(sent.token);
+      expect(booking).toMatchObject({ flow: 'booking', wa_id: '15551234567', state: 'issued', outbound_id: sent.outboundId });
+      const demo = await store.flows.getToken(token);
+      expect(demo?.flow).toBe('demo');
+      expect((demo?.expires_at ?? 0) - (demo?.created_at ?? 0)).toBe(2 * 3_600_000);
+      const outbox = await store.outbound.get(sent.outboundId);
+      expect(outbox?.body).toMatchObject({
+        type: 'interactive',
+        interactive: { type: 'flow', action: { parameters: { flow_token: sent.token, flow_name: 'booking', flow_cta: 'Book' } } },
+      });
+      const rows = await store.db.selectFrom('flow_tokens').select('wa_id').execute();
+      expect(rows.map((r) => r.wa_id)).not.toContain('15550000001');
+    } finally {
+      await store.close();
+    }
+  });
+});

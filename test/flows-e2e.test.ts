@@ -1,0 +1,183 @@
+// Flows end to end against the emulator over loopback: sendFlow issues a token and the Flow message carrying
+// it reaches the customer; the emulator's Flow client (encrypting like WhatsApp, checking every answer
+// against the Flow JSON) walks the screens; the nfm_reply completion, delivered twice by the emulator and
+// then sent again, becomes one submission and runs onComplete exactly once; the spent token answers 427.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, FlowClientError, type Emulator } from '../src/emulator/index.js';
+import { GraphClient } from '../src/graph/index.js';
+import { FLOW_COMPLETION_HANDLER, type FlowCompletionContext } from '../src/flows/index.js';
+import { publicKeyPem } from '../src/protocol/index.js';
+import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
+import { PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
+
+const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+const PHONE_NUMBER_ID = '106540352242922';
+const CUSTOMER = '15557654321';
+
+let emulator: Emulator;
+let t: TestApp;
+const completions: FlowCompletionContext[] = [];
+
+beforeAll(async () => {
+  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, statusDelayMs: 5, duplicateRate: 1 });
+  const { url } = await emulator.listen(0, '127.0.0.1');
+  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
+    PHONE_NUMBER_ID,
+    publicKeyPem(PYWA_KEY),
+  );
+  t = await startTestApp(
+    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
+    { flowKeys: staticKeys(PYWA_KEY) },
+    (app) => {
+      app
+        .flow('demo', {
+          json: testFlowJson(),
+          init: (ctx) => ctx.next('MY_SCREEN', {}),
+          screens: {
+            MY_SCREEN: (ctx) =>
+              ctx.next('DETAILS', { greeting: `Hi ${String(ctx.data.name)}`, slots: [{ id: '9', title: '9:00' }] }),
+            DETAILS: (ctx) => ctx.next('CONFIRM', {}),
+            CONFIRM: (ctx) => ctx.complete({ slot: '9', name: ctx.contact.profileName }),
+          },
+        })
+        .onComplete(async (c) => {
+          completions.push(c);
+          await c.handler.reply({ type: 'text', body: `Booked slot ${String(c.submission.response.slot)}` });
+        });
+    },
+  );
+  emulator.setWebhookUrl(`${t.url}/webhook`);
+});
+afterAll(async () => {
+  await t.stop();
+  await emulator.close();
+});
+
+describe('send, fill in, complete', () => {
+  it('walks a flow from sendFlow to exactly one onComplete', async () => {
+    const customer = emulator.customer(CUSTOMER, 'Grace');
+    await customer.sendText('I would like to book');
+    await waitFor(async () => (await t.app.gateway.store.flows.contact(CUSTOMER)) ?? undefined, 10_000, 'contact');
+
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', {
+      cta: 'Book now',
+      body: 'Pick a time',
+      footer: 'Flowgate',
+    });
+    expect(sent.token).toMatch(/^ft_[A-Za-z0-9_-]{32}$/);
+    const message = await waitFor(() =>
+      emulator.sentMessages().find((m) => m.type === 'interactive' && JSON.stringify(m.body).includes(sent.token)),
+    );
+    expect(message.to).toBe(CUSTOMER);
+    expect(message.body).toMatchObject({
+      type: 'interactive',
+      interactive: {
+        type: 'flow',
+        body: { text: 'Pick a time' },
+        footer: { text: 'Flowgate' },
+        action: {
+          name: 'flow',
+          parameters: {
+            flow_message_version: '3',
+            flow_token: sent.token,
+            flow_name: 'demo',
+            flow_cta: 'Book now',
+            flow_action: 'data_exchange',
+          },
+        },
+      },
+    });
+    const token = await t.app.gateway.store.flows.getToken(sent.token);
+    expect(token).toMatchObject({ flow: 'demo', wa_id: CUSTOMER, state: 'issued', outbound_id: sent.outboundId });
+
+    const session = emulator.flowClient({
+      endpointUrl: `${t.url}/flows/demo`,
+      waId: CUSTOMER,
+      flowToken: sent.token,
+      flowJson: testFlowJson(),
+      contextMessageId: message.wamid,
+    });
+    expect(await session.ping()).toBe('active');
+    expect(await session.init()).toMatchObject({ kind: 'screen', screen: 'MY_SCREEN' });
+    expect(await session.dataExchange('MY_SCREEN', { name: 'Grace' })).toMatchObject({
+      kind: 'screen',
+      screen: 'DETAILS',
+      data: { greeting: 'Hi Grace' },
+    });
+    expect(await session.dataExchange('DETAILS', { slot: '9' })).toMatchObject({ kind: 'screen', screen: 'CONFIRM' });
+    const done = await session.dataExchange('CONFIRM', { confirmed: true });
+    expect(done).toEqual({
+      kind: 'success',
+      params: { slot: '9', name: 'Grace', flow_token: sent.token },
+      body: expect.any(Object) as object,
+    });
+    if (done.kind !== 'success') throw new Error('not completed');
+
+    await session.complete(done.params); // the emulator delivers this webhook twice
+    const submission = await waitFor(
+      async () => (await t.app.gateway.store.flows.submissionByToken(sent.token)) ?? undefined,
+    );
+    expect(submission).toMatchObject({ flow: 'demo', wa_id: CUSTOMER });
+    expect(JSON.parse(submission.response_json)).toMatchObject({ flow_token: sent.token, slot: '9' });
+    await waitFor(() => completions.length > 0);
+    await session.complete(done.params); // a second nfm_reply for the same token
+    // Both distinct replies (each delivered twice) have been handled once by the completion handler.
+    await waitFor(
+      async () => {
+        const runs = await t.app.gateway.store.db
+          .selectFrom('handler_runs')
+          .select('event_id')
+          .where('handler', '=', FLOW_COMPLETION_HANDLER)
+          .execute();
+        return runs.length === 2;
+      },
+      10_000,
+      'both completions handled',
+    );
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({
+      flow: 'demo',
+      token: { state: 'completed', token: sent.token },
+      contact: { waId: CUSTOMER, phone: `+${CUSTOMER}`, profileName: 'Grace' },
+    });
+    expect(emulator.sentMessages().filter((m) => JSON.stringify(m.body).includes('Booked slot 9'))).toHaveLength(1);
+
+    const spent = await session.dataExchange('CONFIRM', { confirmed: true }).catch((e: unknown) => e);
+    expect(spent).toBeInstanceOf(FlowClientError);
+    expect(spent).toMatchObject({
+      code: 'invalid-flow-token',
+      status: 427,
+      errorMessage: 'You have already submitted this form.',
+    });
+  });
+
+  it('navigate sends the first screen and its data; a refused message leaves no token behind', async () => {
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', {
+      cta: 'Open',
+      body: 'Details',
+      initialScreen: 'DETAILS',
+      data: { greeting: 'Hello', slots: [] },
+      mode: 'draft',
+      flowId: '1234567890',
+    });
+    const message = await waitFor(() =>
+      emulator.sentMessages().find((m) => JSON.stringify(m.body).includes(sent.token)),
+    );
+    expect(message.body).toMatchObject({
+      interactive: {
+        action: {
+          parameters: {
+            flow_id: '1234567890',
+            mode: 'draft',
+            flow_action: 'navigate',
+            flow_action_payload: { screen: 'DETAILS', data: { greeting: 'Hello', slots: [] } },
+          },
+        },
+      },
+    });
+    const refused = await t.app.sendFlow('+15550000000', 'demo', { cta: 'Open' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'OutsideWindowError' });
+    const rows = await t.app.gateway.store.db.selectFrom('flow_tokens').select('wa_id').execute();
+    expect(rows.filter((r) => r.wa_id === '15550000000')).toEqual([]);
+  });
+});
