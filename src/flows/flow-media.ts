@@ -15,6 +15,7 @@ import type { StoredFlowMedia } from './types.js';
 export { FlowMediaError, FLOW_MEDIA_USER_MESSAGES, type FlowMediaErrorCode } from './flow-media-errors.js';
 export { FLOW_MEDIA_DEFAULT_MIME_TYPES, PHOTO_MIME_TYPES } from './flow-media-sniff.js';
 export type { StoredFlowMedia } from './types.js';
+export { pickerLimits, type PickerLimits } from './picker-limits.js';
 
 /** One picker file as the endpoint receives it (SPEC B.2). */
 export interface WirePickerItem {
