@@ -12,7 +12,7 @@ import type { FlowClientOptions, FlowSession } from './flow-client-types.js';
 import { graphError, graphGuard, VERSION } from './graph-common.js';
 import { mountEncryption } from './graph-encryption.js';
 import { mountFlows } from './graph-flows.js';
-import { liveMedia, mountMedia } from './graph-media.js';
+import { liveMedia, mountMedia, storeMedia, WEBHOOK_MEDIA_TTL_MS } from './graph-media.js';
 import { mountMessages } from './graph-messages.js';
 import { mountObjects } from './graph-objects.js';
 import { Ids } from './ids.js';
@@ -221,6 +221,11 @@ class EmulatorImpl implements Emulator {
         lastFlowMessageTo: (waId) =>
           state.sent.findLast((m) => m.to === waId && m.type === 'interactive' && isFlowMessage(m.body))?.wamid ?? null,
         cdn: this.#cdn,
+        storeMedia: (bytes, fileName, mimeType) => {
+          const media = storeMedia(this.#ctx, bytes, mimeType, WEBHOOK_MEDIA_TTL_MS);
+          return { file_name: fileName, mime_type: media.mimeType, sha256: media.sha256, id: media.id };
+        },
+        now: config.now,
         baseUrl: () => this.#graphBaseUrl ?? 'http://emulator.invalid',
         random: config.random,
       },

@@ -15,7 +15,7 @@ export interface FlowClientOptions {
   flowJson?: FlowJson | string;
   /** The Flow message the completion answers (context.id of the nfm_reply); see complete(). */
   contextMessageId?: string;
-  /** Payload `version`; default "3.0". */
+  /** Payload `version`; default "3.0". With "4.0" every payload carrying the token also has flow_token_signature. */
   version?: string;
   /** Injected fetch for the endpoint POSTs (real HTTP by default). */
   fetch?: typeof fetch;
@@ -54,6 +54,16 @@ export interface WirePickerItem {
   encryption_metadata: WireFlowMediaEncryptionMetadata;
 }
 
+/** A picker file in the completion's response_json (SPEC B.4): a regular Cloud API media object. */
+export interface WireResponseMedia {
+  file_name: string;
+  mime_type: string;
+  /** base64 SHA-256 of the file. */
+  sha256: string;
+  /** Graph media id: GET /{id} → url → download with the access token. */
+  id: string;
+}
+
 /** What the client reports after an invalid answer (SPEC A.4 error notification). */
 export interface FlowErrorReport {
   /** Error key, e.g. "invalid-screen-transition". */
@@ -81,4 +91,9 @@ export interface FlowSession {
   complete(responseJson: Record<string, unknown>): Promise<string>;
   /** Encrypts a file like WhatsApp's CDN and serves it at GET /_emulator/cdn/:id. */
   uploadMedia(bytes: Uint8Array, fileName: string, mimeType?: string): WirePickerItem;
+  /**
+   * The same file as the completion webhook carries it (SPEC B.4): stored as Graph media the
+   * business downloads like any inbound media; put the result in complete()'s response_json.
+   */
+  responseMedia(bytes: Uint8Array, fileName: string, mimeType: string): WireResponseMedia;
 }

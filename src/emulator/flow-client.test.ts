@@ -5,7 +5,7 @@
 // media round trip, and the nfm_reply completion webhook.
 
 import { serve, type ServerType } from '@hono/node-server';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
   decryptFlowRequest,
   encryptFlowResponse,
   publicKeyPem,
+  verifyFlowTokenSignature,
   verifyWebhookSignature,
   type FlowJson,
 } from '../protocol/index.js';
@@ -391,6 +392,67 @@ describe('emulator flow client', () => {
     expect((await fetch(`${base}/_emulator/cdn/unknown`)).status).toBe(404);
     clock.advance(60_000);
     expect((await fetch(item.cdn_url)).status).toBe(404);
+  });
+
+  it('signs the flow token for data API 4.0 with the app secret', async () => {
+    const endpoint = await startEndpoint(() => screens.START!);
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key);
+    await ready;
+    const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN, version: '4.0' });
+    await session.init();
+    const payload = endpoint.state.received[0]?.payload ?? {};
+    expect(payload).toMatchObject({ version: '4.0', action: 'INIT', flow_token: TOKEN });
+    expect(typeof payload.flow_token_signature).toBe('string');
+    expect(verifyFlowTokenSignature(payload.flow_token_signature as string, TOKEN, [APP_SECRET])).toBe(true);
+    expect(verifyFlowTokenSignature(payload.flow_token_signature as string, TOKEN, ['another secret'])).toBe(false);
+  });
+
+  it('gives up with timeout_error when the endpoint does not answer in time', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const app = new Hono();
+    app.post('/slow', async (c) => {
+      await held;
+      return c.text('late');
+    });
+    const server = await new Promise<{ s: ServerType; url: string }>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+        resolve({ s, url: `http://127.0.0.1:${info.port}/slow` });
+      });
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          release();
+          server.s.close(() => {
+            resolve();
+          });
+          if ('closeAllConnections' in server.s) server.s.closeAllConnections();
+        }),
+    );
+    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    await ready;
+    const session = emulator.flowClient({ endpointUrl: server.url, waId: WA_ID, flowToken: TOKEN, timeoutMs: 100 });
+    await expect(session.ping()).rejects.toMatchObject({ code: 'timeout_error' });
+    const refused = emulator.flowClient({ endpointUrl: 'http://127.0.0.1:9/x', waId: WA_ID, flowToken: TOKEN });
+    await expect(refused.ping()).rejects.toMatchObject({ code: 'no_http_response_error' });
+  });
+
+  it('turns a picker file into the Cloud API media object of the completion (SPEC B.4)', async () => {
+    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    await ready;
+    const session = emulator.flowClient({ endpointUrl: 'http://127.0.0.1:9/x', waId: WA_ID, flowToken: TOKEN });
+    const bytes = new Uint8Array(Buffer.from('%PDF-1.4 id card'));
+    const media = session.responseMedia(bytes, 'id-front.pdf', 'application/pdf');
+    expect(media).toEqual({
+      file_name: 'id-front.pdf',
+      mime_type: 'application/pdf',
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      id: expect.stringMatching(/^\d+$/) as unknown,
+    });
+    expect(emulator.media(media.id)?.bytes).toEqual(bytes);
   });
 
   it('completes with a signed nfm_reply webhook from the customer', async () => {

@@ -6,7 +6,7 @@
 // completion webhook and serves PhotoPicker/DocumentPicker files from the emulated CDN.
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decryptFlowResponse, encryptFlowRequest, signBody, type FlowJson } from '../protocol/index.js';
+import { decryptFlowResponse, encryptFlowRequest, signBody, signFlowToken, type FlowJson } from '../protocol/index.js';
 import { checkFlowAnswer, parseFlowJson, type FlowAction } from './flow-answer-check.js';
 import type { FlowCdn } from './flow-cdn.js';
 import { FlowClientError } from './flow-client-errors.js';
@@ -16,6 +16,7 @@ import type {
   FlowResponse,
   FlowSession,
   WirePickerItem,
+  WireResponseMedia,
 } from './flow-client-types.js';
 import type { KeyStatus, SimulatedCustomer } from './types.js';
 
@@ -29,6 +30,10 @@ export interface FlowClientDeps {
   /** wamid of the latest Flow message the business sent to `waId`, or null. */
   lastFlowMessageTo(waId: string): string | null;
   cdn: FlowCdn;
+  /** Stores bytes as Graph media (as media a customer sent), returning the wire media object. */
+  storeMedia(bytes: Uint8Array, fileName: string, mimeType: string): WireResponseMedia;
+  /** The injected clock (flow_token_signature iat). */
+  now: () => number;
   /** Origin for CDN URLs. */
   baseUrl(): string;
   random: () => number;
@@ -123,7 +128,7 @@ export class FlowClientSession implements FlowSession {
       action,
       screen,
       data: { error: error.error, error_message: error.error_message },
-      flow_token: this.flowToken,
+      ...this.#token(),
     });
     const acknowledged = isRecord(answer) && isRecord(answer.data) ? answer.data.acknowledged : undefined;
     if (acknowledged !== true)
@@ -151,8 +156,20 @@ export class FlowClientSession implements FlowSession {
     return this.#deps.cdn.publish(bytes, fileName, this.#deps.baseUrl(), this.#mediaTtlMs);
   }
 
+  responseMedia(bytes: Uint8Array, fileName: string, mimeType: string): WireResponseMedia {
+    if (fileName === '') throw new TypeError('fileName must not be empty');
+    return this.#deps.storeMedia(bytes, fileName, mimeType);
+  }
+
+  /** The token fields of a payload: flow_token, and flow_token_signature from data API 4.0 on. */
+  #token(): Record<string, string> {
+    if (this.#version !== '4.0') return { flow_token: this.flowToken };
+    const signature = signFlowToken(this.flowToken, this.#deps.appSecret, this.#deps.now());
+    return { flow_token: this.flowToken, flow_token_signature: signature };
+  }
+
   async #navigate(action: FlowAction, screen: string, data: Record<string, unknown>): Promise<FlowResponse> {
-    const payload = { version: this.#version, action, screen, data, flow_token: this.flowToken };
+    const payload = { version: this.#version, action, screen, data, ...this.#token() };
     const answer = await this.#exchange(payload);
     let checked: FlowResponse;
     try {

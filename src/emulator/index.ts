@@ -20,6 +20,7 @@ export type {
   FlowResponse,
   FlowSession,
   WirePickerItem,
+  WireResponseMedia,
 } from './flow-client-types.js';
 export type {
   DeliveryRecord,
