@@ -36,12 +36,20 @@ export class SqlAppStorage implements AppStorage {
     now: number,
   ): Promise<Record<string, unknown>> {
     return this.db.transaction().execute(async (trx) => {
+      // Write first: a SQLite transaction that reads before its first write cannot wait for the
+      // write lock (SQLITE_BUSY at once when another connection wrote in between).
+      await trx
+        .insertInto('app_records')
+        .values({ app, flow_token: flowToken, wa_id: waId, status: 'draft', data: '{}', created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['app', 'flow_token']).doNothing())
+        .execute();
       const row = await this.find(trx, app, flowToken);
       const data = { ...(row === undefined ? {} : parseData(row.data)), ...patch };
       await trx
-        .insertInto('app_records')
-        .values({ app, flow_token: flowToken, wa_id: waId, status: 'draft', data: JSON.stringify(data), created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['app', 'flow_token']).doUpdateSet({ data: JSON.stringify(data), updated_at: now }))
+        .updateTable('app_records')
+        .set({ data: JSON.stringify(data), updated_at: now })
+        .where('app', '=', app)
+        .where('flow_token', '=', flowToken)
         .execute();
       return data;
     });
@@ -117,6 +125,14 @@ class SqlBookingStorage implements BookingStorage {
   hold(request: HoldRequest): Promise<HoldResult> {
     const { resource, slotStart, flowToken, now } = request;
     return this.db.transaction().execute(async (trx): Promise<HoldResult> => {
+      // Write first (see saveDraft): dropping an expired hold of this slot takes the write lock.
+      await trx
+        .deleteFrom('app_bookings')
+        .where('resource', '=', resource)
+        .where('slot_start', '=', slotStart)
+        .where('status', '=', 'held')
+        .where('hold_expires_at', '<=', now)
+        .execute();
       const current = await trx
         .selectFrom('app_bookings')
         .selectAll()
@@ -133,13 +149,6 @@ class SqlBookingStorage implements BookingStorage {
           .executeTakeFirstOrThrow();
         return { ok: true, booking: toBooking(row) };
       }
-      await trx
-        .deleteFrom('app_bookings')
-        .where('resource', '=', resource)
-        .where('slot_start', '=', slotStart)
-        .where('status', '=', 'held')
-        .where('hold_expires_at', '<=', now)
-        .execute();
       // One slot per flow: choosing another slot releases the previous hold.
       await trx.deleteFrom('app_bookings').where('flow_token', '=', flowToken).where('status', '=', 'held').execute();
       const row = await trx

@@ -1,0 +1,244 @@
+// The seven ready flows end to end over loopback: Flowgate serves them at /flows/<name>, the
+// emulator sends the Flow messages and its Flow client (encrypting like WhatsApp and checking every
+// answer against the Flow JSON) walks INIT → screens → SUCCESS, then the nfm_reply webhook completes
+// the stored record. Booking is raced by many customers for one slot (exactly one wins); KYC and
+// expense send real PNG/PDF bytes through the encrypted picker media path into the blob store.
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredFlowMedia } from '../src/flows/index.js';
+import type { FlowResponse, FlowSession } from '../src/emulator/index.js';
+import { addDays, weekday } from '../src/apps/common/dates.js';
+import { startAppsHarness, pdfBytes, pngBytes, type AppsHarness } from './apps-helpers.js';
+import { waitFor } from './helpers.js';
+
+let h: AppsHarness;
+
+beforeAll(async () => {
+  h = await startAppsHarness({
+    booking: { resource: 'clinic', hours: { timeZone: 'UTC', open: '09:00', close: '12:00', slotMinutes: 60 } },
+    kyc: { maxFileSizeKb: 64 },
+  });
+}, 60_000);
+afterAll(async () => {
+  await h.stop();
+});
+
+function screen(response: FlowResponse, id: string): Extract<FlowResponse, { kind: 'screen' }> {
+  expect(response, JSON.stringify(response.body)).toMatchObject({ kind: 'screen', screen: id });
+  if (response.kind !== 'screen') throw new Error(`expected screen ${id}`);
+  return response;
+}
+
+/** Completes the flow: SUCCESS params → nfm_reply → the app record is marked completed. */
+async function finish(app: string, session: FlowSession, token: string, response: FlowResponse): Promise<Record<string, unknown>> {
+  if (response.kind !== 'success') throw new Error(`expected SUCCESS, got ${JSON.stringify(response.body)}`);
+  expect(response.params.flow_token).toBe(token);
+  await session.complete(response.params);
+  const record = await waitFor(
+    async () => {
+      const r = await h.storage.record(app, token);
+      return r?.completedAt != null ? r : undefined;
+    },
+    10_000,
+    `${app} completed`,
+  );
+  return record.data;
+}
+
+async function blobBytes(media: StoredFlowMedia): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const piece of (await h.blobs.get(media.blobKey)) as AsyncIterable<Buffer> & Readable) chunks.push(piece);
+  return Buffer.concat(chunks);
+}
+
+describe('booking', () => {
+  it('books a slot end to end, and exactly one of many racing customers gets a contested slot', async () => {
+    const racers = await Promise.all(Array.from({ length: 8 }, (_, i) => h.open('booking', `1555100000${i}`)));
+    const inits = await Promise.all(racers.map(({ session }) => session.init()));
+    const date = screen(inits[0]!, 'DATE').data;
+    const unavailable = date.unavailable_dates as string[];
+    let day = addDays(date.min_date as string, 1);
+    while (unavailable.includes(day) || weekday(day) === 0 || weekday(day) === 6) day = addDays(day, 1);
+
+    const slotScreens = await Promise.all(racers.map(({ session }) => session.dataExchange('DATE', { date: day })));
+    const slots = screen(slotScreens[0]!, 'SLOTS').data.slots as { id: string; title: string }[];
+    expect(slots.map((s) => s.title)).toEqual(['09:00', '10:00', '11:00']);
+    const contested = slots[0]!.id;
+
+    const answers = await Promise.all(
+      racers.map(({ session }) => session.dataExchange('SLOTS', { date: day, slot: contested })),
+    );
+    const winners = answers.flatMap((a, i) => (a.kind === 'screen' && a.screen === 'DETAILS' ? [i] : []));
+    expect(winners).toHaveLength(1);
+    for (const [i, answer] of answers.entries()) {
+      if (i === winners[0]) continue;
+      const lost = screen(answer, 'SLOTS');
+      expect(lost.errorMessage).toContain('just booked');
+      expect((lost.data.slots as { id: string }[]).map((s) => s.id)).not.toContain(contested);
+    }
+
+    const { session, token } = racers[winners[0]!]!;
+    const confirm = screen(
+      await session.dataExchange('DETAILS', { name: 'Ada Lovelace', email: 'ada@example.com', notes: 'First visit' }),
+      'CONFIRM',
+    );
+    expect(confirm.data).toMatchObject({ name: 'Ada Lovelace', notes: 'First visit' });
+    const data = await finish('booking', session, token, await session.dataExchange('CONFIRM', { confirm: true }));
+    expect(data).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+
+    const bookings = (await h.storage.bookings.list('clinic')).filter((b) => b.slotStart === contested);
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]).toMatchObject({ status: 'confirmed', flowToken: token, name: 'Ada Lovelace' });
+    expect(bookings[0]!.completedAt).not.toBeNull();
+
+    // A loser books the next slot; the slot list it sees no longer offers the taken one.
+    const loser = racers[(winners[0]! + 1) % racers.length]!;
+    const fresh = screen(await loser.session.dataExchange('DATE', { date: day }), 'SLOTS');
+    expect((fresh.data.slots as { id: string }[]).map((s) => s.id)).toEqual([slots[1]!.id, slots[2]!.id]);
+    screen(await loser.session.dataExchange('SLOTS', { date: day, slot: slots[1]!.id }), 'DETAILS');
+    screen(await loser.session.dataExchange('DETAILS', { name: 'Grace Hopper', email: 'grace@example.com' }), 'CONFIRM');
+    await finish('booking', loser.session, loser.token, await loser.session.dataExchange('CONFIRM', { confirm: true }));
+    const confirmed = (await h.storage.bookings.list('clinic')).filter((b) => b.status === 'confirmed');
+    expect(confirmed.map((b) => b.slotStart).sort()).toEqual([slots[0]!.id, slots[1]!.id]);
+  });
+});
+
+describe('expense', () => {
+  it('stores an expense with its receipt photo', async () => {
+    const { session, token } = await h.open('expense', '15552000001');
+    screen(await session.init(), 'EXPENSE');
+    const bad = screen(await session.dataExchange('EXPENSE', { amount: '0', category: 'meals', description: 'Lunch' }), 'EXPENSE');
+    expect(bad.errorMessage).toBe('Enter an amount like 12.50.');
+    const receipt = screen(
+      await session.dataExchange('EXPENSE', { amount: '42.90', category: 'travel', description: 'Taxi to the airport' }),
+      'RECEIPT',
+    );
+    expect(receipt.data.summary).toBe('€42.90 · Travel · Taxi to the airport');
+    const png = pngBytes(40, 30);
+    const item = session.uploadMedia(png, 'receipt.png', 'image/png');
+    const data = await finish('expense', session, token, await session.dataExchange('RECEIPT', { receipt: [item] }));
+    expect(data).toMatchObject({ amount_minor: 4290, currency: 'EUR', category: 'travel', receipt: { fileName: 'receipt.png', mimeType: 'image/png', size: png.length } });
+    expect(await blobBytes(data.receipt as StoredFlowMedia)).toEqual(Buffer.from(png));
+  });
+});
+
+describe('survey', () => {
+  it('collects a four-screen survey', async () => {
+    const { session, token } = await h.open('survey', '15552000002');
+    screen(await session.init(), 'RATINGS');
+    screen(await session.dataExchange('RATINGS', { rating: '5', recommend: 'very_likely' }), 'CHOICES');
+    screen(await session.dataExchange('CHOICES', { liked: ['staff', 'speed'], improve: [] }), 'COMMENTS');
+    const thanks = screen(await session.dataExchange('COMMENTS', { comments: 'Great!', contact_ok: false }), 'THANKS');
+    expect(thanks.data).toEqual({ rating_label: '★★★★★ Excellent', liked_label: 'You liked: Speed of service, Friendly staff' });
+    const data = await finish('survey', session, token, await session.dataExchange('THANKS', { confirm: true }));
+    expect(data).toEqual({ rating: 5, recommend: 'very_likely', liked: ['staff', 'speed'], improve: [], comments: 'Great!', contact_ok: false });
+  });
+});
+
+describe('preferences', () => {
+  it('saves calendar preferences and pre-fills them next time', async () => {
+    const waId = '15552000003';
+    const first = await h.open('preferences', waId);
+    expect(screen(await first.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['whatsapp'], reminders: true, digest: false });
+    screen(await first.session.dataExchange('NOTIFICATIONS', { channels: ['email', 'whatsapp'], reminders: true, digest: true }), 'TIMEZONE');
+    const data = await finish(
+      'preferences',
+      first.session,
+      first.token,
+      await first.session.dataExchange('TIMEZONE', { timezone: 'Asia/Tokyo', lead: '10m' }),
+    );
+    expect(data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true, timezone: 'Asia/Tokyo', lead: '10m' });
+
+    const second = await h.open('preferences', waId);
+    expect(screen(await second.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true });
+    const tz = screen(await second.session.dataExchange('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }), 'TIMEZONE');
+    expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m' });
+  });
+});
+
+describe('schedule', () => {
+  it('plans a multi-day schedule over five screens', async () => {
+    const { session, token } = await h.open('schedule', '15552000004');
+    const range = screen(await session.init(), 'RANGE').data;
+    const start = addDays(range.min_date as string, 3);
+    const end = addDays(start, 2);
+    const days = screen(await session.dataExchange('RANGE', { range: { 'start-date': start, 'end-date': end } }), 'DAYS');
+    expect(days.data.selected).toEqual([start, addDays(start, 1), end]);
+    const perDay = screen(await session.dataExchange('DAYS', { days: [start, end] }), 'PER_DAY');
+    expect(perDay.data).toMatchObject({ day_1_visible: true, day_2_visible: true, day_3_visible: false });
+    screen(await session.dataExchange('PER_DAY', { day_1: 'morning', day_2: 'all_day' }), 'NOTES');
+    const review = screen(await session.dataExchange('NOTES', { notes: '', reminders: true }), 'REVIEW');
+    expect(review.data.notes).toBe('No notes');
+    const data = await finish('schedule', session, token, await session.dataExchange('REVIEW', { confirm: true }));
+    expect(data).toEqual({
+      start_date: start,
+      end_date: end,
+      days: [
+        { date: start, period: 'morning' },
+        { date: end, period: 'all_day' },
+      ],
+      notes: null,
+      reminders: true,
+    });
+  });
+});
+
+describe('budget', () => {
+  it('sets up a budget with limits and alerts', async () => {
+    const { session, token } = await h.open('budget', '15552000005');
+    screen(await session.init(), 'CATEGORIES');
+    const limits = screen(
+      await session.dataExchange('CATEGORIES', { categories: ['dining', 'transport'], currency: 'USD', period: 'weekly' }),
+      'LIMITS',
+    );
+    expect(limits.data).toMatchObject({ intro: 'Weekly limits in USD', show_dining: true, show_transport: true, show_housing: false });
+    screen(await session.dataExchange('LIMITS', { limit_transport: '60', limit_dining: '120' }), 'ALERTS');
+    const review = screen(await session.dataExchange('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }), 'REVIEW');
+    expect(review.data).toEqual({ summary: 'Transport: US$60.00\nEating out: US$120.00', total: 'Total per week: US$180.00' });
+    const data = await finish('budget', session, token, await session.dataExchange('REVIEW', { confirm: true }));
+    expect(data).toMatchObject({ currency: 'USD', period: 'weekly', total_minor: 18_000, thresholds: [75, 100], weekly_summary: true });
+  });
+});
+
+describe('kyc', () => {
+  it('stores the ID front (PNG) and back (PDF) as a pending_review submission', async () => {
+    const { session, token } = await h.open('kyc', '15552000006');
+    screen(await session.init(), 'FRONT');
+    const png = pngBytes(64, 40, [20, 90, 200]);
+    const front = session.uploadMedia(png, 'id-front.png', 'image/png');
+    const back = screen(await session.dataExchange('FRONT', { document_type: 'id_card', id_front: [front] }), 'BACK');
+    expect(back.data.front_name).toBe('Front: id-front.png');
+    const pdf = pdfBytes('ID card back side');
+    const item = session.uploadMedia(pdf, 'id-back.pdf', 'application/pdf');
+    const review = screen(await session.dataExchange('BACK', { id_back: [item] }), 'REVIEW');
+    expect(review.data.summary).toBe('National ID card: id-front.png (front), id-back.pdf (back)');
+    const refused = screen(await session.dataExchange('REVIEW', { consent: false }), 'REVIEW');
+    expect(refused.errorMessage).not.toBeNull();
+    const data = await finish('kyc', session, token, await session.dataExchange('REVIEW', { consent: true }));
+    expect(data).toMatchObject({
+      document_type: 'id_card',
+      front: { fileName: 'id-front.png', mimeType: 'image/png', size: png.length },
+      back: { fileName: 'id-back.pdf', mimeType: 'application/pdf', size: pdf.length },
+    });
+    expect((await h.storage.record('kyc', token))?.status).toBe('pending_review');
+    expect(await blobBytes(data.front as StoredFlowMedia)).toEqual(Buffer.from(png));
+    expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
+  });
+
+  it('refuses a file of another type and a file over the size limit on the same screen', async () => {
+    const { session } = await h.open('kyc', '15552000007');
+    screen(await session.init(), 'FRONT');
+    const gif = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
+    const wrongType = screen(
+      await session.dataExchange('FRONT', { document_type: 'passport', id_front: [session.uploadMedia(gif, 'id.gif', 'image/gif')] }),
+      'FRONT',
+    );
+    expect(wrongType.errorMessage).not.toBeNull();
+    const big = pdfBytes('x'.repeat(70 * 1024));
+    const tooBig = screen(
+      await session.dataExchange('FRONT', { document_type: 'passport', id_front: [session.uploadMedia(big, 'id.pdf', 'application/pdf')] }),
+      'FRONT',
+    );
+    expect(tooBig.errorMessage).toContain('too large');
+  });
+});
