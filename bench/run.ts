@@ -6,10 +6,11 @@ interface Benchmark {
   run(): Promise<void>;
 }
 
-/** Add `outbound` and `flows` here once their folders exist. */
+/** Each loads bench/<name>/index.ts. */
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   ingress: () => import('./ingress/index.js'),
   outbound: () => import('./outbound/index.js'),
+  flows: () => import('./flows/index.js'),
 };
 
 async function main(names: readonly string[]): Promise<void> {

@@ -1,0 +1,180 @@
+// Flows benchmark: encrypted data_exchange requests (RSA-OAEP-2048-SHA256 + AES-128-GCM, signed) against
+// Flowgate's flow endpoint POST /flows/bench, next to (a) the raw crypto ceiling of this machine (the same
+// work in worker threads on every core, no HTTP) and (b) a baseline endpoint written like Meta's Node.js
+// example (Express, one process). Maximum throughput with autocannon (closed loop), then p99 at half of
+// each maximum with the open-loop generator. Servers run as child processes next to the load generator.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { newFlowToken } from '../../src/flows/index.js';
+import { freePort, startChild, type Child } from '../lib/child.js';
+import { closedLoop, openLoop, type LoadTarget } from '../lib/load.js';
+import { measurePhase } from '../lib/phase.js';
+import { writeResults } from '../lib/report.js';
+import { measureCeiling } from './ceiling.js';
+import { FLOW_NAME } from './flow-json.js';
+import { generateBenchKeys, type BenchKeys } from './keys.js';
+import { probe } from './probe.js';
+import { report } from './report.js';
+import { PoolFeed, requestPool, type FlowRequestItem } from './requests.js';
+import { SETTINGS, TARGETS, type EndpointFigures, type FlowsFigures } from './settings.js';
+
+const PHONE_NUMBER_ID = '106540352242922';
+
+export async function run(): Promise<void> {
+  console.log(
+    `Flows benchmark on ${cpus().length} CPU cores (${SETTINGS.workers} worker threads / cluster workers). The ` +
+      'load generator runs on the same cores as the servers: their throughput figures are lower bounds.',
+  );
+  const appSecret = randomBytes(16).toString('hex');
+  const keys = generateBenchKeys();
+  const tokens = Array.from({ length: SETTINGS.tokens }, () => newFlowToken());
+  const started = performance.now();
+  const pool = requestPool(SETTINGS.poolSize, keys.publicKey, appSecret, tokens);
+  const poolSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `Encrypted and signed ${pool.length} data_exchange requests in ${poolSeconds.toFixed(1)} s (before timing).`,
+  );
+
+  const bodies = pool.map((item) => item.body.toString('utf8'));
+  const ceilingOne = await measureCeiling(1, SETTINGS.ceilingS, keys.privatePkcs8, bodies);
+  const ceilingAll = await measureCeiling(SETTINGS.workers, SETTINGS.ceilingS, keys.privatePkcs8, bodies);
+  console.log(
+    `Ceiling: ${Math.round(ceilingOne.opsPerSecond)}/s on one thread, ${Math.round(ceilingAll.opsPerSecond)}/s on ${SETTINGS.workers}.`,
+  );
+
+  const baseline = await measureBaseline(keys, appSecret, pool);
+  console.log(`Baseline: ${Math.round(baseline.max.result.rps)} req/s.`);
+  const flowgate = await measureFlowgate(keys, appSecret, tokens, pool, SETTINGS.workers, true);
+  console.log(`Flowgate (${SETTINGS.workers} processes): ${Math.round(flowgate.max.result.rps)} req/s.`);
+  const flowgateSingle = await measureFlowgate(keys, appSecret, tokens, pool, 1, false);
+  console.log(`Flowgate (1 process): ${Math.round(flowgateSingle.max.result.rps)} req/s.`);
+
+  const figures: FlowsFigures = { ceilingOne, ceilingAll, baseline, flowgate, flowgateSingle, poolSeconds };
+  report(figures);
+  const path = writeResults('flows', { settings: SETTINGS, targets: TARGETS, ...figures });
+  console.log(`\nFigures written to ${path}`);
+}
+
+async function measureBaseline(
+  keys: BenchKeys,
+  appSecret: string,
+  pool: readonly FlowRequestItem[],
+): Promise<EndpointFigures> {
+  const port = await freePort();
+  const server = await startChild({
+    name: 'baseline (Meta example, Express)',
+    script: 'bench/flows/baseline-express.ts',
+    env: {
+      BASELINE_APP_SECRET: appSecret,
+      BASELINE_PRIVATE_KEY: keys.privatePem,
+      BASELINE_PASSPHRASE: keys.passphrase,
+      BASELINE_PORT: String(port),
+    },
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
+  try {
+    return await measureEndpoint(server, 'baseline', 1, { url: `http://127.0.0.1:${port}`, path: '/' }, pool, true);
+  } finally {
+    await stopAndShowLogs(server);
+  }
+}
+
+async function measureFlowgate(
+  keys: BenchKeys,
+  appSecret: string,
+  tokens: readonly string[],
+  pool: readonly FlowRequestItem[],
+  workers: number,
+  halfRate: boolean,
+): Promise<EndpointFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-bench-flows-'));
+  const removeDataDir = (): void => {
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', removeDataDir);
+  const tokensFile = join(dataDir, 'bench-tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(tokens));
+  const [port, readyPort] = [await freePort(), await freePort()];
+  try {
+    const server = await startChild({
+      name: `flowgate (${workers} process${workers === 1 ? '' : 'es'})`,
+      script: 'bench/flows/flowgate-server.ts',
+      env: {
+        FLOWGATE_APP_SECRET: appSecret,
+        FLOWGATE_VERIFY_TOKEN: randomBytes(12).toString('hex'),
+        FLOWGATE_ACCESS_TOKEN: `EAAbench${randomBytes(16).toString('hex')}`,
+        FLOWGATE_MASTER_KEY: randomBytes(32).toString('base64'),
+        FLOWGATE_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+        FLOWGATE_PORT: String(port),
+        FLOWGATE_HOST: '127.0.0.1',
+        FLOWGATE_DATA_DIR: dataDir,
+        FLOWGATE_LOG_LEVEL: 'warn',
+        BENCH_PRIVATE_KEY: keys.privatePem,
+        BENCH_KEY_PASSPHRASE: keys.passphrase,
+        BENCH_TOKENS_FILE: tokensFile,
+        BENCH_READY_PORT: String(readyPort),
+        BENCH_WORKERS: String(workers),
+      },
+      readyUrl: `http://127.0.0.1:${readyPort}/`,
+      readyTimeoutMs: 60_000,
+    });
+    try {
+      const target = { url: `http://127.0.0.1:${port}`, path: `/flows/${FLOW_NAME}` };
+      return await measureEndpoint(server, `flowgate ×${workers}`, workers, target, pool, halfRate);
+    } finally {
+      await stopAndShowLogs(server);
+    }
+  } finally {
+    removeDataDir();
+    process.off('exit', removeDataDir);
+  }
+}
+
+async function measureEndpoint(
+  server: Child,
+  label: string,
+  processes: number,
+  where: { url: string; path: string },
+  pool: readonly FlowRequestItem[],
+  halfRate: boolean,
+): Promise<EndpointFigures> {
+  const probeItems = pool.slice(0, SETTINGS.probeRequests);
+  const probeBefore = await probe(`${where.url}${where.path}`, probeItems);
+  const target: LoadTarget = { ...where, feed: new PoolFeed(pool) };
+  const single = processes === 1 && label.startsWith('flowgate');
+  const durationS = single ? SETTINGS.singleProcessS : SETTINGS.durationS;
+  const max = await measurePhase([server], (onStart) =>
+    closedLoop(target, {
+      label: `${label} max throughput`,
+      connections: SETTINGS.connections,
+      pipelining: SETTINGS.pipelining,
+      durationS,
+      warmupS: single ? 1 : SETTINGS.warmupS,
+      onStart,
+    }),
+  );
+  const half = halfRate
+    ? await measurePhase([server], (onStart) =>
+        openLoop(target, {
+          label: `${label} at half max`,
+          rate: Math.max(1, Math.round(max.result.rps / 2)),
+          durationS: SETTINGS.halfRateS,
+          warmupS: SETTINGS.halfRateWarmupS,
+          onStart,
+        }),
+      )
+    : null;
+  const probeAfter = await probe(`${where.url}${where.path}`, probeItems);
+  return { label, processes, max, half, probeBefore, probeAfter };
+}
+
+async function stopAndShowLogs(child: Child): Promise<void> {
+  await child.stop();
+  if (child.logLines() > 0) {
+    console.log(`${child.name} wrote ${child.logLines()} log line(s); the last ones:`);
+    for (const line of child.logTail().slice(-5)) console.log(`  ${line.slice(0, 300)}`);
+  }
+}

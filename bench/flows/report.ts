@@ -1,0 +1,103 @@
+// The flows bench's table: the crypto ceiling, the baseline and Flowgate (cluster and one process), the
+// three ratios against their targets, CPU use per phase, and the correctness probes.
+import type { LoadResult } from '../lib/load.js';
+import { describeCores, type Measured } from '../lib/phase.js';
+import { fmt, printTable, type Row } from '../lib/report.js';
+import { SETTINGS, TARGETS, type EndpointFigures, type FlowsFigures } from './settings.js';
+
+function latency(r: LoadResult): string {
+  return `${fmt.ms(r.latencyMs.p50)} / ${fmt.ms(r.latencyMs.p99)}`;
+}
+
+function endpointRows(e: EndpointFigures, what: string): Row[] {
+  const rows: Row[] = [
+    { metric: `${what}: req/s at saturation`, value: fmt.int(e.max.result.rps) },
+    { metric: '  p50 / p99 at saturation', value: latency(e.max.result) },
+    { metric: '  CPU cores: server + load gen + others', value: describeCores(e.max.cores) },
+  ];
+  if (e.half !== null) {
+    rows.push(
+      {
+        metric: `  at half max (${fmt.int(e.half.result.rps)} req/s, open loop): p50 / p99`,
+        value: latency(e.half.result),
+      },
+      { metric: '    CPU cores: server + load gen + others', value: describeCores(e.half.cores) },
+    );
+  }
+  const errors = e.max.result.errors + (e.half?.result.errors ?? 0);
+  const probes = e.probeBefore.correct + e.probeAfter.correct;
+  const sent = e.probeBefore.sent + e.probeAfter.sent;
+  rows.push(
+    { metric: '  non-200 responses (warm-up included)', value: fmt.int(errors), target: '0', pass: errors === 0 },
+    { metric: '  probe answers decrypted to CONFIRM', value: `${probes} / ${sent}`, pass: probes === sent },
+  );
+  return rows;
+}
+
+export function report(f: FlowsFigures): void {
+  const gate = f.flowgate.max.result.rps;
+  const ofCeiling = gate / f.ceilingAll.opsPerSecond;
+  const ofBaseline = gate / f.baseline.max.result.rps;
+  const p99 = f.flowgate.half?.result.latencyMs.p99 ?? Number.NaN;
+  const rows: Row[] = [
+    { metric: 'crypto ceiling, 1 thread: requests/s', value: fmt.int(f.ceilingOne.opsPerSecond) },
+    {
+      metric: `crypto ceiling, ${f.ceilingAll.threads} threads: requests/s`,
+      value: `${fmt.int(f.ceilingAll.opsPerSecond)} (${f.ceilingAll.perThread.map((n) => fmt.int(n)).join(' + ')})`,
+    },
+    ...endpointRows(f.baseline, 'baseline (Meta Node example, Express, 1 process)'),
+    ...endpointRows(f.flowgate, `Flowgate, ${f.flowgate.processes} cluster workers`),
+    ...endpointRows(f.flowgateSingle, 'Flowgate, 1 process'),
+    {
+      metric: `Flowgate ×${f.flowgate.processes} / crypto ceiling ×${f.ceilingAll.threads}`,
+      value: `${(ofCeiling * 100).toFixed(1)} %`,
+      target: `≥ ${TARGETS.ofCeiling * 100} %`,
+      pass: ofCeiling >= TARGETS.ofCeiling,
+    },
+    {
+      metric: `Flowgate ×${f.flowgate.processes} / baseline`,
+      value: fmt.ratio(ofBaseline),
+      target: `≥ ${TARGETS.ofBaseline.toFixed(1)}×`,
+      pass: ofBaseline >= TARGETS.ofBaseline,
+    },
+    {
+      metric: `Flowgate ×${f.flowgate.processes} p99 at half max`,
+      value: fmt.ms(p99),
+      target: `< ${TARGETS.p99AtHalfMaxMs} ms`,
+      pass: p99 < TARGETS.p99AtHalfMaxMs,
+    },
+    {
+      metric: 'Flowgate 1 process / baseline (process for process)',
+      value: fmt.ratio(f.flowgateSingle.max.result.rps / f.baseline.max.result.rps),
+    },
+    {
+      metric: 'Flowgate 1 process / crypto ceiling 1 thread',
+      value: `${((f.flowgateSingle.max.result.rps / f.ceilingOne.opsPerSecond) * 100).toFixed(1)} %`,
+    },
+  ];
+  printTable(
+    `Flows: signed, encrypted data_exchange requests (pool of ${SETTINGS.poolSize}, RSA-OAEP-2048-SHA256 + ` +
+      `AES-128-GCM); saturation with autocannon, ${SETTINGS.connections} connections, ${SETTINGS.durationS} s ` +
+      `after ${SETTINGS.warmupS} s; half max open loop for ${SETTINGS.halfRateS} s (latency from each ` +
+      'request’s scheduled send). The ceiling runs with nothing else of ours on the cores; the servers share ' +
+      'them with the load generator.',
+    rows,
+  );
+  for (const e of [f.baseline, f.flowgate, f.flowgateSingle]) {
+    for (const p of [...e.probeBefore.problems, ...e.probeAfter.problems]) console.log(`  ${e.label} probe: ${p}`);
+    for (const r of [e.max, e.half].filter((m): m is Measured<LoadResult> => m !== null)) {
+      if (r.result.errors > 0) {
+        console.log(`\n${r.result.label}: status ${JSON.stringify(r.result.status)}`);
+        for (const example of r.result.errorExamples) console.log(`  ${example}`);
+      }
+    }
+  }
+  const phases = [f.baseline, f.flowgate, f.flowgateSingle].flatMap((e) => [e.max, e.half]);
+  const busiest = Math.max(...phases.map((p) => p?.cores.others ?? 0));
+  if (busiest > 0.35) {
+    console.log(
+      `\nWARNING: other processes used up to ${busiest.toFixed(2)} CPU cores during a run; the figures above are ` +
+        'depressed by that. Re-run on a quiet machine.',
+    );
+  }
+}

@@ -1,0 +1,42 @@
+// Settings, targets and the figures' shape of the flows bench (shared by index.ts and report.ts).
+import { availableParallelism } from 'node:os';
+import type { LoadResult } from '../lib/load.js';
+import type { Measured } from '../lib/phase.js';
+import type { Ceiling } from './ceiling.js';
+import type { ProbeResult } from './probe.js';
+
+export const SETTINGS = {
+  poolSize: 3_000,
+  tokens: 500,
+  ceilingS: 4,
+  connections: 32,
+  pipelining: 1,
+  durationS: 8,
+  warmupS: 2,
+  halfRateS: 8,
+  halfRateWarmupS: 1,
+  /** Flowgate in one process as well, for the process-for-process comparison (shorter). */
+  singleProcessS: 5,
+  probeRequests: 20,
+  workers: availableParallelism(),
+} as const;
+
+export const TARGETS = { ofCeiling: 0.8, ofBaseline: 1.5, p99AtHalfMaxMs: 20 } as const;
+
+export interface EndpointFigures {
+  label: string;
+  processes: number;
+  max: Measured<LoadResult>;
+  half: Measured<LoadResult> | null;
+  probeBefore: ProbeResult;
+  probeAfter: ProbeResult;
+}
+
+export interface FlowsFigures {
+  ceilingOne: Ceiling;
+  ceilingAll: Ceiling;
+  baseline: EndpointFigures;
+  flowgate: EndpointFigures;
+  flowgateSingle: EndpointFigures;
+  poolSeconds: number;
+}
