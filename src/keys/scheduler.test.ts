@@ -1,0 +1,82 @@
+// Scheduled key work on a real SQLite file with the emulator: one lease holder at a time (claimed
+// atomically, taken over after expiry), grace-window retirement, rotation every N days, and a
+// failing scheduled rotation that leaves the current key active.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KeyScheduler } from './scheduler.js';
+import { PHONE, ringFixture, type RingFixture } from './test-util.test-util.js';
+
+const DAY = 86_400_000;
+let f: RingFixture;
+beforeEach(async () => {
+  f = await ringFixture({ graceHours: 24 });
+});
+afterEach(async () => {
+  await f.close();
+});
+
+function scheduler(holder: string, rotationDays: number | null = 30): KeyScheduler {
+  return new KeyScheduler({
+    ring: f.ring,
+    keys: f.store.keys,
+    rotationDays,
+    now: f.clock.now,
+    holder,
+    leaseMs: 60_000,
+  });
+}
+
+describe('key scheduler', () => {
+  it('lets one process hold the lease at a time and another take over once it expires', async () => {
+    const a = scheduler('a');
+    const b = scheduler('b');
+    expect((await a.tick()).leader).toBe(true);
+    expect((await b.tick()).leader).toBe(false);
+    expect((await a.tick()).leader).toBe(true);
+    f.clock.advance(61_000);
+    expect((await b.tick()).leader).toBe(true);
+    expect((await a.tick()).leader).toBe(false);
+    await b.stop();
+    expect((await a.tick()).leader).toBe(true);
+  });
+
+  it('claims the lease atomically: of many simultaneous claims exactly one wins', async () => {
+    const now = f.clock.now();
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => f.store.keys.claimLease('race', `p${i}`, now, now + 1000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('rotates keys older than the rotation period and retires keys past their grace window', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    const s = scheduler('a', 30);
+    expect(await s.tick()).toMatchObject({ leader: true, rotated: [], retired: 0 });
+    f.clock.advance(31 * DAY);
+    const rotated = await s.tick();
+    expect(rotated.rotated).toHaveLength(1);
+    expect((await f.ring.get(PHONE, first.id)).state).toBe('retiring');
+    expect(await f.ring.decryptionKeys(PHONE)).toHaveLength(2);
+    f.clock.advance(DAY + 1);
+    expect(await s.tick()).toMatchObject({ retired: 1, rotated: [] });
+    expect((await f.ring.get(PHONE, first.id)).state).toBe('retired');
+    const audit = await f.ring.auditLog({ phoneNumberId: PHONE });
+    expect(audit.filter((e) => e.actor === 'scheduler').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['rotate', 'generate', 'upload', 'verify', 'activate', 'retire']),
+    );
+  });
+
+  it('a failing scheduled rotation leaves the current key active and reports it', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    f.emulator.setKeyStatus('MISMATCH');
+    const result = await scheduler('a', 30).tick();
+    expect(result).toMatchObject({ leader: true, rotated: [], failed: [first.id] });
+    expect((await f.ring.publicKey(PHONE)).key.id).toBe(first.id);
+  });
+
+  it('without a rotation period only retires', async () => {
+    await f.ring.rotate(PHONE, { actor: 'alice' });
+    f.clock.advance(400 * DAY);
+    expect(await scheduler('a', null).tick()).toMatchObject({ leader: true, rotated: [] });
+  });
+});
