@@ -18,7 +18,8 @@ import type { Store } from '../store/index.js';
 import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicDataSources } from './data-sources.js';
-import { pickerItems, type FlowMediaService } from './picker-media.js';
+import { pickerLimits } from './picker-limits.js';
+import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import { currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
 import { TOKEN_MESSAGES, judgeToken, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
@@ -50,6 +51,8 @@ export interface FlowEndpointDeps {
   metrics: FlowMetrics;
   media: FlowMediaService | null;
   validateInput: ValidateInput | null;
+  /** Largest picker file stored (config.flowMediaMaxBytes). */
+  mediaMaxBytes?: number;
   now?: () => number;
   maxBytes?: number;
 }
@@ -165,10 +168,10 @@ export class FlowEndpoint {
       await this.remember(req, rejected);
       return answer(200, rejected, 'input_rejected');
     }
-    const items = action === 'data_exchange' ? pickerItems(data) : [];
-    const mediaJob = { flow: def.name, token: req.token.token, screen, items, ...mimeTypes(def) };
-    if (items.length > 0 && def.awaitMedia && this.deps.media !== null) {
-      const { stored, errors } = await this.deps.media.storeNow(mediaJob);
+    const files = action === 'data_exchange' ? this.pickerFiles(def, screen, data) : [];
+    const mediaJob = { flow: def.name, token: req.token.token, screen, files };
+    if (files.length > 0 && def.awaitMedia && this.deps.media !== null) {
+      const { stored, errors } = await this.deps.media.storeNow(mediaJob, this.deps.budgetMs);
       req.media = stored;
       req.mediaErrors = errors;
     }
@@ -180,11 +183,34 @@ export class FlowEndpoint {
       return answer(200, outcome.response, 'handler_error');
     }
     const response = outcome.reply.response;
-    if (items.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
+    if (files.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
       await this.deps.media.enqueue(mediaJob);
     }
     await this.remember(req, response);
     return answer(200, response, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
+  }
+
+  /** Picker files with what their picker accepts (the flow's allowedMimeTypes narrow the picker's list). */
+  private pickerFiles(def: FlowDefinition, screen: string, data: Record<string, unknown>): PickerFile[] {
+    const items = pickerItems(data);
+    if (items.length === 0) return [];
+    const limits = pickerLimits(def.json, screen, data);
+    const maxBytes = this.deps.mediaMaxBytes;
+    return items.map(({ key, item }) => {
+      const picker = limits[key];
+      const pickerTypes = picker?.allowedMimeTypes;
+      const own = def.allowedMimeTypes;
+      const allowed =
+        own === undefined ? pickerTypes : pickerTypes === undefined ? own : own.filter((t) => pickerTypes.includes(t));
+      const bytes = Math.min(picker?.maxBytes ?? maxBytes ?? Infinity, maxBytes ?? Infinity);
+      return {
+        item,
+        limits: {
+          ...(allowed === undefined ? {} : { allowedMimeTypes: allowed }),
+          ...(Number.isFinite(bytes) ? { maxBytes: bytes } : {}),
+        },
+      };
+    });
   }
 
   private async decrypt(raw: Uint8Array, log: Logger): Promise<Decrypted | null> {
@@ -266,10 +292,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-function mimeTypes(def: FlowDefinition): { allowedMimeTypes?: readonly string[] } {
-  return def.allowedMimeTypes === undefined ? {} : { allowedMimeTypes: def.allowedMimeTypes };
 }
 
 export type { FlowAction };

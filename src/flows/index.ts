@@ -12,7 +12,16 @@ export {
 export { checkResponse, entryScreens, allowedTargets, type ResponseProblem } from './check-response.js';
 export { SAFE_ERROR_MESSAGE } from './run-screen.js';
 export { FlowMetrics, type FlowOutcome } from './metrics.js';
-export { FLOW_MEDIA_QUEUE, FlowMediaService, pickerItems, type PickerItem, type StoreItem } from './picker-media.js';
+export {
+  FLOW_MEDIA_QUEUE,
+  FlowMediaService,
+  pickerItems,
+  type FlowMediaJob,
+  type PickerFile,
+  type PickerFileLimits,
+  type PickerItem,
+  type StoreItem,
+} from './picker-media.js';
 export { createCompletionHandler, FLOW_COMPLETION_HANDLER } from './completion.js';
 export { flowMessage, sendFlow, type FlowSendSpec, type SendFlowDeps } from './send.js';
 export { newFlowToken, TOKEN_MESSAGES } from './tokens.js';

@@ -24,14 +24,35 @@ export interface PickerItem {
   };
 }
 
-export type StoreItem = (item: PickerItem, allowedMimeTypes: readonly string[] | undefined) => Promise<StoredFlowMedia>;
+/** What the picker accepts for one file (from pickerLimits and the flow definition). */
+export interface PickerFileLimits {
+  allowedMimeTypes?: readonly string[];
+  maxBytes?: number;
+}
+
+/** Stores one file; `allowedMimeTypes` repeats `limits.allowedMimeTypes` (kept for two-argument callers). */
+export type StoreItem = (
+  item: PickerItem,
+  allowedMimeTypes: readonly string[] | undefined,
+  limits: PickerFileLimits,
+) => Promise<StoredFlowMedia>;
+
+export interface PickerFile {
+  item: PickerItem;
+  limits: PickerFileLimits;
+}
 
 export interface FlowMediaJob {
   flow: string;
   token: string;
   screen: string;
-  items: PickerItem[];
-  allowedMimeTypes?: readonly string[];
+  files: PickerFile[];
+}
+
+/** A file that will not store on retry either (bad hash, wrong type, too large): dead-lettered at once. */
+class PermanentMediaFailure extends Error {
+  override readonly name = 'PermanentMediaFailure';
+  readonly permanent = true;
 }
 
 function isPickerItem(value: unknown): value is PickerItem {
@@ -49,11 +70,13 @@ function isPickerItem(value: unknown): value is PickerItem {
   );
 }
 
-/** Picker files anywhere at the top level of a data_exchange payload (pickers are only allowed there). */
-export function pickerItems(data: Record<string, unknown>): PickerItem[] {
-  const items: PickerItem[] = [];
-  for (const value of Object.values(data)) {
-    if (Array.isArray(value) && value.length > 0 && value.every(isPickerItem)) items.push(...value);
+/** Picker files by top-level payload key of a data_exchange payload (pickers are only allowed there). */
+export function pickerItems(data: Record<string, unknown>): { key: string; item: PickerItem }[] {
+  const items: { key: string; item: PickerItem }[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (Array.isArray(value) && value.length > 0 && value.every(isPickerItem)) {
+      for (const item of value) items.push({ key, item });
+    }
   }
   return items;
 }
@@ -63,11 +86,14 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'flowgate.flow_media.failed';
 }
 
-/** A short message for the picker's per-file error-message. */
-function customerMessage(code: string): string {
-  if (code.includes('too_large') || code.includes('size')) return 'This file is too large.';
-  if (code.includes('mime') || code.includes('type')) return 'This type of file is not allowed.';
-  return 'This file could not be received. Please upload it again.';
+/** A short message for the picker's per-file error-message (FlowMediaError.userMessage when there is one). */
+function customerMessage(error: unknown): string {
+  const message = (error as { userMessage?: unknown } | null)?.userMessage;
+  return typeof message === 'string' ? message : 'The upload could not be received. Try again.';
+}
+
+function retryable(error: unknown): boolean {
+  return (error as { retryable?: unknown } | null)?.retryable === true;
 }
 
 export class FlowMediaService {
@@ -86,36 +112,58 @@ export class FlowMediaService {
     return this.deps.storeItem !== null;
   }
 
-  /** Stores every file now; failures are per media_id (recorded, and returned for the picker's error-message). */
-  async storeNow(job: FlowMediaJob): Promise<{ stored: StoredFlowMedia[]; errors: Record<string, string> }> {
+  /**
+   * Stores every file now, in parallel, within `deadlineMs` (the request must still be answered in time).
+   * Failures are per media_id: recorded, and returned for the picker's error-message. A file still in
+   * flight at the deadline counts as failed for this answer; its outcome is still recorded when it ends.
+   */
+  async storeNow(
+    job: FlowMediaJob,
+    deadlineMs: number,
+  ): Promise<{ stored: StoredFlowMedia[]; errors: Record<string, string> }> {
     const stored: StoredFlowMedia[] = [];
     const errors: Record<string, string> = {};
     const storeItem = this.deps.storeItem;
-    for (const item of job.items) {
+    const settled = new Set<string>();
+    const work = job.files.map(async ({ item, limits }) => {
       if (storeItem === null) {
-        errors[item.media_id] = customerMessage('unavailable');
-        continue;
+        errors[item.media_id] = customerMessage(null);
+        settled.add(item.media_id);
+        return;
       }
       try {
-        const media = await storeItem(item, job.allowedMimeTypes);
-        stored.push(media);
+        const media = await storeItem(item, limits.allowedMimeTypes, limits);
         await this.record(job, item, media, null);
+        if (!settled.has(item.media_id)) stored.push(media);
       } catch (error) {
         const code = errorCode(error);
-        errors[item.media_id] = customerMessage(code);
+        if (!settled.has(item.media_id)) errors[item.media_id] = customerMessage(error);
         this.deps.logger.warn({ flow: job.flow, code }, 'flow picker file not stored');
-        await this.record(job, item, null, code);
+        await this.record(job, item, null, code).catch(() => undefined);
       }
+      settled.add(item.media_id);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(work), deadline]);
+    clearTimeout(timer);
+    for (const { item } of job.files) {
+      if (settled.has(item.media_id)) continue;
+      settled.add(item.media_id);
+      errors[item.media_id] = 'The upload took too long. Try again.';
     }
     return { stored, errors };
   }
 
   async enqueue(job: FlowMediaJob): Promise<void> {
     // The job key makes a re-sent request (the client retries after 421) queue each file once.
-    const specs = job.items.map((item) => ({
+    const specs = job.files.map((file) => ({
       queue: FLOW_MEDIA_QUEUE,
-      key: `fm:${job.token}:${item.media_id}`,
-      payload: { ...job, items: [item] } satisfies FlowMediaJob,
+      key: `fm:${job.token}:${file.item.media_id}`,
+      payload: { ...job, files: [file] } satisfies FlowMediaJob,
     }));
     await this.deps.queue.enqueue(specs);
     this.deps.onQueued?.();
@@ -127,14 +175,15 @@ export class FlowMediaService {
       const payload = job.payload as FlowMediaJob;
       const storeItem = this.deps.storeItem;
       if (storeItem === null) throw new Error('flow media storage is not configured');
-      for (const item of payload.items) {
+      for (const { item, limits } of payload.files) {
         try {
-          const media = await storeItem(item, payload.allowedMimeTypes);
+          const media = await storeItem(item, limits.allowedMimeTypes, limits);
           await this.record(payload, item, media, null);
         } catch (error) {
-          const permanent = (error as { permanent?: unknown }).permanent === true;
-          if (permanent || job.attempts >= job.maxAttempts) await this.record(payload, item, null, errorCode(error));
-          throw error;
+          const again = retryable(error) && job.attempts < job.maxAttempts;
+          if (again) throw error;
+          await this.record(payload, item, null, errorCode(error));
+          throw new PermanentMediaFailure(`flow picker file not stored (${errorCode(error)})`, { cause: error });
         }
       }
     };

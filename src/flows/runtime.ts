@@ -67,6 +67,7 @@ export class FlowRuntime {
       metrics: this.metrics,
       media: this.media,
       validateInput: options.validateInput ?? null,
+      mediaMaxBytes: config.flowMediaMaxBytes,
       now: this.now,
     });
   }

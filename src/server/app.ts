@@ -30,6 +30,10 @@ import {
   type ValidateInput,
 } from '../flows/index.js';
 import { validateSubmission } from '../flows/validate-input.js';
+import { storeFlowMedia } from '../flows/flow-media.js';
+import { FileBlobStore, type BlobStore } from '../blobs/index.js';
+import { dataPath } from '../store/index.js';
+import { randomBytes } from 'node:crypto';
 import { createHttpApp } from './http.js';
 
 export interface CreateAppOptions {
@@ -48,8 +52,10 @@ export interface CreateAppOptions {
   ingestThread?: boolean;
   /** Private keys for the flow endpoint; default: the key ring (FLOWGATE_MASTER_KEY). */
   flowKeys?: FlowKeySource;
-  /** Stores one PhotoPicker/DocumentPicker file (storeFlowMedia over a blob store); default: none. */
+  /** Stores one PhotoPicker/DocumentPicker file; default: storeFlowMedia into `blobs`. */
   flowMedia?: StoreItem;
+  /** Where flow picker files are stored; default: a FileBlobStore in <dataDir>/blobs. */
+  blobs?: BlobStore;
   /** Server-side validation of submitted flow inputs; default: validateSubmission. */
   flowInputValidation?: ValidateInput | null;
 }
@@ -72,6 +78,7 @@ export class FlowgateApp {
   /** The flows registered with flow(); served at POST /flows/<name>. */
   readonly flows = new FlowRegistry();
   private flowRuntime: FlowRuntime | null = null;
+  private blobStore: BlobStore | null = null;
 
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
@@ -173,6 +180,27 @@ export class FlowgateApp {
     };
   }
 
+  /** The blob store flow picker files go to (see CreateAppOptions.blobs). */
+  get blobs(): BlobStore {
+    // Signed URLs of this default store are not served by Flowgate yet, so a per-process secret is enough.
+    this.blobStore ??=
+      this.options.blobs ?? new FileBlobStore({ root: dataPath(this.config, 'blobs'), secret: randomBytes(32) });
+    return this.blobStore;
+  }
+
+  private defaultFlowMedia(): StoreItem {
+    const fetchFn = this.options.fetch ?? fetch;
+    const max = this.config.flowMediaMaxBytes;
+    return (item, allowedMimeTypes, limits) =>
+      storeFlowMedia(item, {
+        fetch: fetchFn,
+        blobs: this.blobs,
+        maxBytes: Math.min(limits.maxBytes ?? max, max),
+        timeoutMs: 8_000,
+        ...(allowedMimeTypes === undefined ? {} : { allowedMimeTypes }),
+      });
+  }
+
   private startFlows(gateway: Gateway): FlowRuntime {
     const explicit = this.options.flowKeys;
     const keys: FlowKeySource = {
@@ -185,7 +213,7 @@ export class FlowgateApp {
       config: this.config,
       keys,
       logger: this.logger,
-      storeItem: this.options.flowMedia ?? null,
+      storeItem: this.options.flowMedia ?? this.defaultFlowMedia(),
       validateInput: this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
       ...pick(this.options, ['now', 'pollMs']),
     });

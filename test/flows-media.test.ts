@@ -1,0 +1,141 @@
+// DocumentPicker files in data_exchange requests, end to end: the emulator's Flow client uploads them to its
+// CDN (encrypted like WhatsApp's), the endpoint stores them with storeFlowMedia in the blob store — before
+// the handler with `awaitMedia: true` (ctx.media, per-media_id ctx.mediaErrors answered through the
+// picker's error-message), or in a queued job after the answer otherwise.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../src/emulator/index.js';
+import { GraphClient } from '../src/graph/index.js';
+import type { FlowScreenContext, StoredFlowMedia } from '../src/flows/index.js';
+import { pdf, png } from '../src/flows/flow-media.test-util.js';
+import { publicKeyPem, type FlowJson } from '../src/protocol/index.js';
+import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
+import { PYWA_KEY, staticKeys } from './flows-helpers.js';
+
+const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+const PHONE_NUMBER_ID = '106540352242922';
+const CUSTOMER = '15557654321';
+const json = (): FlowJson =>
+  JSON.parse(readFileSync(new URL('./fixtures/flow-media-test.json', import.meta.url), 'utf8')) as FlowJson;
+
+let emulator: Emulator;
+let t: TestApp;
+const seen: { media: readonly StoredFlowMedia[]; errors: Readonly<Record<string, string>> }[] = [];
+
+function upload(ctx: FlowScreenContext) {
+  seen.push({ media: ctx.media, errors: ctx.mediaErrors });
+  if (Object.keys(ctx.mediaErrors).length > 0)
+    return ctx.error('Some files were not accepted.', { doc_errors: ctx.mediaErrors });
+  return ctx.next('DONE', { count: Array.isArray(ctx.data.doc) ? ctx.data.doc.length : 0 });
+}
+
+beforeAll(async () => {
+  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, statusDelayMs: 5 });
+  const { url } = await emulator.listen(0, '127.0.0.1');
+  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
+    PHONE_NUMBER_ID,
+    publicKeyPem(PYWA_KEY),
+  );
+  t = await startTestApp(
+    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
+    { flowKeys: staticKeys(PYWA_KEY) },
+    (app) => {
+      app.flow('awaited', { json: json(), awaitMedia: true, screens: { UPLOAD: upload } });
+      app.flow('queued', { json: json(), screens: { UPLOAD: upload } });
+    },
+  );
+});
+afterAll(async () => {
+  await t.stop();
+  await emulator.close();
+});
+
+async function issue(flow: string, token: string): Promise<void> {
+  const now = Date.now();
+  await t.app.gateway.store.flows.issueToken({
+    token,
+    flow,
+    waId: CUSTOMER,
+    phoneNumberId: null,
+    data: null,
+    now,
+    expiresAt: now + 3_600_000,
+  });
+}
+
+function session(flow: string, token: string) {
+  return emulator.flowClient({
+    endpointUrl: `${t.url}/flows/${flow}`,
+    waId: CUSTOMER,
+    flowToken: token,
+    flowJson: json(),
+  });
+}
+
+describe('picker files', () => {
+  it('awaitMedia: stored before the handler; a refused type is answered per media_id', async () => {
+    await issue('awaited', 'tok-media-1');
+    const s = session('awaited', 'tok-media-1');
+    const good = s.uploadMedia(pdf(), 'contract.pdf');
+    const bad = s.uploadMedia(Buffer.from('just some text, not a pdf'), 'fake.pdf');
+    const refused = await s.dataExchange('UPLOAD', { doc: [good, bad] });
+    expect(refused).toMatchObject({
+      kind: 'screen',
+      screen: 'UPLOAD',
+      errorMessage: 'Some files were not accepted.',
+      data: { doc_errors: { [bad.media_id]: 'This file type is not accepted.' } },
+    });
+    const first = seen.at(-1);
+    expect(first?.media).toHaveLength(1);
+    expect(first?.media[0]).toMatchObject({
+      mediaId: good.media_id,
+      mimeType: 'application/pdf',
+      fileName: 'contract.pdf',
+    });
+    const blob = first?.media[0]?.blobKey ?? '';
+    expect((await t.app.blobs.stat(blob))?.size).toBe(pdf().length);
+
+    const again = s.uploadMedia(png(), 'scan.png');
+    expect(await s.dataExchange('UPLOAD', { doc: [good, again] })).toMatchObject({
+      kind: 'screen',
+      screen: 'DONE',
+      data: { count: 2 },
+    });
+    const rows = await t.app.gateway.store.flows.listMedia('tok-media-1');
+    expect(rows.map((r) => [r.file_name, r.mime_type, r.error]).sort()).toEqual([
+      ['contract.pdf', 'application/pdf', null],
+      ['fake.pdf', null, 'mime_not_allowed'],
+      ['scan.png', 'image/png', null],
+    ]);
+  });
+
+  it('by default the handler answers at once and a queued job stores the files', async () => {
+    await issue('queued', 'tok-media-2');
+    const s = session('queued', 'tok-media-2');
+    const file = s.uploadMedia(png(), 'photo.png');
+    expect(await s.dataExchange('UPLOAD', { doc: [file] })).toMatchObject({ screen: 'DONE', data: { count: 1 } });
+    expect(seen.at(-1)?.media).toEqual([]);
+    const [row] = await waitFor(async () => {
+      const rows = await t.app.gateway.store.flows.listMedia('tok-media-2');
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(row).toMatchObject({
+      media_id: file.media_id,
+      mime_type: 'image/png',
+      error: null,
+      flow: 'queued',
+      screen: 'UPLOAD',
+    });
+    expect((await t.app.blobs.stat(row?.blob_key ?? ''))?.size).toBe(png().length);
+  });
+
+  it('invalid picker input (too few files) is refused before anything is stored', async () => {
+    await issue('queued', 'tok-media-3');
+    const s = session('queued', 'tok-media-3');
+    const calls = seen.length;
+    const res = await s.dataExchange('UPLOAD', { doc: [] });
+    expect(res).toMatchObject({ kind: 'screen', screen: 'UPLOAD', errorMessage: expect.any(String) as string });
+    expect(seen.length).toBe(calls);
+    expect(await t.app.gateway.store.flows.listMedia('tok-media-3')).toEqual([]);
+  });
+});
