@@ -14,6 +14,8 @@ export interface Ceiling {
   /** Sum over the threads of each thread's ops per second. */
   opsPerSecond: number;
   perThread: number[];
+  /** CPU time of this process (all its threads) while the loops ran, per request: contention-proof. */
+  cpuMsPerOp: number;
 }
 
 export async function measureCeiling(
@@ -27,14 +29,23 @@ export async function measureCeiling(
   try {
     // Everyone parses the key and warms up first; then all start together.
     await Promise.all(workers.map((w) => nextMessage(w)));
+    const cpu = process.cpuUsage();
     for (const w of workers) w.postMessage('go');
     const results = (await Promise.all(workers.map((w) => nextMessage(w)))) as CeilingWorkerResult[];
+    const used = process.cpuUsage(cpu);
     const perThread = results.map((r) => r.ops / r.seconds);
     return {
       threads,
       ops: results.reduce((n, r) => n + r.ops, 0),
       opsPerSecond: perThread.reduce((a, b) => a + b, 0),
       perThread,
+      cpuMsPerOp:
+        (used.user + used.system) /
+        1000 /
+        Math.max(
+          1,
+          results.reduce((n, r) => n + r.ops, 0),
+        ),
     };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

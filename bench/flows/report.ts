@@ -9,11 +9,19 @@ function latency(r: LoadResult): string {
   return `${fmt.ms(r.latencyMs.p50)} / ${fmt.ms(r.latencyMs.p99)}`;
 }
 
+/** Server CPU time per answered request over the measured run (all its processes). */
+export function cpuMsPerRequest(m: Measured<LoadResult>): number {
+  const stats = Object.values(m.cores.children)[0];
+  if (stats === undefined || stats === null || m.result.responses === 0) return Number.NaN;
+  return ((stats.cpuSeconds / stats.wallSeconds) * m.cores.seconds * 1000) / m.result.responses;
+}
+
 function endpointRows(e: EndpointFigures, what: string): Row[] {
   const rows: Row[] = [
     { metric: `${what}: req/s at saturation`, value: fmt.int(e.max.result.rps) },
     { metric: '  p50 / p99 at saturation', value: latency(e.max.result) },
     { metric: '  CPU cores: server + load gen + others', value: describeCores(e.max.cores) },
+    { metric: '  server CPU per request', value: fmt.ms(cpuMsPerRequest(e.max)) },
   ];
   if (e.half !== null) {
     rows.push(
@@ -45,6 +53,7 @@ export function report(f: FlowsFigures): void {
       metric: `crypto ceiling, ${f.ceilingAll.threads} threads: requests/s`,
       value: `${fmt.int(f.ceilingAll.opsPerSecond)} (${f.ceilingAll.perThread.map((n) => fmt.int(n)).join(' + ')})`,
     },
+    { metric: '  CPU per request (the loop, every thread)', value: fmt.ms(f.ceilingAll.cpuMsPerOp) },
     ...endpointRows(f.baseline, 'baseline (Meta Node example, Express, 1 process)'),
     ...endpointRows(f.flowgate, `Flowgate, ${f.flowgate.processes} cluster workers`),
     ...endpointRows(f.flowgateSingle, 'Flowgate, 1 process'),
@@ -69,6 +78,10 @@ export function report(f: FlowsFigures): void {
     {
       metric: 'Flowgate 1 process / baseline (process for process)',
       value: fmt.ratio(f.flowgateSingle.max.result.rps / f.baseline.max.result.rps),
+    },
+    {
+      metric: 'ceiling CPU per request / Flowgate CPU per request (share of the ceiling on dedicated cores)',
+      value: `${((f.ceilingAll.cpuMsPerOp / cpuMsPerRequest(f.flowgate.max)) * 100).toFixed(1)} %`,
     },
     {
       metric: 'Flowgate 1 process / crypto ceiling 1 thread',
