@@ -165,3 +165,18 @@ describe('rotation and grace', () => {
     await expect(wrong.decryptionKeys(PHONE)).rejects.toThrow(/does not open with this FLOWGATE_MASTER_KEY/);
   });
 });
+
+describe('concurrency', () => {
+  it('runs simultaneous rotations of one number one after the other, each verified', async () => {
+    const results = await Promise.all([
+      f.ring.rotate(PHONE, { actor }),
+      f.ring.rotate(PHONE, { actor }),
+      f.ring.rotate(PHONE, { actor }),
+    ]);
+    expect(results.map((r) => r.promoted)).toEqual([true, true, true]);
+    const keys = await f.ring.list(PHONE);
+    expect(keys.filter((k) => k.state === 'active')).toHaveLength(1);
+    expect(keys.filter((k) => k.state === 'retiring')).toHaveLength(2);
+    expect(f.emulator.businessPublicKey()).toBe(await f.ring.activePublicKey(PHONE));
+  });
+});

@@ -50,6 +50,7 @@ export class KeyRing {
   /** Parsed private keys by key id: the material of an id never changes, only whether it is used. */
   readonly #parsed = new Map<string, KeyObject>();
   readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
+  readonly #busy = new Map<string, Promise<void>>();
 
   constructor(options: KeyRingOptions) {
     this.#keys = options.keys;
@@ -136,6 +137,10 @@ export class KeyRing {
    * On failure nothing changes in the ring; if Graph may hold the new key, the active key is uploaded again.
    */
   async upload(phoneNumberId: string, options: Actor & { id?: string }): Promise<UploadResult> {
+    return this.#exclusive(phoneNumberId, () => this.#upload(phoneNumberId, options));
+  }
+
+  async #upload(phoneNumberId: string, options: Actor & { id?: string }): Promise<UploadResult> {
     const row =
       options.id === undefined
         ? ((await this.#keys.inStates(phoneNumberId, ['pending']))[0] ??
@@ -206,10 +211,14 @@ export class KeyRing {
    */
   async rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
     this.#requireGraph();
+    return this.#exclusive(phoneNumberId, () => this.#rotate(phoneNumberId, options));
+  }
+
+  async #rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
     return this.#audited('rotate', phoneNumberId, options.actor, null, async (note) => {
       const fresh = await this.generate(phoneNumberId, options);
       note(fresh.id, fresh.fingerprint);
-      return this.upload(phoneNumberId, { actor: options.actor, id: fresh.id });
+      return this.#upload(phoneNumberId, { actor: options.actor, id: fresh.id });
     });
   }
 
@@ -297,6 +306,25 @@ export class KeyRing {
         'could not upload the active key again after a failed upload',
       );
     });
+  }
+
+  /**
+   * One upload/rotation per number at a time in this process: two interleaved ones would overwrite
+   * each other's key on Graph and fail each other's verification.
+   */
+  async #exclusive<T>(phoneNumberId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#busy.get(phoneNumberId) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#busy.set(phoneNumberId, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#busy.get(phoneNumberId) === settled) this.#busy.delete(phoneNumberId);
+    }
   }
 
   #requireMaster(): Buffer {
