@@ -23,6 +23,9 @@ import { SETTINGS, TARGETS, type EndpointFigures, type FlowsFigures } from './se
 
 const PHONE_NUMBER_ID = '106540352242922';
 
+/** Set to a directory to write V8 CPU profiles of the Flowgate processes there (`--cpu-prof`). */
+const CPU_PROFILE_DIR = process.env['FLOWGATE_BENCH_CPU_PROF'];
+
 export async function run(): Promise<void> {
   console.log(
     `Flows benchmark on ${cpus().length} CPU cores (${SETTINGS.workers} worker threads / cluster workers). The ` +
@@ -118,6 +121,7 @@ async function measureFlowgate(
         BENCH_READY_PORT: String(readyPort),
         BENCH_WORKERS: String(workers),
       },
+      nodeArgs: CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR],
       readyUrl: `http://127.0.0.1:${readyPort}/`,
       readyTimeoutMs: 60_000,
     });

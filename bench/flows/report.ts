@@ -16,6 +16,12 @@ export function cpuMsPerRequest(m: Measured<LoadResult>): number {
   return ((stats.cpuSeconds / stats.wallSeconds) * m.cores.seconds * 1000) / m.result.responses;
 }
 
+function loopDelay(m: Measured<LoadResult>): string {
+  const stats = Object.values(m.cores.children)[0];
+  if (stats === undefined || stats === null) return 'n/a';
+  return `${fmt.ms(stats.eventLoopDelayMs.p99)} / ${fmt.ms(stats.eventLoopDelayMs.max)}`;
+}
+
 function endpointRows(e: EndpointFigures, what: string): Row[] {
   const rows: Row[] = [
     { metric: `${what}: req/s at saturation`, value: fmt.int(e.max.result.rps) },
@@ -30,6 +36,7 @@ function endpointRows(e: EndpointFigures, what: string): Row[] {
         value: latency(e.half.result),
       },
       { metric: '    CPU cores: server + load gen + others', value: describeCores(e.half.cores) },
+      { metric: '    server event-loop delay p99 / max', value: loopDelay(e.half) },
     );
   }
   const errors = e.max.result.errors + (e.half?.result.errors ?? 0);
