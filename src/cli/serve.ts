@@ -8,6 +8,8 @@ import { CliError, configFor, type GlobalOptions } from './main.js';
 import { createEmulator } from '../emulator/index.js';
 import { registerDemoHandlers, runDemo } from './demo.js';
 import { devMasterKey, ensureDevBusinessKey, requireMasterKey } from './keys-dev.js';
+import { registerApps } from '../apps/index.js';
+import { APP_NAMES } from '../config/schema.js';
 
 // The emulator's default business number and account (any ids work; these match its defaults).
 const EMULATOR_PHONE_NUMBER_ID = '106540352242922';
@@ -18,8 +20,9 @@ export async function runStart(g: GlobalOptions, opts: { port?: number }): Promi
   requireMasterKey(config);
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   const app = createApp({ config, logger });
+  registerApps(app, config.apps); // FLOWGATE_APPS: the ready flows served at /flows/<name>
   const listening = await app.listen();
-  logger.info({ port: listening.port }, `Flowgate listening on ${listening.url}`);
+  logger.info({ port: listening.port, flows: app.flows.names() }, `Flowgate listening on ${listening.url}`);
   await untilSignal(app);
 }
 
@@ -58,6 +61,7 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
   });
   const app = createApp({ config, logger });
   if (opts.demo) registerDemoHandlers(app);
+  registerApps(app, config.apps.length > 0 ? config.apps : APP_NAMES); // dev serves every ready flow
   const listening = await app.listen();
   emulator.setWebhookUrl(`${listening.url}/webhook`);
   const handshake = await emulator.verifyWebhook(secrets.verifyToken);
@@ -70,6 +74,7 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
       `  admin API    ${listening.url}/api   (bearer token in ${join(dataDir, 'dev-secrets.json')})`,
       `  emulator     ${meta.url}   (a local Meta: Graph API, signed webhooks, simulated customers)`,
       `  flows key    ${flowsKey}`,
+      `  flows        ${listening.url}/flows/<name>   (${app.flows.names().join(', ')})`,
       `  health       ${listening.url}/healthz   metrics ${listening.url}/metrics`,
       `  events       npx flowgate events list --data-dir ${dataDir}`,
       '',
