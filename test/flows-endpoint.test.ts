@@ -22,6 +22,7 @@ const roundtrip = JSON.parse(readFixture('crypto/pywa_flow_endpoint_roundtrip_ve
   initial_vector_hex: string;
 };
 
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 const calls: string[] = [];
 let t: TestApp;
 let slowResolved = false;
@@ -31,55 +32,59 @@ function json40(): FlowJson {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ flowHandlerBudgetMs: 300 }, { flowKeys: staticKeys(PYWA_KEY) }, (app) => {
-    // The fixture flow: answers exactly what the synthetic vectors expect.
-    app.flow('fixture', {
-      json: testFlowJson(),
-      screens: {
-        MY_SCREEN: (ctx) => ctx.complete(),
-        CONFIRM: (ctx) => ctx.next('CONFIRM', {}),
-      },
-    });
-    app.flow('demo', {
-      json: testFlowJson(),
-      screens: {
-        MY_SCREEN: (ctx) => {
-          calls.push(`MY_SCREEN:${String(ctx.data.name)}`);
-          const name = String(ctx.data.name);
-          if (name === 'bad-screen') return ctx.next('NOWHERE', {});
-          if (name === 'bad-transition') return ctx.next('CONFIRM', {});
-          if (name === 'undeclared') return ctx.next('DETAILS', { greeting: 'Hi', slots: [], extra: 1 });
-          if (name === 'wrong-type') return ctx.next('DETAILS', { greeting: 5, slots: [] });
-          if (name === 'missing') return ctx.next('DETAILS', { greeting: 'Hi' });
-          if (name === 'throw') throw new Error('handler bug');
-          if (name === 'slow') {
-            return new Promise((resolve) => {
-              ctx.signal.addEventListener('abort', () => {
-                slowResolved = true;
-                resolve(ctx.error('too late'));
+  t = await startTestApp(
+    { flowHandlerBudgetMs: 300, adminToken: ADMIN_TOKEN },
+    { flowKeys: staticKeys(PYWA_KEY) },
+    (app) => {
+      // The fixture flow: answers exactly what the synthetic vectors expect.
+      app.flow('fixture', {
+        json: testFlowJson(),
+        screens: {
+          MY_SCREEN: (ctx) => ctx.complete(),
+          CONFIRM: (ctx) => ctx.next('CONFIRM', {}),
+        },
+      });
+      app.flow('demo', {
+        json: testFlowJson(),
+        screens: {
+          MY_SCREEN: (ctx) => {
+            calls.push(`MY_SCREEN:${String(ctx.data.name)}`);
+            const name = String(ctx.data.name);
+            if (name === 'bad-screen') return ctx.next('NOWHERE', {});
+            if (name === 'bad-transition') return ctx.next('CONFIRM', {});
+            if (name === 'undeclared') return ctx.next('DETAILS', { greeting: 'Hi', slots: [], extra: 1 });
+            if (name === 'wrong-type') return ctx.next('DETAILS', { greeting: 5, slots: [] });
+            if (name === 'missing') return ctx.next('DETAILS', { greeting: 'Hi' });
+            if (name === 'throw') throw new Error('handler bug');
+            if (name === 'slow') {
+              return new Promise((resolve) => {
+                ctx.signal.addEventListener('abort', () => {
+                  slowResolved = true;
+                  resolve(ctx.error('too late'));
+                });
               });
+            }
+            if (name === 'not-a-reply') return { screen: 'DETAILS' } as never;
+            return ctx.next('DETAILS', {
+              greeting: `Hello ${name}, ${ctx.contact.phone}`,
+              slots: [
+                { id: '9', title: '9:00' },
+                { id: '10', title: '10:00' },
+              ],
             });
-          }
-          if (name === 'not-a-reply') return { screen: 'DETAILS' } as never;
-          return ctx.next('DETAILS', {
-            greeting: `Hello ${name}, ${ctx.contact.phone}`,
-            slots: [
-              { id: '9', title: '9:00' },
-              { id: '10', title: '10:00' },
-            ],
-          });
+          },
+          DETAILS: (ctx) => {
+            calls.push(`DETAILS:${String(ctx.data.slot)}`);
+            if (ctx.data.slot === '10') return ctx.error('That slot was just taken.');
+            return ctx.next('CONFIRM', {});
+          },
+          CONFIRM: (ctx) =>
+            ctx.action === 'BACK' ? ctx.next('DETAILS', { greeting: 'Back', slots: [] }) : ctx.complete({ ref: 'R-1' }),
         },
-        DETAILS: (ctx) => {
-          calls.push(`DETAILS:${String(ctx.data.slot)}`);
-          if (ctx.data.slot === '10') return ctx.error('That slot was just taken.');
-          return ctx.next('CONFIRM', {});
-        },
-        CONFIRM: (ctx) =>
-          ctx.action === 'BACK' ? ctx.next('DETAILS', { greeting: 'Back', slots: [] }) : ctx.complete({ ref: 'R-1' }),
-      },
-    });
-    app.flow('v4', { json: json40(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
-  });
+      });
+      app.flow('v4', { json: json40(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
+    },
+  );
   const now = Date.now();
   const flows = t.app.gateway.store.flows;
   await flows.issueToken({
@@ -327,5 +332,31 @@ describe('screens', () => {
     expect(text).toMatch(/flowgate_flow_requests_total\{flow="fixture",status="421",outcome="decrypt_failed"\} \d+/);
     expect(text).toMatch(/flowgate_flow_error_notifications_total\{flow="fixture",error="payload-schema-error"\} 1/);
     expect(text).toMatch(/flowgate_flow_handler_failures_total\{flow="demo",reason="over_budget"\} 1/);
+  });
+});
+
+describe('admin API /api/flows', () => {
+  const get = (path: string, token: string | null = ADMIN_TOKEN) =>
+    fetch(`${t.url}/api/flows${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+
+  it('lists flows, error notifications, submissions and a token, behind the admin token', async () => {
+    expect((await get('', null)).status).toBe(401);
+    expect((await get('', 'wrong-token-0123456789')).status).toBe(401);
+    const flows = (await (await get('')).json()) as { flows: { name: string; screens: string[] }[] };
+    expect(flows.flows.map((f) => f.name)).toEqual(['fixture', 'demo', 'v4']);
+    expect(flows.flows[0]?.screens).toEqual(['MY_SCREEN', 'DETAILS', 'CONFIRM']);
+    const errors = (await (await get('/fixture/errors')).json()) as { errors: unknown[] };
+    expect(errors.errors).toEqual([
+      expect.objectContaining({
+        error: 'payload-schema-error',
+        screen: 'MY_SCREEN',
+        errorMessage: 'The field greeting is missing',
+      }),
+    ]);
+    const submissions = (await (await get('/demo/submissions')).json()) as { submissions: unknown[] };
+    expect(submissions.submissions).toEqual([expect.objectContaining({ token: 'tok-done', flow: 'demo' })]);
+    const token = (await (await get('/tokens/tok-demo')).json()) as { token: { state: string }; media: unknown[] };
+    expect(token).toMatchObject({ token: { state: 'in_progress', flow: 'demo' }, media: [] });
+    expect((await get('/tokens/nope')).status).toBe(404);
   });
 });

@@ -82,6 +82,15 @@ export class FlowEndpoint {
     this.now = deps.now ?? Date.now;
   }
 
+  /** The registered flows (for the admin API). */
+  get registry(): FlowRegistry {
+    return this.deps.registry;
+  }
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
   async handle(
     flowName: string,
     body: BodySource,

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { Gateway, IngressResponse } from '../gateway/index.js';
 import { createAdminApi } from './admin.js';
 import { flowsRoute } from './flows-http.js';
+import { createFlowsAdminApi } from './admin-flows.js';
 import type { FlowEndpoint } from '../flows/index.js';
 import { createKeysAdminApi } from './admin-keys.js';
 import type { KeyRing } from '../keys/index.js';
@@ -44,6 +45,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.route('/api/keys', createKeysAdminApi({ adminToken: deps.adminToken, keys: deps.keys ?? (() => null), phoneNumberId: deps.phoneNumberId ?? null }));
 
   app.post('/flows/:flow', flowsRoute(deps.flows ?? (() => null)));
+  app.route('/api/flows', createFlowsAdminApi({ adminToken: deps.adminToken, flows: deps.flows ?? (() => null) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
