@@ -11,6 +11,7 @@ import { generateKeyMaterial, importKeyMaterial, isKeySize, privateKeyFromDer, t
 import { readRemoteKey, uploadPublicKey, uploadRejected, verifyRemoteKey, type RemoteKeyStatus } from './remote.js';
 import { masterKeyBytes, openPrivateKey, sealPrivateKey } from './sealing.js';
 import { toKeyInfo, type KeyInfo } from './key-info.js';
+import { KeyAuditor } from './audit.js';
 
 export interface KeyRingOptions {
   keys: KeysRepository;
@@ -51,6 +52,7 @@ export class KeyRing {
   readonly #parsed = new Map<string, KeyObject>();
   readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
   readonly #busy = new Map<string, Promise<void>>();
+  readonly #auditor: KeyAuditor;
 
   constructor(options: KeyRingOptions) {
     this.#keys = options.keys;
@@ -60,6 +62,7 @@ export class KeyRing {
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger;
     this.#listTtlMs = options.listTtlMs ?? 1000;
+    this.#auditor = new KeyAuditor(options.keys, this.#now, options.logger);
   }
 
   /** Private keys to try for a Flow request on this number: active first, then retiring ones still in grace. */
@@ -107,7 +110,7 @@ export class KeyRing {
   /** A new pending key (RSA-2048 unless 3072 or 4096 is asked for). */
   async generate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<KeyInfo> {
     const bits = options.bits ?? 2048;
-    return this.#audited('generate', phoneNumberId, options.actor, null, async (note) => {
+    return this.#auditor.run('generate', phoneNumberId, options.actor, null, async (note) => {
       if (!isKeySize(bits))
         throw new KeyRingError('flowgate.keys.invalid_state', 'Key size must be 2048, 3072 or 4096 bits.', 400);
       const material = await generateKeyMaterial(bits);
@@ -120,7 +123,7 @@ export class KeyRing {
 
   /** Imports a PEM private key (PKCS#1 or PKCS#8, encrypted or not) as a new pending key. */
   async import(phoneNumberId: string, pem: string, options: Actor & { passphrase?: string }): Promise<KeyInfo> {
-    return this.#audited('import', phoneNumberId, options.actor, null, async (note) => {
+    return this.#auditor.run('import', phoneNumberId, options.actor, null, async (note) => {
       const material = importKeyMaterial(pem, options.passphrase);
       note(null, material.fingerprint);
       const same = (await this.#keys.list(phoneNumberId)).find((r) => r.fingerprint === material.fingerprint);
@@ -153,11 +156,11 @@ export class KeyRing {
     const graph = this.#requireGraph();
     const [active] = row.state === 'pending' ? await this.#keys.inStates(phoneNumberId, ['active']) : [undefined];
     try {
-      await this.#audited('upload', phoneNumberId, options.actor, row, () =>
+      await this.#auditor.run('upload', phoneNumberId, options.actor, row, () =>
         uploadPublicKey(graph, phoneNumberId, ref(row)),
       );
       await this.#keys.markUploaded(row.id, this.#now());
-      await this.#audited('verify', phoneNumberId, options.actor, row, () =>
+      await this.#auditor.run('verify', phoneNumberId, options.actor, row, () =>
         verifyRemoteKey(graph, phoneNumberId, ref(row)),
       );
       await this.#keys.markVerified(row.id, this.#now());
@@ -166,14 +169,14 @@ export class KeyRing {
       throw error;
     }
     if (row.state === 'active') return { key: await this.get(phoneNumberId, row.id), promoted: false, previous: null };
-    const previous = await this.#audited('activate', phoneNumberId, options.actor, row, async () => {
+    const previous = await this.#auditor.run('activate', phoneNumberId, options.actor, row, async () => {
       const result = await this.#keys.promote(row.id, this.#now(), this.#now() + this.#graceMs);
       if (result === null) throw invalidState(`Key ${row.id} stopped being pending while it was uploaded.`);
       return result.previous;
     });
     this.#invalidate(phoneNumberId);
     if (previous !== null) {
-      await this.#audit('retiring', phoneNumberId, options.actor, previous, null);
+      await this.#auditor.record('retiring', phoneNumberId, options.actor, previous, null);
     }
     return {
       key: await this.get(phoneNumberId, row.id),
@@ -190,7 +193,7 @@ export class KeyRing {
     const { key } = await this.publicKey(phoneNumberId, options.id);
     const row = await this.#row(phoneNumberId, key.id);
     const graph = this.#requireGraph();
-    const remote = await this.#audited('verify', phoneNumberId, options.actor, row, () =>
+    const remote = await this.#auditor.run('verify', phoneNumberId, options.actor, row, () =>
       verifyRemoteKey(graph, phoneNumberId, ref(row)),
     );
     await this.#keys.markVerified(row.id, this.#now());
@@ -215,7 +218,7 @@ export class KeyRing {
   }
 
   async #rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
-    return this.#audited('rotate', phoneNumberId, options.actor, null, async (note) => {
+    return this.#auditor.run('rotate', phoneNumberId, options.actor, null, async (note) => {
       const fresh = await this.generate(phoneNumberId, options);
       note(fresh.id, fresh.fingerprint);
       return this.#upload(phoneNumberId, { actor: options.actor, id: fresh.id });
@@ -225,7 +228,7 @@ export class KeyRing {
   /** pending or retiring → retired (kept sealed, never used). The active key is replaced by rotating, not retired. */
   async retire(phoneNumberId: string, id: string, options: Actor): Promise<KeyInfo> {
     const row = await this.#row(phoneNumberId, id);
-    await this.#audited('retire', phoneNumberId, options.actor, row, async () => {
+    await this.#auditor.run('retire', phoneNumberId, options.actor, row, async () => {
       if (row.state === 'active') {
         throw invalidState(
           `Key ${id} is the active key: rotate to a new key first (flowgate keys rotate), then retire it.`,
@@ -245,7 +248,7 @@ export class KeyRing {
       if (await this.#keys.retire(row.id, now)) {
         n += 1;
         this.#forget(row.phone_number_id, row.id);
-        await this.#audit('retire', row.phone_number_id, options.actor, row, null);
+        await this.#auditor.record('retire', row.phone_number_id, options.actor, row, null);
       }
     }
     return n;
@@ -298,14 +301,14 @@ export class KeyRing {
 
   async #restore(phoneNumberId: string, active: BusinessKeyRow, actor: string): Promise<void> {
     const graph = this.#requireGraph();
-    await this.#audited('restore', phoneNumberId, actor, active, () =>
-      uploadPublicKey(graph, phoneNumberId, ref(active)),
-    ).catch((error: unknown) => {
-      this.#logger?.error(
-        { keyId: active.id, err: String(error) },
-        'could not upload the active key again after a failed upload',
-      );
-    });
+    await this.#auditor
+      .run('restore', phoneNumberId, actor, active, () => uploadPublicKey(graph, phoneNumberId, ref(active)))
+      .catch((error: unknown) => {
+        this.#logger?.error(
+          { keyId: active.id, err: String(error) },
+          'could not upload the active key again after a failed upload',
+        );
+      });
   }
 
   /**
@@ -351,56 +354,6 @@ export class KeyRing {
     this.#lists.delete(phoneNumberId);
     this.#parsed.delete(id);
   }
-
-  async #audit(
-    action: string,
-    phoneNumberId: string,
-    actor: string,
-    row: KeyRef | null,
-    error: unknown,
-  ): Promise<void> {
-    await this.#keys.audit({
-      at: this.#now(),
-      action,
-      keyId: row?.id ?? null,
-      fingerprint: row?.fingerprint ?? null,
-      phoneNumberId,
-      actor,
-      outcome: error === null ? 'ok' : 'error',
-      error: error === null ? null : error instanceof Error ? error.message : 'unknown error',
-    });
-  }
-
-  /** Runs `fn` and appends one audit entry with its outcome; `note` names the key once it is known. */
-  async #audited<T>(
-    action: string,
-    phoneNumberId: string,
-    actor: string,
-    row: KeyRef | null,
-    fn: (note: (id: string | null, fingerprint: string) => void) => Promise<T>,
-  ): Promise<T> {
-    let subject: KeyRef | null = row === null ? null : { id: row.id, fingerprint: row.fingerprint };
-    const note = (id: string | null, fp: string): void => {
-      subject = { id, fingerprint: fp };
-    };
-    try {
-      const value = await fn(note);
-      await this.#audit(action, phoneNumberId, actor, subject, null);
-      return value;
-    } catch (error) {
-      await this.#audit(action, phoneNumberId, actor, subject, error);
-      this.#logger?.warn(
-        { action, keyId: subject?.id, code: (error as { code?: unknown }).code },
-        'key operation failed',
-      );
-      throw error;
-    }
-  }
-}
-
-interface KeyRef {
-  id: string | null;
-  fingerprint: string;
 }
 
 function rank(row: BusinessKeyRow): number {

@@ -50,8 +50,11 @@ export class KeyScheduler {
 
   start(): void {
     if (this.#timer !== null) return;
+    let first = true;
     const schedule = (): void => {
-      const base = this.#o.intervalMs ?? 300_000;
+      // The first round comes soon after start, so a process that restarts often still does the work.
+      const base = first ? Math.min(10_000, this.#o.intervalMs ?? 300_000) : (this.#o.intervalMs ?? 300_000);
+      first = false;
       const jitter = 0.9 + 0.2 * (this.#o.random ?? Math.random)();
       this.#timer = setTimeout(() => {
         void this.tick()

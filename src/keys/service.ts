@@ -15,7 +15,7 @@ export interface KeyService {
 }
 
 export interface KeyServiceOptions {
-  config: Pick<FlowgateConfig, 'masterKey' | 'keyGraceHours' | 'keyRotationDays'>;
+  config: Pick<FlowgateConfig, 'masterKey' | 'keyGraceHours' | 'keyRotationDays' | 'phoneNumberId'>;
   store: Store;
   graph: GraphClient | null;
   logger?: Logger;
@@ -46,5 +46,19 @@ export function startKeyService(options: KeyServiceOptions): KeyService | null {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   if (options.schedule !== false) scheduler.start();
+  const phoneNumberId = config.phoneNumberId;
+  if (phoneNumberId !== null && options.logger !== undefined) {
+    const logger = options.logger;
+    // Without an active key every Flow request gets 421; say so once, with the fix.
+    void ring.activePublicKey(phoneNumberId).then(
+      (pem) => {
+        if (pem === null)
+          logger.warn(
+            'no active business encryption key: Flow requests will fail until you run `flowgate keys rotate`',
+          );
+      },
+      () => undefined,
+    );
+  }
   return { ring, scheduler, stop: () => scheduler.stop() };
 }
