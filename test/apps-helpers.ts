@@ -74,7 +74,7 @@ export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsH
         await waitFor(async () => (await t.app.gateway.store.flows.contact(waId)) ?? undefined, 10_000, 'contact');
         opened.add(waId);
       }
-      const sent = await t.app.sendFlow(`+${waId}`, flow, { cta: 'Open', body: `Open ${flow}` });
+      const sent = await sendFlowRetryingBusy(() => t.app.sendFlow(`+${waId}`, flow, { cta: 'Open', body: `Open ${flow}` }));
       const message = await waitFor(
         () => emulator.sentMessages().find((m) => JSON.stringify(m.body).includes(sent.token)),
         10_000,
@@ -94,6 +94,23 @@ export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsH
       await emulator.close();
     },
   };
+}
+
+/**
+ * The outbound send transaction reads the contact (24-hour window) before it writes, so on SQLite it
+ * can fail at once with SQLITE_BUSY when the ingest thread committed in between (reported to the
+ * gateway owner); that is not what these tests are about, so sending is retried a few times.
+ */
+async function sendFlowRetryingBusy<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const busy = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 20));
+    }
+  }
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {

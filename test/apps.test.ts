@@ -53,7 +53,8 @@ async function blobBytes(media: StoredFlowMedia): Promise<Buffer> {
 
 describe('booking', () => {
   it('books a slot end to end, and exactly one of many racing customers gets a contested slot', async () => {
-    const racers = await Promise.all(Array.from({ length: 8 }, (_, i) => h.open('booking', `1555100000${i}`)));
+    const racers: Awaited<ReturnType<AppsHarness['open']>>[] = [];
+    for (let i = 0; i < 8; i++) racers.push(await h.open('booking', `1555100000${i}`));
     const inits = await Promise.all(racers.map(({ session }) => session.init()));
     const date = screen(inits[0]!, 'DATE').data;
     const unavailable = date.unavailable_dates as string[];
@@ -85,6 +86,12 @@ describe('booking', () => {
     expect(confirm.data).toMatchObject({ name: 'Ada Lovelace', notes: 'First visit' });
     const data = await finish('booking', session, token, await session.dataExchange('CONFIRM', { confirm: true }));
     expect(data).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+
+    // The completion sends the customer a summary message (once, through the outbound path).
+    const summary = await waitFor(() =>
+      h.emulator.sentMessages().find((m) => m.to === `1555100000${winners[0]!}` && JSON.stringify(m.body).includes('Your appointment is confirmed')),
+    );
+    expect(JSON.stringify(summary.body)).toContain(`at ${slots[0]!.title}`);
 
     const bookings = (await h.storage.bookings.list('clinic')).filter((b) => b.slotStart === contested);
     expect(bookings).toHaveLength(1);
@@ -221,6 +228,7 @@ describe('kyc', () => {
       back: { fileName: 'id-back.pdf', mimeType: 'application/pdf', size: pdf.length },
     });
     expect((await h.storage.record('kyc', token))?.status).toBe('pending_review');
+    await waitFor(() => h.emulator.sentMessages().find((m) => m.to === '15552000006' && JSON.stringify(m.body).includes('We received your ID')));
     expect(await blobBytes(data.front as StoredFlowMedia)).toEqual(Buffer.from(png));
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
   });

@@ -16,6 +16,8 @@ export {
 } from './availability.js';
 
 export interface BookingOptions extends CommonAppOptions {
+  /** Send the customer a confirmation message once the flow completed (default true). */
+  confirmationMessage?: boolean;
   /** Where slots come from; default: business hours (`hours`). */
   availability?: AvailabilitySource;
   hours?: Partial<BusinessHours>;
@@ -40,5 +42,5 @@ export function register(app: FlowHost, options: BookingOptions = {}): void {
     },
     storageFor(app, options.storage),
   );
-  app.flow('booking', flowOptions(bookingFlowJson(), steps, now));
+  app.flow('booking', flowOptions(bookingFlowJson(), steps, now, { confirm: options.confirmationMessage ?? true }));
 }

@@ -89,7 +89,9 @@ describe('booking steps', () => {
     // A repeated CONFIRM (client retry) completes again with the same booking.
     expect(await steps.screens.CONFIRM!(stepInput('winner', { confirm: true }, NOW + 61_000))).toEqual(confirmed);
 
+    expect(await steps.confirmation?.('loser')).toBeNull();
     await steps.completed('winner', NOW + 120_000);
+    expect(await steps.confirmation?.('winner')).toMatch(/^Your appointment is confirmed for Tuesday, 6 January 2026 at 09:00\. Booking number: \d+\.$/);
     const bookings = await db.storage.bookings.list('dentist');
     expect(bookings).toHaveLength(1);
     expect(bookings[0]).toMatchObject({ flowToken: 'winner', status: 'confirmed', name: 'Ada Lovelace', completedAt: NOW + 120_000 });

@@ -135,5 +135,13 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
       await storage().bookings.markCompleted(flowToken, now);
       await storage().markCompleted(BOOKING_APP, flowToken, now);
     },
+
+    async confirmation(flowToken) {
+      const booking = await storage().bookings.byToken(flowToken);
+      const record = await storage().record(BOOKING_APP, flowToken);
+      if (booking?.status !== 'confirmed' || record === null) return null;
+      const label = typeof record.data.slot_label === 'string' ? record.data.slot_label : booking.slotStart;
+      return `Your appointment is confirmed for ${label}. Booking number: ${booking.id}.`;
+    },
   };
 }

@@ -32,6 +32,8 @@ export interface Steps {
   screens: Record<string, Step>;
   /** The nfm_reply arrived for this token. */
   completed(flowToken: string, now: number): Promise<void>;
+  /** The text message to send the customer once the flow completed (null: none). */
+  confirmation?(flowToken: string): Promise<string | null>;
 }
 
 export function toInput(ctx: FlowScreenContext, now: number): StepInput {
@@ -60,8 +62,9 @@ export function flowOptions(
   json: FlowJson,
   steps: Steps,
   now: () => number,
-  extra: Pick<FlowOptions, 'awaitMedia' | 'allowedMimeTypes'> = {},
+  extra: Pick<FlowOptions, 'awaitMedia' | 'allowedMimeTypes'> & { confirm?: boolean } = {},
 ): FlowOptions {
+  const { confirm = true, ...runtime } = extra;
   const handler =
     (step: Step) =>
     async (ctx: FlowScreenContext): Promise<FlowReply> =>
@@ -72,7 +75,10 @@ export function flowOptions(
     screens: Object.fromEntries(Object.entries(steps.screens).map(([id, step]) => [id, handler(step)])),
     onComplete: async (ctx: FlowCompletionContext) => {
       await steps.completed(ctx.token.token, now());
+      const text = confirm && steps.confirmation !== undefined ? await steps.confirmation(ctx.token.token) : null;
+      // Meta recommends a summary message after a flow; reply() is idempotent across handler retries.
+      if (text !== null) await ctx.handler.reply({ type: 'text', body: text }, { quote: false });
     },
-    ...extra,
+    ...runtime,
   };
 }

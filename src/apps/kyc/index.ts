@@ -8,6 +8,8 @@ export { kycFlowJson, KYC_MIME_TYPES, DOCUMENT_TYPES, type KycJsonOptions } from
 export { kycSteps, KYC_APP, type KycSubmission } from './steps.js';
 
 export interface KycOptions extends CommonAppOptions {
+  /** Send the customer a confirmation message once the flow completed (default true). */
+  confirmationMessage?: boolean;
   /** DocumentPicker (JPEG, PNG, PDF; default) or PhotoPicker. */
   picker?: 'document' | 'photo';
   /** Per-file limit, the pickers' max-file-size-kb (default 10 240 KiB, at most 25 600). */
@@ -21,6 +23,10 @@ export function register(app: FlowHost, options: KycOptions = {}): void {
   const steps = kycSteps({ allowedMimeTypes, maxFileBytes: maxFileSizeKb * 1024 }, storageFor(app, options.storage));
   app.flow(
     'kyc',
-    flowOptions(kycFlowJson({ picker, maxFileSizeKb }), steps, options.now ?? Date.now, { awaitMedia: true, allowedMimeTypes }),
+    flowOptions(kycFlowJson({ picker, maxFileSizeKb }), steps, options.now ?? Date.now, {
+      awaitMedia: true,
+      allowedMimeTypes,
+      confirm: options.confirmationMessage ?? true,
+    }),
   );
 }

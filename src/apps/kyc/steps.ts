@@ -73,5 +73,11 @@ export function kycSteps(
     async completed(flowToken, now) {
       await storage().markCompleted(KYC_APP, flowToken, now);
     },
+    async confirmation(flowToken) {
+      const record = await storage().record(KYC_APP, flowToken);
+      return record?.status === 'pending_review'
+        ? 'Thank you. We received your ID documents and will let you know once they are reviewed.'
+        : null;
+    },
   };
 }
