@@ -1,7 +1,9 @@
 // Booking logic against a real SQLite database: the business-hours source, the date window, slot
 // holds that exclude each other (also under many concurrent holds), a lost race answered on SLOTS
 // with fresh slots, expiry of abandoned holds, and confirmation.
+import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppsTables } from '../common/tables.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import type { StepResult, Steps } from '../common/steps.js';
 import { businessHoursAvailability } from './availability.js';
@@ -106,6 +108,22 @@ describe('booking steps', () => {
     expect(results.filter((r) => r.kind === 'next')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'error')).toHaveLength(24);
     expect(await db.storage.bookings.list('dentist')).toHaveLength(1);
+  });
+
+  it('is guarded by the database itself: a second row for the same slot violates the unique index', async () => {
+    const db2 = db.store.db as unknown as Kysely<AppsTables>;
+    const row = {
+      resource: 'dentist',
+      slot_start: '2026-01-09T08:00:00.000Z',
+      slot_end: '2026-01-09T09:00:00.000Z',
+      wa_id: '1',
+      status: 'confirmed',
+      created_at: NOW,
+    };
+    await db2.insertInto('app_bookings').values({ ...row, flow_token: 'a' }).execute();
+    await expect(db2.insertInto('app_bookings').values({ ...row, flow_token: 'b' }).execute()).rejects.toThrow(/UNIQUE/);
+    // Another resource may use the same time.
+    await db2.insertInto('app_bookings').values({ ...row, resource: 'hygienist', flow_token: 'c' }).execute();
   });
 
   it('frees an abandoned hold after it expires, and releases the previous choice of the same flow', async () => {

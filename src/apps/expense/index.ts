@@ -30,9 +30,7 @@ export function register(app: FlowHost, options: ExpenseOptions = {}): void {
   );
   app.flow(
     'expense',
-    flowOptions(expenseFlowJson(categories, options.maxFileSizeKb), steps, options.now ?? Date.now, {
-      awaitMedia: true,
-      allowedMimeTypes: ['image/jpeg', 'image/png'],
-    }),
+    // The runtime accepts what a PhotoPicker can send (its photo MIME types), sniffed, not declared.
+    flowOptions(expenseFlowJson(categories, options.maxFileSizeKb), steps, options.now ?? Date.now, { awaitMedia: true }),
   );
 }
