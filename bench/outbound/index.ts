@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { createApp, type FlowgateApp } from '../../src/server/app.js';
@@ -53,6 +53,8 @@ interface ThrottledFigures {
   busiest1sAtSender: { count: number; offsetS: number };
   /** At the emulator, within the measured 30 s only (after the warm-up). */
   busiest1sInWindow: { count: number; offsetS: number };
+  /** This process's (Flowgate's) event loop: a late loop fires the limiter's timers late. */
+  eventLoopDelayMs: { p99: number; max: number };
   /** Outbound rows in a state other than `accepted` once the emulator had them all, by state. */
   notAccepted: Record<string, number>;
 }
@@ -185,8 +187,11 @@ async function measureThrottled(
   // A backlog for the whole run plus a second, queued at once (as a bulk send would): the limiter alone
   // sets the pace.
   const total = defaultRate * (throttledWarmupS + throttledS + 1);
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   const queued = await produce(app, (n) => n < total);
   await probe.waitFor(queued, (throttledWarmupS + throttledS + 15) * 1000);
+  delay.disable();
   const receipts = await probe.receipts();
   const from = (receipts.times[0] ?? Number.NaN) + throttledWarmupS * 1000;
   const to = from + throttledS * 1000;
@@ -206,6 +211,7 @@ async function measureThrottled(
     busiest1sAtSender: busiest(sent),
     busiest1sInWindow: busiest(receipts.times.filter((t) => t >= from && t < to)),
     notAccepted: await notAccepted(app),
+    eventLoopDelayMs: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
   };
 }
 
@@ -320,6 +326,10 @@ function report(
       pass: t.receipts.refused === 0 && Object.keys(t.notAccepted).length === 0,
     },
     { metric: '  CPU cores: emulator + bench + others', value: describeCores(throttled.cores) },
+    {
+      metric: '  Flowgate event-loop delay p99 / max',
+      value: `${fmt.ms(t.eventLoopDelayMs.p99)} / ${fmt.ms(t.eventLoopDelayMs.max)}`,
+    },
     { metric: `baseline (fetch loop, ${SETTINGS.concurrency} concurrent): msg/s`, value: fmt.int(b.rate) },
     { metric: '  p50 / p99 per POST', value: `${fmt.ms(b.latencyMs.p50)} / ${fmt.ms(b.latencyMs.p99)}` },
     { metric: '  non-200 / errors', value: fmt.int(notOk(b.status)), target: '0', pass: notOk(b.status) === 0 },
