@@ -3,7 +3,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely';
 import type { FlowgateConfig } from '../config/index.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -62,7 +73,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
   const fsyncEachCommit = settings.sqliteSynchronous === 'full';
   return {
@@ -82,6 +93,27 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
         : fn(db),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Two connections write this database (the ingest thread's and the main thread's). A deferred transaction
+ * that reads and then writes fails at once with SQLITE_BUSY when the other connection committed in between
+ * (its snapshot is stale; busy_timeout cannot help). Taking the write lock at BEGIN makes it wait instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
