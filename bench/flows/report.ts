@@ -3,6 +3,7 @@
 import type { LoadResult } from '../lib/load.js';
 import { describeCores, type Measured } from '../lib/phase.js';
 import { fmt, printTable, type Row } from '../lib/report.js';
+import type { Ceiling } from './ceiling.js';
 import { SETTINGS, TARGETS, type EndpointFigures, type FlowsFigures } from './settings.js';
 
 function latency(r: LoadResult): string {
@@ -14,6 +15,10 @@ export function cpuMsPerRequest(m: Measured<LoadResult>): number {
   const stats = Object.values(m.cores.children)[0];
   if (stats === undefined || stats === null || m.result.responses === 0) return Number.NaN;
   return ((stats.cpuSeconds / stats.wallSeconds) * m.cores.seconds * 1000) / m.result.responses;
+}
+
+function ceilingCores(c: Ceiling): string {
+  return `${c.cores.toFixed(2)} + ${c.otherCores === null ? 'n/a' : c.otherCores.toFixed(2)}`;
 }
 
 function loopDelay(m: Measured<LoadResult>): string {
@@ -56,10 +61,12 @@ export function report(f: FlowsFigures): void {
   const p99 = f.flowgate.half?.result.latencyMs.p99 ?? Number.NaN;
   const rows: Row[] = [
     { metric: 'crypto ceiling, 1 thread: requests/s', value: fmt.int(f.ceilingOne.opsPerSecond) },
+    { metric: '  CPU cores: threads + others', value: ceilingCores(f.ceilingOne) },
     {
       metric: `crypto ceiling, ${f.ceilingAll.threads} threads: requests/s`,
       value: `${fmt.int(f.ceilingAll.opsPerSecond)} (${f.ceilingAll.perThread.map((n) => fmt.int(n)).join(' + ')})`,
     },
+    { metric: '  CPU cores: threads + others', value: ceilingCores(f.ceilingAll) },
     { metric: '  CPU per request (the loop, every thread)', value: fmt.ms(f.ceilingAll.cpuMsPerOp) },
     ...endpointRows(f.baseline, 'baseline (Meta Node example, Express, 1 process)'),
     ...endpointRows(f.flowgate, `Flowgate, ${f.flowgate.processes} cluster workers`),
@@ -113,7 +120,11 @@ export function report(f: FlowsFigures): void {
     }
   }
   const phases = [f.baseline, f.flowgate, f.flowgateSingle].flatMap((e) => [e.max, e.half]);
-  const busiest = Math.max(...phases.map((p) => p?.cores.others ?? 0));
+  const busiest = Math.max(
+    f.ceilingOne.otherCores ?? 0,
+    f.ceilingAll.otherCores ?? 0,
+    ...phases.map((p) => p?.cores.others ?? 0),
+  );
   if (busiest > 0.35) {
     console.log(
       `\nWARNING: other processes used up to ${busiest.toFixed(2)} CPU cores during a run; the figures above are ` +
