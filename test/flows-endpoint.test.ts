@@ -249,6 +249,12 @@ describe('flow tokens', () => {
       flow_token_signature: signFlowToken('tok-demo', APP_SECRET),
     });
     expect(otherToken.status).toBe(427);
+    // A 3.0 flow does not need one, but one that is sent must be valid.
+    const forged30 = await exchange(t.url, 'demo', {
+      ...dx('MY_SCREEN', { name: 'Ada' }, 'tok-demo-2'),
+      flow_token_signature: signFlowToken('tok-demo-2', 'wrong-secret'),
+    });
+    expect(forged30.status).toBe(427);
     const ok = await exchange(t.url, 'v4', { ...payload, flow_token_signature: signFlowToken('tok-v4', APP_SECRET) });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({

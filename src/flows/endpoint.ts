@@ -5,6 +5,7 @@
 // after decryption is encrypted; before it nothing can be.
 import {
   FlowCryptoError,
+  compareVersions,
   decryptFlowRequest,
   encryptFlowResponse,
   verifyFlowTokenSignature,
@@ -244,10 +245,13 @@ export class FlowEndpoint {
     }
   }
 
-  /** data_api_version 4.0 (or a payload that carries one): the JWT must sign this flow token. */
+  /**
+   * SPEC A.4: WhatsApp signs the token (flow_token_signature) with Flow JSON ≥ 7.3 and data_api_version 4.0;
+   * such a flow requires it. Whenever a signature is present it must be valid for this token.
+   */
   private tokenSignatureOk(def: FlowDefinition, payload: Record<string, unknown>, token: string, now: number): boolean {
     const jwt = payload.flow_token_signature;
-    const required = def.json.data_api_version === '4.0' || payload.version === '4.0';
+    const required = def.json.data_api_version === '4.0' && compareVersions(def.json.version, '7.3') >= 0;
     if (jwt === undefined) return !required;
     return typeof jwt === 'string' && verifyFlowTokenSignature(jwt, token, this.deps.appSecrets, now);
   }
