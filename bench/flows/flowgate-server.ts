@@ -105,9 +105,10 @@ async function prepare(): Promise<void> {
   const phoneNumberId = env('FLOWGATE_PHONE_NUMBER_ID');
   const emulator = createEmulator({ appSecret: env('FLOWGATE_APP_SECRET'), accessToken: env('FLOWGATE_ACCESS_TOKEN') });
   const meta = await emulator.listen(0, '127.0.0.1');
+  // Errors only: before the import it rightly warns that no key is active yet.
   const app = createApp({
-    config: { graphUrl: meta.url, logLevel: 'warn' },
-    logger: createLogger({ level: 'warn' }),
+    config: { graphUrl: meta.url, logLevel: 'error' },
+    logger: createLogger({ level: 'error' }),
   });
   try {
     await app.start();

@@ -50,12 +50,38 @@ export async function run(): Promise<void> {
 
   const baseline = await measureBaseline(keys, appSecret, pool);
   console.log(`Baseline: ${Math.round(baseline.max.result.rps)} req/s.`);
-  const flowgate = await measureFlowgate(keys, appSecret, tokens, pool, SETTINGS.workers, true);
+  const flowgate = await measureFlowgate(keys, appSecret, tokens, pool, {
+    workers: SETTINGS.workers,
+    halfRate: true,
+    short: false,
+  });
   console.log(`Flowgate (${SETTINGS.workers} processes): ${Math.round(flowgate.max.result.rps)} req/s.`);
-  const flowgateSingle = await measureFlowgate(keys, appSecret, tokens, pool, 1, false);
+  const flowgateSingle = await measureFlowgate(keys, appSecret, tokens, pool, {
+    workers: 1,
+    halfRate: false,
+    short: true,
+  });
   console.log(`Flowgate (1 process): ${Math.round(flowgateSingle.max.result.rps)} req/s.`);
+  // Diagnostic: how much of the cluster's figure the per-request SQLite commit (fsynced by default) costs.
+  const flowgateNormalSync = await measureFlowgate(keys, appSecret, tokens, pool, {
+    workers: SETTINGS.workers,
+    halfRate: false,
+    short: true,
+    sqliteSync: 'normal',
+  });
+  console.log(
+    `Flowgate (${SETTINGS.workers} processes, synchronous=normal): ${Math.round(flowgateNormalSync.max.result.rps)} req/s.`,
+  );
 
-  const figures: FlowsFigures = { ceilingOne, ceilingAll, baseline, flowgate, flowgateSingle, poolSeconds };
+  const figures: FlowsFigures = {
+    ceilingOne,
+    ceilingAll,
+    baseline,
+    flowgate,
+    flowgateSingle,
+    flowgateNormalSync,
+    poolSeconds,
+  };
   report(figures);
   const path = writeResults('flows', { settings: SETTINGS, targets: TARGETS, ...figures });
   console.log(`\nFigures written to ${path}`);
@@ -79,10 +105,21 @@ async function measureBaseline(
     readyUrl: `http://127.0.0.1:${port}/`,
   });
   try {
-    return await measureEndpoint(server, 'baseline', 1, { url: `http://127.0.0.1:${port}`, path: '/' }, pool, true);
+    const where = { url: `http://127.0.0.1:${port}`, path: '/' };
+    return await measureEndpoint(server, 'baseline', 1, where, pool, { halfRate: true, short: false });
   } finally {
     await stopAndShowLogs(server);
   }
+}
+
+interface FlowgateRun {
+  workers: number;
+  /** Also the open-loop run at half the maximum. */
+  halfRate: boolean;
+  /** A shorter maximum-throughput run (singleProcessS after 1 s). */
+  short: boolean;
+  /** FLOWGATE_SQLITE_SYNC for a diagnostic run; default durability otherwise. */
+  sqliteSync?: 'normal';
 }
 
 async function measureFlowgate(
@@ -90,9 +127,9 @@ async function measureFlowgate(
   appSecret: string,
   tokens: readonly string[],
   pool: readonly FlowRequestItem[],
-  workers: number,
-  halfRate: boolean,
+  runOptions: FlowgateRun,
 ): Promise<EndpointFigures> {
+  const { workers, sqliteSync } = runOptions;
   const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-bench-flows-'));
   const removeDataDir = (): void => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -103,7 +140,7 @@ async function measureFlowgate(
   const [port, readyPort] = [await freePort(), await freePort()];
   try {
     const server = await startChild({
-      name: `flowgate (${workers} process${workers === 1 ? '' : 'es'})`,
+      name: `flowgate (${workers} process${workers === 1 ? '' : 'es'}${sqliteSync === undefined ? '' : `, sync ${sqliteSync}`})`,
       script: 'bench/flows/flowgate-server.ts',
       env: {
         FLOWGATE_APP_SECRET: appSecret,
@@ -120,6 +157,7 @@ async function measureFlowgate(
         BENCH_TOKENS_FILE: tokensFile,
         BENCH_READY_PORT: String(readyPort),
         BENCH_WORKERS: String(workers),
+        ...(sqliteSync === undefined ? {} : { FLOWGATE_SQLITE_SYNC: sqliteSync }),
       },
       nodeArgs: CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR],
       readyUrl: `http://127.0.0.1:${readyPort}/`,
@@ -127,7 +165,8 @@ async function measureFlowgate(
     });
     try {
       const target = { url: `http://127.0.0.1:${port}`, path: `/flows/${FLOW_NAME}` };
-      return await measureEndpoint(server, `flowgate ×${workers}`, workers, target, pool, halfRate);
+      const label = `flowgate ×${workers}${sqliteSync === undefined ? '' : ` sync=${sqliteSync}`}`;
+      return await measureEndpoint(server, label, workers, target, pool, runOptions);
     } finally {
       await stopAndShowLogs(server);
     }
@@ -143,20 +182,19 @@ async function measureEndpoint(
   processes: number,
   where: { url: string; path: string },
   pool: readonly FlowRequestItem[],
-  halfRate: boolean,
+  { halfRate, short }: { halfRate: boolean; short: boolean },
 ): Promise<EndpointFigures> {
   const probeItems = pool.slice(0, SETTINGS.probeRequests);
   const probeBefore = await probe(`${where.url}${where.path}`, probeItems);
   const target: LoadTarget = { ...where, feed: new PoolFeed(pool) };
-  const single = processes === 1 && label.startsWith('flowgate');
-  const durationS = single ? SETTINGS.singleProcessS : SETTINGS.durationS;
+  const durationS = short ? SETTINGS.singleProcessS : SETTINGS.durationS;
   const max = await measurePhase([server], (onStart) =>
     closedLoop(target, {
       label: `${label} max throughput`,
       connections: SETTINGS.connections,
       pipelining: SETTINGS.pipelining,
       durationS,
-      warmupS: single ? 1 : SETTINGS.warmupS,
+      warmupS: short ? 1 : SETTINGS.warmupS,
       onStart,
     }),
   );

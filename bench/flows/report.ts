@@ -71,6 +71,10 @@ export function report(f: FlowsFigures): void {
     ...endpointRows(f.baseline, 'baseline (Meta Node example, Express, 1 process)'),
     ...endpointRows(f.flowgate, `Flowgate, ${f.flowgate.processes} cluster workers`),
     ...endpointRows(f.flowgateSingle, 'Flowgate, 1 process'),
+    ...endpointRows(
+      f.flowgateNormalSync,
+      `Flowgate, ${f.flowgateNormalSync.processes} cluster workers, FLOWGATE_SQLITE_SYNC=normal (diagnostic)`,
+    ),
     {
       metric: `Flowgate ×${f.flowgate.processes} / crypto ceiling ×${f.ceilingAll.threads}`,
       value: `${(ofCeiling * 100).toFixed(1)} %`,
@@ -110,7 +114,8 @@ export function report(f: FlowsFigures): void {
       'them with the load generator.',
     rows,
   );
-  for (const e of [f.baseline, f.flowgate, f.flowgateSingle]) {
+  const endpoints = [f.baseline, f.flowgate, f.flowgateSingle, f.flowgateNormalSync];
+  for (const e of endpoints) {
     for (const p of [...e.probeBefore.problems, ...e.probeAfter.problems]) console.log(`  ${e.label} probe: ${p}`);
     for (const r of [e.max, e.half].filter((m): m is Measured<LoadResult> => m !== null)) {
       if (r.result.errors > 0) {
@@ -119,7 +124,7 @@ export function report(f: FlowsFigures): void {
       }
     }
   }
-  const phases = [f.baseline, f.flowgate, f.flowgateSingle].flatMap((e) => [e.max, e.half]);
+  const phases = endpoints.flatMap((e) => [e.max, e.half]);
   const busiest = Math.max(
     f.ceilingOne.otherCores ?? 0,
     f.ceilingAll.otherCores ?? 0,

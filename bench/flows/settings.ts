@@ -15,7 +15,7 @@ export const SETTINGS = {
   warmupS: 2,
   halfRateS: 8,
   halfRateWarmupS: 1,
-  /** Flowgate in one process as well, for the process-for-process comparison (shorter). */
+  /** The shorter runs: Flowgate in one process, and the cluster with synchronous=normal (diagnostic). */
   singleProcessS: 5,
   probeRequests: 20,
   workers: availableParallelism(),
@@ -38,5 +38,7 @@ export interface FlowsFigures {
   baseline: EndpointFigures;
   flowgate: EndpointFigures;
   flowgateSingle: EndpointFigures;
+  /** Diagnostic: the cluster with FLOWGATE_SQLITE_SYNC=normal (commits not fsynced). */
+  flowgateNormalSync: EndpointFigures;
   poolSeconds: number;
 }
