@@ -29,6 +29,10 @@ beforeAll(async () => {
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     { flowKeys: staticKeys(PYWA_KEY) },
     (app) => {
+      app.flow('v4', {
+        json: { ...testFlowJson(), data_api_version: '4.0' },
+        screens: { MY_SCREEN: (ctx) => ctx.complete({ greeting: `Hi ${String(ctx.data.name)}` }) },
+      });
       app
         .flow('demo', {
           json: testFlowJson(),
@@ -179,5 +183,23 @@ describe('send, fill in, complete', () => {
     expect(refused).toMatchObject({ name: 'OutsideWindowError' });
     const rows = await t.app.gateway.store.db.selectFrom('flow_tokens').select('wa_id').execute();
     expect(rows.filter((r) => r.wa_id === '15550000000')).toEqual([]);
+  });
+
+  it('data_api_version 4.0: the client signs the token (flow_token_signature) and the endpoint checks it', async () => {
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'v4', { cta: 'Open', body: 'Version 4' });
+    const session = emulator.flowClient({
+      endpointUrl: `${t.url}/flows/v4`,
+      waId: CUSTOMER,
+      flowToken: sent.token,
+      flowJson: { ...testFlowJson(), data_api_version: '4.0' },
+      version: '4.0',
+    });
+    expect(await session.dataExchange('MY_SCREEN', { name: 'Ada' })).toMatchObject({
+      kind: 'success',
+      params: { greeting: 'Hi Ada', flow_token: sent.token },
+    });
+    const unsigned = emulator.flowClient({ endpointUrl: `${t.url}/flows/v4`, waId: CUSTOMER, flowToken: sent.token });
+    const refused = await unsigned.dataExchange('MY_SCREEN', { name: 'Ada' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'invalid-flow-token', status: 427 });
   });
 });
