@@ -334,6 +334,12 @@ describe('screens', () => {
     expect(slowResolved).toBe(true); // the handler saw its signal abort
   });
 
+  it('an action WhatsApp does not send is 400, still encrypted', async () => {
+    const res = await exchange(t.url, 'demo', { ...dx('MY_SCREEN', {}, 'tok-demo-2'), action: 'teleport' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error_msg: 'unsupported action' });
+  });
+
   it('invalid input goes back to the same screen and the handler does not run', async () => {
     calls.length = 0;
     const missing = await exchange(t.url, 'demo', dx('MY_SCREEN', {}, 'tok-demo-2'));

@@ -160,7 +160,7 @@ export class FlowEndpoint {
     }
     if (action !== 'INIT' && action !== 'BACK' && action !== 'data_exchange') {
       log.warn({ action: typeof action === 'string' ? action.slice(0, 40) : typeof action }, 'unsupported flow action');
-      return done(plain(400, 'unsupported action'), 'bad_request');
+      return answer(400, { error_msg: 'unsupported action' }, 'bad_request');
     }
 
     const req: ScreenRequest = {
