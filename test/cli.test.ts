@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT; the operations commands list events and dead jobs, replay jobs and requeue the inbox.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -74,6 +74,30 @@ describe('flowgate dev', () => {
       expect(await exited).toBe(0);
     },
   );
+});
+
+describe('flowgate dev, stopped while starting', () => {
+  it('finishes starting, then shuts down cleanly on a SIGTERM that came early', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-dev-early-'));
+    dirs.push(dataDir);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'dev', '--no-demo', '--port', '0', '--data-dir', dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLOWGATE_LOG_LEVEL: 'warn' },
+      },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve({ code, signal });
+      }),
+    );
+    // The dev secrets file is written before the store, the emulator and the gateway start.
+    await waitFor(() => (existsSync(join(dataDir, 'dev-secrets.json')) ? true : undefined), 20_000);
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
 });
 
 describe('flowgate dev demo', () => {

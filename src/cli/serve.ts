@@ -18,12 +18,13 @@ const EMULATOR_WABA_ID = '102290129340398';
 export async function runStart(g: GlobalOptions, opts: { port?: number }): Promise<void> {
   const config = configFor(g, opts.port === undefined ? {} : { port: opts.port }, true);
   requireMasterKey(config);
+  const signal = stopSignal();
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   const app = createApp({ config, logger });
   registerApps(app, config.apps); // FLOWGATE_APPS: the ready flows served at /flows/<name>
   const listening = await app.listen();
   logger.info({ port: listening.port, flows: app.flows.names() }, `Flowgate listening on ${listening.url}`);
-  await untilSignal(app);
+  await shutDownOn(signal, app);
 }
 
 interface DevSecrets {
@@ -35,10 +36,12 @@ interface DevSecrets {
 
 export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: number }): Promise<void> {
   const dataDir = resolve(configFor(g).dataDir);
+  const signal = stopSignal();
   const secrets = devSecrets(dataDir);
   const base = configFor(g, { ...secrets, dataDir });
   const dev = base.masterKey === null ? devMasterKey(dataDir) : null;
-  if (dev?.created === true) console.log(`generated a dev master key in ${dev.path} (FLOWGATE_MASTER_KEY for this data dir)`);
+  if (dev?.created === true)
+    console.log(`generated a dev master key in ${dev.path} (FLOWGATE_MASTER_KEY for this data dir)`);
   const logger = createLogger({ level: base.logLevel, pretty: process.stdout.isTTY });
 
   // The built-in emulator plays Meta: Graph API, webhook deliveries, simulated customers.
@@ -83,11 +86,12 @@ export async function runDev(g: GlobalOptions, opts: { demo: boolean; port?: num
     ].join('\n'),
   );
   if (opts.demo) {
-    const done = await runDemo(emulator, logger);
-    if (done) console.log('demo: round trip complete (customer → webhook → handler → reply → sent/delivered/read)');
-    else logger.warn('demo: the round trip did not complete in time');
+    const done = await Promise.race([runDemo(emulator, logger), signal.received.then(() => null)]);
+    if (done === true)
+      console.log('demo: round trip complete (customer → webhook → handler → reply → sent/delivered/read)');
+    else if (done === false) logger.warn('demo: the round trip did not complete in time');
   }
-  await untilSignal(app);
+  await shutDownOn(signal, app);
   await emulator.close();
 }
 
@@ -137,20 +141,35 @@ function devSecrets(dataDir: string): DevSecrets {
   return secrets;
 }
 
-function untilSignal(app: FlowgateApp): Promise<void> {
-  return new Promise((resolveDone) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      app.logger.info({ signal }, 'shutting down');
-      void app.stop().then(() => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolveDone();
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+interface StopSignal {
+  /** The first SIGINT or SIGTERM, however early it came. */
+  received: Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+/**
+ * Listens for SIGINT/SIGTERM from the very start, so a signal that arrives while the app is still starting
+ * shuts it down cleanly once it has started, instead of killing it half-way.
+ */
+function stopSignal(): StopSignal {
+  let stop: (signal: NodeJS.Signals) => void = () => undefined;
+  const received = new Promise<NodeJS.Signals>((resolveSignal) => {
+    stop = resolveSignal;
   });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    received,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+async function shutDownOn(signal: StopSignal, app: FlowgateApp): Promise<void> {
+  const received = await signal.received;
+  app.logger.info({ signal: received }, 'shutting down');
+  await app.stop();
+  signal.dispose();
 }
