@@ -3,7 +3,7 @@
 // clients reported, and one token's state with its stored picker files.
 import { Hono } from 'hono';
 import type { FlowEndpoint } from '../flows/index.js';
-import { constantTimeEqual } from '../gateway/index.js';
+import { adminAuth } from './admin-auth.js';
 
 export interface FlowsAdminDeps {
   adminToken: string | null;
@@ -27,16 +27,8 @@ function parsed(json: string | null): unknown {
 export function createFlowsAdminApi(deps: FlowsAdminDeps): Hono {
   const api = new Hono();
 
+  api.use('*', adminAuth(deps.adminToken));
   api.use('*', async (c, next) => {
-    if (deps.adminToken === null)
-      return c.json({ error: 'admin_disabled', message: 'the admin API is disabled: set FLOWGATE_ADMIN_TOKEN' }, 503);
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!constantTimeEqual(token, deps.adminToken)) {
-      return c.json({ error: 'unauthorized', message: 'missing or wrong bearer token' }, 401, {
-        'www-authenticate': 'Bearer',
-      });
-    }
     if (deps.flows() === null) return c.json({ error: 'not_started', message: 'Flowgate is not running' }, 503);
     await next();
   });

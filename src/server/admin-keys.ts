@@ -2,7 +2,7 @@
 // (constant-time compare): list keys, the active public key, rotate, and the audit log. No route
 // returns private key material; key rows are mapped to KeyInfo, which has none.
 import { Hono, type Context } from 'hono';
-import { constantTimeEqual } from '../gateway/index.js';
+import { adminAuth } from './admin-auth.js';
 import { KeyGraphError, KeyRingError, KeyVerificationError, type KeyRing } from '../keys/index.js';
 
 export interface KeysAdminDeps {
@@ -17,16 +17,8 @@ const ACTOR_NAME = /^[\w.@-]{1,64}$/;
 export function createKeysAdminApi(deps: KeysAdminDeps): Hono {
   const api = new Hono();
 
+  api.use('*', adminAuth(deps.adminToken));
   api.use('*', async (c, next) => {
-    if (deps.adminToken === null)
-      return c.json({ error: 'admin_disabled', message: 'the admin API is disabled: set FLOWGATE_ADMIN_TOKEN' }, 503);
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!constantTimeEqual(token, deps.adminToken)) {
-      return c.json({ error: 'unauthorized', message: 'missing or wrong bearer token' }, 401, {
-        'www-authenticate': 'Bearer',
-      });
-    }
     if (deps.keys() === null) {
       return c.json(
         {

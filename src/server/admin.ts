@@ -1,7 +1,8 @@
 // The admin HTTP API under /api, behind `Authorization: Bearer $FLOWGATE_ADMIN_TOKEN` (compared in
 // constant time): outbound messages for services in any language, and read access to events.
 import { Hono, type Context } from 'hono';
-import { constantTimeEqual, type Gateway } from '../gateway/index.js';
+import type { Gateway } from '../gateway/index.js';
+import { adminAuth } from './admin-auth.js';
 import type { OutboundMessage } from '../protocol/index.js';
 
 export interface AdminDeps {
@@ -19,16 +20,8 @@ interface ErrorWithStatus {
 export function createAdminApi(deps: AdminDeps): Hono {
   const api = new Hono();
 
+  api.use('*', adminAuth(deps.adminToken));
   api.use('*', async (c, next) => {
-    if (deps.adminToken === null)
-      return c.json({ error: 'admin_disabled', message: 'the admin API is disabled: set FLOWGATE_ADMIN_TOKEN' }, 503);
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!constantTimeEqual(token, deps.adminToken)) {
-      return c.json({ error: 'unauthorized', message: 'missing or wrong bearer token' }, 401, {
-        'www-authenticate': 'Bearer',
-      });
-    }
     if (deps.gateway() === null)
       return c.json({ error: 'not_ready', message: 'Flowgate is starting or stopping' }, 503);
     await next();
