@@ -56,10 +56,35 @@ describe('SlidingWindowLimiter', () => {
     const limiter = new SlidingWindowLimiter({
       rate: 1,
       now: clock.now,
-      sleep: (ms) => Promise.resolve(void slept.push(ms)),
+      sleep: (ms) => {
+        slept.push(ms);
+        clock.advance(ms); // as a real sleep would
+        return Promise.resolve();
+      },
     });
     await limiter.acquire('pn');
     await limiter.acquire('pn');
     expect(slept).toEqual([1_000]);
+  });
+
+  it('records the moment a late caller really went, so the window holds for real start times', async () => {
+    const clock = fakeClock();
+    // A sleep that overshoots: the timer fires 300 ms later than asked for (a busy machine).
+    const limiter = new SlidingWindowLimiter({
+      rate: 2,
+      now: clock.now,
+      sleep: (ms) => {
+        clock.advance(ms + 300);
+        return Promise.resolve();
+      },
+    });
+    const starts: number[] = [];
+    const go = async (): Promise<void> => {
+      await limiter.acquire('pn');
+      starts.push(clock.now());
+    };
+    await Promise.all(Array.from({ length: 7 }, go));
+    expect(starts).toHaveLength(7);
+    expect(maxInWindow(starts, 1_000)).toBeLessThanOrEqual(2);
   });
 });

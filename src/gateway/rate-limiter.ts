@@ -24,10 +24,31 @@ export class SlidingWindowLimiter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Reserves the next free slot for `key` and waits until it comes. */
+  /** Per key: the acquire whose turn is last, so that callers for one key take turns. */
+  private readonly turns = new Map<string, Promise<void>>();
+
+  /**
+   * Reserves the next free slot for `key` and waits until it comes. Callers for one key take turns, and each
+   * records the moment it actually went (a timer that fired late moves its slot later), so the window holds
+   * for the real start times, not only for the planned ones.
+   */
   async acquire(key: string): Promise<void> {
-    const wait = this.reserve(key);
-    if (wait > 0) await this.sleep(wait);
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    let done: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.turns.set(key, mine);
+    await previous;
+    try {
+      const at = this.now() + this.reserve(key);
+      for (let now = this.now(); now < at; now = this.now()) await this.sleep(at - now);
+      const times = this.slots.get(key);
+      if (times !== undefined && times.length > 0) times[times.length - 1] = Math.max(at, this.now());
+    } finally {
+      if (this.turns.get(key) === mine) this.turns.delete(key);
+      done();
+    }
   }
 
   /** Reserves a slot synchronously (so concurrent callers never share one) and says how long to wait for it. */
