@@ -1,7 +1,7 @@
-// The slice of the Flowgate app the ready flows are registered on, and the flow runtime types they
-// use. The runtime types come from src/flows/ until the package root re-exports them (FLOWS-API.md).
+// The slice of the Flowgate app the ready flows are registered on, and the flow runtime types they use
+// (from the package root, the public API).
 import type { Kysely } from 'kysely';
-import type { FlowOptions } from '../../flows/types.js';
+import type { FlowOptions } from '../../index.js';
 import { SqlAppStorage } from './sql-storage.js';
 import type { AppStorage } from './storage.js';
 import type { AppsTables } from './tables.js';
@@ -12,7 +12,7 @@ export type {
   FlowReply,
   FlowScreenContext,
   StoredFlowMedia,
-} from '../../flows/types.js';
+} from '../../index.js';
 
 /** What registerApps needs of a FlowgateApp (which satisfies it). */
 export interface FlowHost {
