@@ -17,6 +17,7 @@ import {
   VERSION,
 } from './graph-common.js';
 import { unixSeconds, type EmulatorContext, type StoredMedia } from './state.js';
+import { downloadFault, mediaInfoFaults, mountMediaFaults } from './graph-media-faults.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -77,6 +78,7 @@ export function liveMedia(ctx: EmulatorContext, id: string): StoredMedia | null 
 }
 
 export function mountMedia(app: Hono, ctx: EmulatorContext): void {
+  mountMediaFaults(app, ctx);
   app.post(`${VERSION}/:phoneNumberId/media`, async (c) => {
     const phoneNumberId = c.req.param('phoneNumberId');
     if (phoneNumberId !== ctx.config.phoneNumberId) return unknownObject(ctx, 'POST', phoneNumberId);
@@ -108,6 +110,8 @@ export function mountMedia(app: Hono, ctx: EmulatorContext): void {
   app.get(DOWNLOAD_PATH, async (c) => {
     if (bearerToken(c) !== ctx.config.accessToken) return unauthorized(ctx);
     if (ctx.state.faults.latencyMs > 0) await sleep(ctx.state.faults.latencyMs);
+    const fault = downloadFault(ctx);
+    if (fault !== null) return fault;
     const issued = ctx.state.mediaUrls.get(c.req.query('hash') ?? '');
     const now = ctx.config.now();
     if (issued === undefined || issued.expiresAt <= now || issued.mediaId !== c.req.query('mid')) {
@@ -146,7 +150,8 @@ export function mediaInfo(ctx: EmulatorContext, c: Context, id: string): Respons
   const now = ctx.config.now();
   for (const [key, issued] of ctx.state.mediaUrls) if (issued.expiresAt <= now) ctx.state.mediaUrls.delete(key);
   const hash = ctx.ids.token(32);
-  const expiresAt = now + URL_TTL_MS;
+  const faults = mediaInfoFaults(ctx, media.sha256);
+  const expiresAt = faults.expired ? now : now + URL_TTL_MS;
   ctx.state.mediaUrls.set(hash, { mediaId: id, expiresAt });
   const url = new URL(DOWNLOAD_PATH, origin(c));
   url.searchParams.set('mid', id);
@@ -156,7 +161,7 @@ export function mediaInfo(ctx: EmulatorContext, c: Context, id: string): Respons
     messaging_product: 'whatsapp',
     url: url.href,
     mime_type: media.mimeType,
-    sha256: media.sha256,
+    sha256: faults.sha256,
     file_size: String(media.bytes.byteLength),
     id,
   });

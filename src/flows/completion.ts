@@ -4,7 +4,8 @@
 // nfm_reply for the same token finds the submission of the first and does not run onComplete again.
 import type { Handler, HandlerContext } from '../gateway/index.js';
 import type { FlowReplyMessageEvent } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
+import type { Kysely } from 'kysely';
+import type { Database, Store } from '../store/index.js';
 import type { FlowRegistry } from './definition.js';
 import { parseObject, toContact, toTokenRecord } from './tokens.js';
 import type { FlowSubmission } from './types.js';
@@ -15,6 +16,11 @@ export function createCompletionHandler(deps: {
   registry: FlowRegistry;
   store: () => Store;
   now: () => number;
+  /** Runs inside the transaction that stores a new submission (the media pipeline queues its media jobs). */
+  onSubmission?: (
+    trx: Kysely<Database>,
+    s: { response: Record<string, unknown>; eventId: number; waId: string; phoneNumberId: string | null },
+  ) => Promise<unknown>;
 }): Handler<FlowReplyMessageEvent> {
   return async (ctx: HandlerContext<FlowReplyMessageEvent>) => {
     const { event } = ctx;
@@ -34,8 +40,8 @@ export function createCompletionHandler(deps: {
       return;
     }
     const response = event.flow.responseJson ?? parseObject(event.flow.responseJsonRaw) ?? {};
-    const stored = await store.transaction((trx) =>
-      store.flows.complete(trx, {
+    const stored = await store.transaction(async (trx) => {
+      const saved = await store.flows.complete(trx, {
         flow: row.flow,
         token,
         waId: row.wa_id,
@@ -43,8 +49,17 @@ export function createCompletionHandler(deps: {
         eventId: ctx.eventId,
         wamid: event.id,
         now: deps.now(),
-      }),
-    );
+      });
+      if (saved.event_id === ctx.eventId) {
+        await deps.onSubmission?.(trx, {
+          response,
+          eventId: ctx.eventId,
+          waId: row.wa_id,
+          phoneNumberId: event.phoneNumberId,
+        });
+      }
+      return saved;
+    });
     // Only the event that stored the submission runs onComplete (and again on its own retries).
     if (stored.event_id !== ctx.eventId) {
       ctx.log.info({ flow: row.flow }, 'flow already completed by an earlier reply: onComplete not run again');

@@ -6,6 +6,7 @@ import { parseWebhook, type WebhookEvent } from '../protocol/index.js';
 import type { JobSpec, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database, InboxRow, Store } from '../store/index.js';
+import { mediaJobForEvent } from '../media/jobs.js';
 
 export const HANDLER_QUEUE = 'handlers';
 export const FORWARD_QUEUE = 'forward';
@@ -38,6 +39,8 @@ export interface DispatcherOptions {
   onEvents?: (claimed: number, duplicates: number) => void;
   /** Awaited between batches of a drain, so that a thread that also commits the inbox can take its turn. */
   betweenBatches?: () => Promise<void>;
+  /** Queue a `media` download job for each inbound media message (needs a Graph client and a blob store). */
+  mediaDownloads?: boolean;
 }
 
 export interface DispatchResult {
@@ -144,6 +147,8 @@ export class Dispatcher {
     if (this.options.router.handles(event.kind)) {
       jobs.push({ queue: HANDLER_QUEUE, key: `h:${eventId}`, payload: { eventId } satisfies HandlerJob });
     }
+    const media = this.options.mediaDownloads === true ? mediaJobForEvent(eventId, event) : null;
+    if (media !== null) jobs.push(media);
     for (const url of this.options.forwardUrls) {
       jobs.push({ queue: FORWARD_QUEUE, key: `f:${eventId}:${url}`, payload: { eventId, url } satisfies ForwardJob });
     }

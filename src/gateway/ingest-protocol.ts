@@ -9,6 +9,8 @@ export interface IngestThreadInit {
   jobMaxAttempts: number;
   pollMs: number;
   logLevel: string;
+  /** DispatcherOptions.mediaDownloads. */
+  mediaDownloads: boolean;
 }
 
 export type ToIngestThread =

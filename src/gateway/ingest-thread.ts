@@ -36,6 +36,7 @@ async function start(): Promise<void> {
     queue,
     router: interest,
     forwardUrls: init.forwardUrls,
+    mediaDownloads: init.mediaDownloads,
     logger,
     batchSize: DISPATCH_BATCH,
     betweenBatches: yieldToMessages,

@@ -17,6 +17,8 @@ import { JobWorker } from './worker.js';
 import { GraphClient } from '../graph/index.js';
 import { OUTBOUND_QUEUE, OutboundService, createOutboundProcessor } from './outbound.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
+import type { BlobStore } from '../blobs/index.js';
+import { MEDIA_QUEUE, MediaService, createMediaProcessor } from '../media/index.js';
 
 export interface GatewayOptions {
   config: FlowgateConfig;
@@ -39,6 +41,8 @@ export interface GatewayOptions {
    * real clock there (an injected `now` applies to everything else).
    */
   ingestThread?: boolean;
+  /** Where inbound media are stored; with a Graph client, media messages are downloaded (`media` queue). */
+  blobs?: BlobStore;
 }
 
 /** What tests and tools may ask of the dispatcher, wherever it runs. */
@@ -54,6 +58,8 @@ export class Gateway {
   readonly metrics: GatewayMetrics;
   readonly outbound: OutboundService;
   readonly graph: GraphClient | null;
+  /** The media pipeline's read API; null without a Graph client or a blob store. */
+  readonly media: MediaService | null;
   private readonly workers: Map<string, JobWorker> = new Map();
   private dispatchLoop: Promise<void> | null = null;
   private running = false;
@@ -103,6 +109,7 @@ export class Gateway {
       queue: this.queue,
       router: this.router,
       forwardUrls: config.forwardUrls,
+      mediaDownloads: mediaDownloads(options),
       logger,
       now: this.now,
       onJobs: (queues) => {
@@ -135,6 +142,13 @@ export class Gateway {
     if (this.graph !== null) {
       const limiter = new SlidingWindowLimiter({ rate: config.outboundRate, now: this.now });
       this.addWorker(OUTBOUND_QUEUE, createOutboundProcessor({ store, graph: this.graph, limiter, logger }), 16);
+    }
+    this.media = null;
+    if (this.graph !== null && options.blobs !== undefined) {
+      this.media = new MediaService(store, options.blobs, this.queue);
+      const graph = options.graph === undefined ? (mediaGraphClient(options) ?? this.graph) : this.graph;
+      const media = createMediaProcessor({ repo: this.media.repo, graph, blobs: options.blobs, logger, now: this.now });
+      this.addWorker(MEDIA_QUEUE, media, 4);
     }
     this.addWorker(
       HANDLER_QUEUE,
@@ -171,6 +185,7 @@ export class Gateway {
         jobMaxAttempts: config.jobMaxAttempts,
         pollMs: options.pollMs ?? 500,
         logLevel: config.logLevel,
+        mediaDownloads: mediaDownloads(options),
       },
       onJobs: (queues) => {
         for (const q of queues) gateway?.workers.get(q)?.notify();
@@ -257,4 +272,26 @@ export class Gateway {
       });
     }
   }
+}
+
+/** Whether media messages get download jobs: a Graph client (given or configured) and a blob store. */
+function mediaDownloads(options: GatewayOptions): boolean {
+  const graph = options.graph !== undefined ? options.graph !== null : options.config.accessToken !== null;
+  return graph && options.blobs !== undefined;
+}
+
+/**
+ * The configured Graph client without retries of its own: a media job's 429 or 5xx goes back to the queue,
+ * which waits the Retry-After (however long) and keeps the attempt count.
+ */
+function mediaGraphClient(options: GatewayOptions): GraphClient | null {
+  const { config } = options;
+  if (config.accessToken === null) return null;
+  return new GraphClient({
+    baseUrl: config.graphUrl,
+    version: config.graphVersion,
+    accessToken: config.accessToken,
+    maxRetries: 0,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
 }

@@ -31,7 +31,8 @@ import {
 } from '../flows/index.js';
 import { validateSubmission } from '../flows/validate-input.js';
 import { storeFlowMedia } from '../flows/flow-media.js';
-import { FileBlobStore, type BlobStore } from '../blobs/index.js';
+import { FileBlobStore, type BlobStore, type SignedBlobSource } from '../blobs/index.js';
+import type { MediaService } from '../media/index.js';
 import { dataPath } from '../store/index.js';
 import { randomBytes } from 'node:crypto';
 import { createHttpApp } from './http.js';
@@ -83,7 +84,7 @@ export class FlowgateApp {
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
     this.logger = options.logger ?? createLogger({ level: this.config.logLevel });
-    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken, flows: () => this.flowRuntime?.endpoint ?? null });
+    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken, flows: () => this.flowRuntime?.endpoint ?? null, media: () => this.gatewayInstance?.media ?? null, blobs: () => signedSource(this.blobs) });
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
@@ -110,7 +111,7 @@ export class FlowgateApp {
     if (this.flows.size === 0) {
       this.router.on(
         'message.flow_reply',
-        createCompletionHandler({ registry: this.flows, store: () => this.gateway.store, now: this.options.now ?? Date.now }),
+        createCompletionHandler({ registry: this.flows, store: () => this.gateway.store, now: this.options.now ?? Date.now, onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0) }),
         { name: FLOW_COMPLETION_HANDLER },
       );
     }
@@ -133,6 +134,13 @@ export class FlowgateApp {
     return this.keyService.ring;
   }
 
+  /** Downloaded media: rows by row id (`get`) or Graph media id (`byMediaId`), stored bytes (`open`). */
+  get media(): MediaService {
+    const media = this.gateway.media;
+    if (media === null) throw new Error('media downloads are off: they need an access token (a Graph client)');
+    return media;
+  }
+
   get gateway(): Gateway {
     if (this.gatewayInstance === null) throw new Error('the app is not started: call start() or listen() first');
     return this.gatewayInstance;
@@ -149,6 +157,7 @@ export class FlowgateApp {
         router: this.router,
         ...pick(this.options, ['now', 'random', 'fetch', 'retryBaseMs', 'pollMs']),
         ingestThread: this.options.ingestThread ?? this.options.now === undefined,
+        blobs: this.blobs,
       });
       gateway.start();
       this.keyService = startKeyService({ config: this.config, store, graph: gateway.graph, logger: this.logger, ...pick(this.options, ['now', 'random']) });
@@ -182,7 +191,7 @@ export class FlowgateApp {
 
   /** The blob store flow picker files go to (see CreateAppOptions.blobs). */
   get blobs(): BlobStore {
-    // Signed URLs of this default store are not served by Flowgate yet, so a per-process secret is enough.
+    // Its signed URLs are served at GET /blobs/* by this process, so a per-process secret is enough.
     this.blobStore ??=
       this.options.blobs ?? new FileBlobStore({ root: dataPath(this.config, 'blobs'), secret: randomBytes(32) });
     return this.blobStore;
@@ -260,4 +269,8 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+function signedSource(blobs: BlobStore): SignedBlobSource | null {
+  return 'verifySignedUrl' in blobs && typeof blobs.verifySignedUrl === 'function' ? (blobs as SignedBlobSource) : null;
 }

@@ -10,6 +10,9 @@ import { createFlowsAdminApi } from './admin-flows.js';
 import type { FlowEndpoint } from '../flows/index.js';
 import { createKeysAdminApi } from './admin-keys.js';
 import type { KeyRing } from '../keys/index.js';
+import { signedBlobHandler, type SignedBlobSource } from '../blobs/index.js';
+import type { MediaService } from '../media/index.js';
+import { createMediaAdminApi } from './admin-media.js';
 
 export interface HttpDeps {
   /** The running gateway, or null before start / after stop (requests then get 503). */
@@ -20,6 +23,10 @@ export interface HttpDeps {
   /** The running key ring, or null (no master key, or not started). */
   keys?: () => KeyRing | null;
   phoneNumberId?: string | null;
+  /** The media pipeline's read API (GET /api/media/:id), or null. */
+  media?: () => MediaService | null;
+  /** The blob store whose signed URLs GET /blobs/* serves, or null. */
+  blobs?: () => SignedBlobSource | null;
 }
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -46,6 +53,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.post('/flows/:flow', flowsRoute(deps.flows ?? (() => null)));
   app.route('/api/flows', createFlowsAdminApi({ adminToken: deps.adminToken, flows: deps.flows ?? (() => null) }));
+
+  app.route('/api/media', createMediaAdminApi({ adminToken: deps.adminToken, media: deps.media ?? (() => null) }));
+  app.get('/blobs/*', (c) => { const blobs = deps.blobs?.() ?? null; return blobs === null ? c.body(null, 404) : signedBlobHandler(blobs)(c.req.raw); });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

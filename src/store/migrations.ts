@@ -3,6 +3,7 @@ import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type Mi
 import { keysMigration } from './migrations-keys.js';
 import { appsMigration } from './migrations-apps.js';
 import { flowsMigration } from './migrations-flows.js';
+import { mediaMigration } from './migrations-media.js';
 
 type AddColumn<T> = (
   name: string,
@@ -117,6 +118,7 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     '0003_keys': keysMigration(dialect),
     '0005_apps': appsMigration(dialect),
     '0004_flows': flowsMigration(dialect),
+    '0006_media': mediaMigration(dialect),
   };
 }
 
