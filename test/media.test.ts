@@ -70,10 +70,10 @@ async function mediaFaults(p: Pair, faults?: Record<string, unknown>): Promise<{
 }
 
 /** The media id of an inbound message, from the stored event. */
-async function mediaIdOf(p: Pair, wamid: string): Promise<string> {
+async function mediaIdOf(p: Pair, wamid: string, type = 'image'): Promise<string> {
   const row = await waitFor(async () => (await p.t.app.gateway.store.records.messageByWamid(wamid)) ?? undefined);
   const payload = JSON.parse(row.payload) as Record<string, { id?: string } | undefined>;
-  const id = payload.image?.id ?? payload.document?.id;
+  const id = payload[type]?.id ?? payload.document?.id;
   if (id === undefined) throw new Error('no media id in the stored message');
   return id;
 }
@@ -115,6 +115,33 @@ describe('inbound media messages', () => {
     await waitFor(async () => (await pair!.t.app.gateway.queue.counts()).ready === 0);
     expect((await mediaFaults(pair)).downloads).toBe(1);
     expect(await pair.t.app.media.list()).toHaveLength(1);
+
+    // A second job for the same media id (a replay, another message reusing it) finds the row stored.
+    const payload = {
+      mediaId,
+      source: 'message',
+      kind: 'image',
+      eventId: row.eventId,
+      waId: CUSTOMER,
+      phoneNumberId: PHONE_NUMBER_ID,
+      mimeType: 'image/jpeg',
+    };
+    expect(await pair.t.app.gateway.queue.enqueue([{ queue: 'media', key: `media:${mediaId}`, payload }])).toBe(1);
+    await waitFor(
+      async () =>
+        (await pair!.t.app.gateway.queue.counts()).ready + (await pair!.t.app.gateway.queue.counts()).leased === 0,
+    );
+    expect((await mediaFaults(pair)).downloads).toBe(1);
+  });
+
+  it('a file over the limit of its type is refused before a byte is downloaded', async () => {
+    pair = await startPair();
+    const sticker = Buffer.concat([Buffer.from('RIFF\x00\x00\x00\x00WEBPVP8 ', 'latin1'), Buffer.alloc(600 * 1024)]);
+    const wamid = await pair.emulator.customer(CUSTOMER).sendSticker(sticker, { mimeType: 'image/webp' });
+    const row = await settled(pair, await mediaIdOf(pair, wamid, 'sticker'));
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/^flowgate\.media\.too_large/);
+    expect((await mediaFaults(pair)).downloads).toBe(0);
   });
 
   it('a document is stored with its sniffed type', async () => {
