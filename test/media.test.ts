@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { FileBlobStore } from '../src/blobs/index.js';
+import { createLogger } from '../src/log/index.js';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import type { CreateAppOptions, FlowgateApp } from '../src/index.js';
 import type { MediaRecord } from '../src/media/index.js';
-import { JPEG, pdf } from '../src/flows/flow-media.test-util.js';
+import { JPEG, pdf, png } from '../src/flows/flow-media.test-util.js';
 import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
 import { PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
@@ -205,6 +207,28 @@ describe('inbound media messages', () => {
     const row = await settled(pair, await mediaIdOf(pair, wamid));
     expect(row.status).toBe('failed');
     expect(row.error).toMatch(/^flowgate\.media\.mime_mismatch/);
+  });
+});
+
+describe('logs', () => {
+  it('name the media row id, never the media id, its URL or the phone number', async () => {
+    const lines: string[] = [];
+    const destination = new PassThrough();
+    destination.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    pair = await startPair({ app: { logger: createLogger({ level: 'debug', destination }) } });
+    await mediaFaults(pair, { rateLimitDownloads: 1, retryAfterSeconds: 0, expireNextUrls: 1 });
+    const ok = await settled(pair, await mediaIdOf(pair, await pair.emulator.customer(CUSTOMER).sendImage(JPEG)));
+    await mediaFaults(pair, { wrongHash: true });
+    const bad = await settled(pair, await mediaIdOf(pair, await pair.emulator.customer(CUSTOMER).sendImage(png())));
+    expect([ok.status, bad.status]).toEqual(['stored', 'failed']);
+    const text = lines.join('');
+    expect(text).toContain(`"mediaRowId":${ok.id}`);
+    expect(text).toContain(`"mediaRowId":${bad.id}`);
+    expect(text).toContain('job failed, will retry'); // the worker's own line, with the MediaError
+    expect(text).toContain('job dead-lettered');
+    for (const secret of [ok.mediaId, bad.mediaId, CUSTOMER, '/whatsapp_business/attachments', ACCESS_TOKEN]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
 
