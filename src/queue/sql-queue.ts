@@ -115,19 +115,35 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
       .execute();
     // SQLite reads a negative LIMIT as "no limit": a caller with no free slots must not lease everything.
     if (limit < 1) return [];
-    const due = this.db
+    // Two index range scans (jobs_due: queue, state, run_at): the oldest ready jobs, and the leases that ran
+    // out (at most the jobs in flight). One OR over both states would read and sort every job of the queue.
+    const ready = this.db
       .selectFrom('jobs')
-      .select('id')
+      .select(['id', 'run_at'])
       .where('queue', '=', queue)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', 'ready'), eb('run_at', '<=', now)]),
-          eb.and([eb('state', '=', 'leased'), eb('lease_until', '<=', now)]),
-        ]),
-      )
+      .where('state', '=', 'ready')
+      .where('run_at', '<=', now)
       .orderBy('run_at')
       .orderBy('id')
       .limit(limit);
+    const expired = this.db
+      .selectFrom('jobs')
+      .select(['id', 'run_at'])
+      .where('queue', '=', queue)
+      .where('state', '=', 'leased')
+      .where('lease_until', '<=', now);
+    const due = this.db
+      .selectFrom(
+        this.db
+          .selectFrom(ready.as('ready'))
+          .select(['ready.id', 'ready.run_at'])
+          .unionAll(expired)
+          .orderBy('run_at')
+          .orderBy('id')
+          .limit(limit)
+          .as('due'),
+      )
+      .select('due.id');
     const rows = await this.db
       .updateTable('jobs')
       .set({ state: 'leased', lease_until: now + leaseMs, attempts: sql<number>`attempts + 1`, updated_at: now })
@@ -201,18 +217,26 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
   }
 
   async nextDueIn(queue: string): Promise<number | null> {
+    // min() over one index range each (the ready jobs' run_at, the leases' ends), not a scan of the queue.
     const row = await this.db
-      .selectFrom('jobs')
-      .select((eb) =>
-        eb.fn
-          .min<number | string | null>(sql<number>`case when state = 'leased' then lease_until else run_at end`)
-          .as('due'),
-      )
-      .where('queue', '=', queue)
-      .where('state', '!=', 'dead')
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('jobs')
+          .select((e) => e.fn.min<number | string | null>('run_at').as('m'))
+          .where('queue', '=', queue)
+          .where('state', '=', 'ready')
+          .as('ready'),
+        eb
+          .selectFrom('jobs')
+          .select((e) => e.fn.min<number | string | null>('lease_until').as('m'))
+          .where('queue', '=', queue)
+          .where('state', '=', 'leased')
+          .as('leased'),
+      ])
       .executeTakeFirst();
-    const due = row?.due ?? null;
-    return due === null ? null : Math.max(0, toInt(due) - this.now());
+    const dues = [row?.ready, row?.leased].filter((d): d is number | string => d !== null && d !== undefined);
+    if (dues.length === 0) return null;
+    return Math.max(0, Math.min(...dues.map(toInt)) - this.now());
   }
 }
 
