@@ -148,7 +148,8 @@ export class Gateway {
       this.media = new MediaService(store, options.blobs, this.queue);
       const graph = options.graph === undefined ? (mediaGraphClient(options) ?? this.graph) : this.graph;
       const media = createMediaProcessor({ repo: this.media.repo, graph, blobs: options.blobs, logger, now: this.now });
-      this.addWorker(MEDIA_QUEUE, media, 4);
+      // The lease outlasts a whole download (120 s timeout by default), so no second worker takes the job meanwhile.
+      this.addWorker(MEDIA_QUEUE, media, 4, MEDIA_LEASE_MS);
     }
     this.addWorker(
       HANDLER_QUEUE,
@@ -209,7 +210,7 @@ export class Gateway {
     return this.options.store;
   }
 
-  private addWorker(queue: string, process: (job: Job) => Promise<void>, concurrency = 8): void {
+  private addWorker(queue: string, process: (job: Job) => Promise<void>, concurrency = 8, leaseMs?: number): void {
     this.workers.set(
       queue,
       new JobWorker({
@@ -217,6 +218,7 @@ export class Gateway {
         name: queue,
         process,
         concurrency,
+        ...(leaseMs === undefined ? {} : { leaseMs }),
         logger: this.options.logger,
         pollMs: this.pollMs,
         onOutcome: (outcome) => {
@@ -273,6 +275,8 @@ export class Gateway {
     }
   }
 }
+
+const MEDIA_LEASE_MS = 5 * 60_000;
 
 /** Whether media messages get download jobs: a Graph client (given or configured) and a blob store. */
 function mediaDownloads(options: GatewayOptions): boolean {
