@@ -11,6 +11,7 @@ import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
+import type { JobContext } from './worker.js';
 import { assertWithinWindow } from './window.js';
 
 export const OUTBOUND_QUEUE = 'outbound';
@@ -130,7 +131,7 @@ export function createOutboundProcessor(deps: {
   limiter: SlidingWindowLimiter;
   logger: Logger;
 }) {
-  return async (job: Job): Promise<void> => {
+  return async (job: Job, context?: JobContext): Promise<void> => {
     const { outboundId } = job.payload as OutboundJob;
     const record = await deps.store.outbound.get(outboundId);
     if (record === null) throw new SendFailed(`outbound message ${outboundId} no longer exists`);
@@ -141,7 +142,11 @@ export function createOutboundProcessor(deps: {
     await deps.limiter.acquire(phoneNumberId);
     try {
       const sent = await deps.graph.sendMessage(phoneNumberId, record.body as Record<string, unknown>);
-      await deps.store.outbound.markAccepted(outboundId, sent.wamid);
+      // The wamid and the job's removal in one commit (a failure lands in the catch below: never retried).
+      await deps.store.transaction(async (trx) => {
+        await deps.store.outbound.markAccepted(outboundId, sent.wamid, trx);
+        await context?.ackWithin(trx);
+      });
     } catch (error) {
       const verdict = classifySendFailure(error);
       if (verdict.kind === 'retry') {

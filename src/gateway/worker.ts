@@ -1,13 +1,24 @@
 // A job worker: leases due jobs of one queue, runs them with bounded concurrency, acks or fails them, and
 // sleeps until woken or until the next job is due (with a poll ceiling, so jobs written by other processes
-// and expired leases are picked up too).
+// and expired leases are picked up too). With a backlog it leases in batches (each reserve is a commit), and
+// a processor may remove its job in its own transaction (JobContext.ackWithin) to save the ack's commit.
 import type { Job, Queue } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
+
+/** What a processor may do with its job besides resolving or throwing. */
+export interface JobContext {
+  /**
+   * Removes the job inside the processor's own transaction `within` (so the work's writes and the ack are
+   * one commit); the worker then does not ack it again. Only from a transaction whose failure the processor
+   * rethrows: a rolled-back ack must end in the worker's fail path.
+   */
+  ackWithin(within: unknown): Promise<void>;
+}
 
 export interface WorkerOptions {
   queue: Queue;
   name: string;
-  process: (job: Job) => Promise<void>;
+  process: (job: Job, context: JobContext) => Promise<void>;
   logger: Logger;
   concurrency?: number;
   leaseMs?: number;
@@ -24,9 +35,14 @@ export class JobWorker {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  /** With a backlog and jobs in flight, reserve only once this many slots are free (one commit per batch). */
+  private readonly batch: number;
+  /** The last reserve filled every free slot: more jobs are probably due. */
+  private backlog = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.concurrency = options.concurrency ?? 8;
+    this.batch = Math.max(1, Math.floor(this.concurrency / 4));
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1_000;
   }
@@ -54,6 +70,11 @@ export class JobWorker {
   private async run(): Promise<void> {
     while (this.running) {
       const free = this.concurrency - this.inFlight;
+      if (free > 0 && this.backlog && this.inFlight > 0 && free < this.batch) {
+        // A job ending notifies: wait for enough free slots to lease a batch in one commit.
+        await this.sleep(this.pollMs);
+        continue;
+      }
       let jobs: Job[] = [];
       if (free > 0) {
         try {
@@ -61,6 +82,7 @@ export class JobWorker {
         } catch (error) {
           this.options.logger.error({ err: error, queue: this.options.name }, 'could not reserve jobs');
         }
+        this.backlog = jobs.length === free;
       }
       for (const job of jobs) this.execute(job);
       if (jobs.length === free && free > 0) continue;
@@ -94,11 +116,18 @@ export class JobWorker {
 
   private execute(job: Job): void {
     this.inFlight++;
+    let acked = false;
+    const context: JobContext = {
+      ackWithin: async (within) => {
+        await this.options.queue.ack(job, within);
+        acked = true;
+      },
+    };
     void this.options
-      .process(job)
+      .process(job, context)
       .then(
         async () => {
-          await this.options.queue.ack(job);
+          if (!acked) await this.options.queue.ack(job);
           this.options.onOutcome?.('done');
         },
         async (error: unknown) => {

@@ -452,5 +452,33 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         expect(await queue.enqueue([{ queue: 'work', payload: 'again', key: 'k' }])).toBe(1);
       });
     });
+
+    describe('ack within a transaction', () => {
+      const transaction = (skip: (note?: string) => never): NonNullable<QueueFixture<Tx>['transaction']> =>
+        fx.transaction ?? skip(`${name} has no transactions`);
+
+      it('removes the job when the transaction commits', async ({ skip }) => {
+        await queue.enqueue([{ queue: 'work', payload: 'done' }]);
+        const job = await one();
+        await transaction(skip)(async (tx) => {
+          await queue.ack(job, tx);
+        });
+        expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 0 });
+      });
+
+      it('keeps the job leased when the transaction rolls back, due again once the lease ends', async ({ skip }) => {
+        await queue.enqueue([{ queue: 'work', payload: 'kept' }]);
+        const job = await one();
+        await expect(
+          transaction(skip)(async (tx) => {
+            await queue.ack(job, tx);
+            throw new Rollback('recording the outcome failed');
+          }),
+        ).rejects.toThrow(Rollback);
+        expect(await queue.counts()).toEqual({ ready: 0, leased: 1, dead: 0 });
+        clock.advance(LEASE);
+        expect((await queue.reserve('work', 10, LEASE)).map((j) => [j.payload, j.attempts])).toEqual([['kept', 2]]);
+      });
+    });
   });
 }

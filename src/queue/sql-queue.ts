@@ -153,9 +153,10 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
     return rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id).map(toJob);
   }
 
-  async ack(job: Job): Promise<void> {
+  async ack(job: Job, within?: Kysely<QueueTables>): Promise<void> {
     // Guarded by the attempt number: a worker whose lease expired cannot remove a job another worker holds.
-    await this.db.deleteFrom('jobs').where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
+    await (within ?? this.db)
+      .deleteFrom('jobs').where('id', '=', job.id).where('attempts', '=', job.attempts).execute();
   }
 
   async fail(job: Job, error: unknown, options: { delayMs?: number; dead?: boolean } = {}): Promise<FailOutcome> {

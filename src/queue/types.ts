@@ -37,8 +37,8 @@ export interface Queue<Tx = unknown> {
   enqueue(specs: readonly JobSpec[], within?: Tx): Promise<number>;
   /** Leases up to `limit` due jobs of a queue for `leaseMs`; an expired lease makes a job due again. */
   reserve(queue: string, limit: number, leaseMs: number): Promise<Job[]>;
-  /** The job is done; it leaves the queue. */
-  ack(job: Job): Promise<void>;
+  /** The job is done; it leaves the queue. With `within`, inside the caller's transaction (with its outcome). */
+  ack(job: Job, within?: Tx): Promise<void>;
   /**
    * The attempt failed: retry later with backoff (or after `delayMs` when the failure says when, like a
    * Retry-After), or dead-letter once attempts are used up or when `dead` is set (a permanent failure).

@@ -87,10 +87,11 @@ export class OutboundRepository {
 
   /**
    * Records the wamid Meta assigned. Status webhooks can arrive before this write (Meta is fast), so the
-   * most advanced status already stored for the wamid is applied here too.
+   * most advanced status already stored for the wamid is applied here too. With `within`, the writes join
+   * that transaction.
    */
-  async markAccepted(outboundId: string, wamid: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async markAccepted(outboundId: string, wamid: string, within?: Kysely<Database>): Promise<void> {
+    const write = async (trx: Kysely<Database>): Promise<void> => {
       await trx
         .updateTable('messages')
         .set({ wamid, state: 'accepted' })
@@ -116,7 +117,9 @@ export class OutboundRepository {
           .where('outbound_id', '=', outboundId)
           .execute();
       }
-    });
+    };
+    // Inside the caller's transaction (the send worker removes the job in the same commit), or one of its own.
+    await (within === undefined ? this.db.transaction().execute(write) : write(within));
   }
 
   async markFailed(outboundId: string, state: 'failed' | 'uncertain', error: unknown): Promise<void> {
