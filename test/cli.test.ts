@@ -212,5 +212,5 @@ describe('operations commands', () => {
     await expect(cli(['inbox', 'reprocess', '--since', 'yesterday-ish', ...dataArgs])).rejects.toMatchObject({
       code: 2,
     });
-  });
+  }, 120_000); // nine CLI processes, each a few seconds to start from the TypeScript sources
 });
