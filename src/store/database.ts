@@ -16,6 +16,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import type { FlowgateConfig } from '../config/index.js';
+import { startCheckpointer } from './checkpointer.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -75,6 +76,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
+  const checkpointer = path === ':memory:' ? null : startCheckpointer(sqlite, path);
   const fsyncEachCommit = settings.sqliteSynchronous === 'full';
   return {
     db,
@@ -91,7 +93,12 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
             }
           })
         : fn(db),
-    close: () => db.destroy(),
+    close: async () => {
+      // The thread's last checkpoint runs while this connection is open, so the close below finds the WAL
+      // applied; the last connection to close removes it.
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
