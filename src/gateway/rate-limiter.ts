@@ -20,7 +20,8 @@ export class SlidingWindowLimiter {
   constructor(private readonly options: RateLimiterOptions) {
     if (!Number.isFinite(options.rate) || options.rate <= 0) throw new RangeError('rate must be a positive number');
     this.windowMs = options.windowMs ?? 1_000;
-    this.now = options.now ?? Date.now;
+    // Monotonic and sub-millisecond: slot times are only compared with each other.
+    this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 

@@ -104,22 +104,24 @@ export class Gateway {
           })
         : null;
 
-    this.dispatcher = ingestThread ?? new Dispatcher({
-      store,
-      queue: this.queue,
-      router: this.router,
-      forwardUrls: config.forwardUrls,
-      mediaDownloads: mediaDownloads(options),
-      logger,
-      now: this.now,
-      onJobs: (queues) => {
-        for (const q of queues) this.workers.get(q)?.notify();
-      },
-      onEvents: (claimed, duplicates) => {
-        this.metrics.events.inc({ result: 'claimed' }, claimed);
-        this.metrics.events.inc({ result: 'duplicate' }, duplicates);
-      },
-    });
+    this.dispatcher =
+      ingestThread ??
+      new Dispatcher({
+        store,
+        queue: this.queue,
+        router: this.router,
+        forwardUrls: config.forwardUrls,
+        mediaDownloads: mediaDownloads(options),
+        logger,
+        now: this.now,
+        onJobs: (queues) => {
+          for (const q of queues) this.workers.get(q)?.notify();
+        },
+        onEvents: (claimed, duplicates) => {
+          this.metrics.events.inc({ result: 'claimed' }, claimed);
+          this.metrics.events.inc({ result: 'duplicate' }, duplicates);
+        },
+      });
 
     this.graph =
       options.graph !== undefined
@@ -140,7 +142,11 @@ export class Gateway {
       onQueued: () => this.workers.get(OUTBOUND_QUEUE)?.notify(),
     });
     if (this.graph !== null) {
-      const limiter = new SlidingWindowLimiter({ rate: config.outboundRate, now: this.now });
+      const limiter = new SlidingWindowLimiter({
+        rate: config.outboundRate,
+        // Its own sub-millisecond clock unless one is injected: whole-millisecond times let a send slip in early.
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
       this.addWorker(OUTBOUND_QUEUE, createOutboundProcessor({ store, graph: this.graph, limiter, logger }), 16);
     }
     this.media = null;
@@ -180,7 +186,11 @@ export class Gateway {
     let gateway: Gateway | null = null;
     const thread = await IngestThread.start({
       init: {
-        database: { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous },
+        database: {
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          sqliteSynchronous: config.sqliteSynchronous,
+        },
         forwardUrls: config.forwardUrls,
         patterns: router.patterns,
         jobMaxAttempts: config.jobMaxAttempts,
