@@ -3,10 +3,16 @@
 // notification (recorded, acknowledged) → flow token (427, encrypted error_msg; 4.0 flow_token_signature)
 // → input validation → the screen handler → the answer checked and encrypted, text/plain. Every answer
 // after decryption is encrypted; before it nothing can be.
+import type { KeyObject } from 'node:crypto';
+import type { RsaUnwrapPool } from './rsa-pool.js';
 import {
   FlowCryptoError,
   compareVersions,
+  decodeFlowEnvelope,
   decryptFlowRequest,
+  openFlowRequest,
+  unwrapFailed,
+  type DecryptedFlowRequest,
   encryptFlowResponse,
   verifyFlowTokenSignature,
   verifyWebhookSignature,
@@ -56,6 +62,8 @@ export interface FlowEndpointDeps {
   mediaMaxBytes?: number;
   now?: () => number;
   maxBytes?: number;
+  /** Unwraps the AES key in other threads; without it, decryption runs on the calling thread. */
+  rsa?: RsaUnwrapPool;
 }
 
 export interface FlowHttpResponse {
@@ -233,7 +241,7 @@ export class FlowEndpoint {
     }
     try {
       const keys = this.deps.keys === null ? [] : await this.deps.keys.decryptionKeys(this.deps.phoneNumberId ?? '');
-      const { payload, aesKey, iv } = decryptFlowRequest(body, keys);
+      const { payload, aesKey, iv } = await this.decryptWith(body, keys);
       return { payload, aesKey, iv };
     } catch (error) {
       if (error instanceof FlowCryptoError) {
@@ -243,6 +251,15 @@ export class FlowEndpoint {
       }
       return null;
     }
+  }
+
+  private async decryptWith(body: unknown, keys: readonly KeyObject[]): Promise<DecryptedFlowRequest> {
+    const rsa = this.deps.rsa;
+    if (rsa === undefined || keys.length === 0) return decryptFlowRequest(body, keys);
+    const envelope = decodeFlowEnvelope(body); // malformed bodies fail here, before any RSA work
+    const unwrapped = await rsa.unwrap(envelope.encrypted_aes_key, keys);
+    if (unwrapped === null) throw unwrapFailed(keys.length);
+    return openFlowRequest(envelope, unwrapped.aesKey, unwrapped.keyIndex);
   }
 
   /**

@@ -1,5 +1,6 @@
 // The flow runtime of a running gateway: the endpoint, the picker-media worker and sendFlow, wired from
 // the gateway's store, queue, outbound service and metrics registry.
+import { RsaUnwrapPool } from './rsa-pool.js';
 import type { FlowgateConfig } from '../config/index.js';
 import { JobWorker, type Gateway } from '../gateway/index.js';
 import type { Logger } from '../log/index.js';
@@ -25,6 +26,8 @@ export interface FlowRuntimeOptions {
 }
 
 export class FlowRuntime {
+  /** RSA unwrapping off the HTTP thread; its threads start with the first flow request. */
+  private readonly rsa = new RsaUnwrapPool();
   readonly endpoint: FlowEndpoint;
   readonly media: FlowMediaService;
   readonly metrics: FlowMetrics;
@@ -69,6 +72,7 @@ export class FlowRuntime {
       validateInput: options.validateInput ?? null,
       mediaMaxBytes: config.flowMediaMaxBytes,
       now: this.now,
+      rsa: this.rsa,
     });
   }
 
@@ -77,6 +81,7 @@ export class FlowRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.rsa.close();
     await this.worker.stop();
   }
 

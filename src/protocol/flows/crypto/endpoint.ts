@@ -27,6 +27,9 @@ export interface DecryptedFlowRequest {
 const FIELDS = ['encrypted_flow_data', 'encrypted_aes_key', 'initial_vector'] as const;
 type Field = (typeof FIELDS)[number];
 
+/** A request envelope with its three fields decoded and checked (lengths), before any RSA work. */
+export type FlowRequestEnvelope = Readonly<Record<Field, Buffer>>;
+
 function invalid(reason: FlowCryptoReason, message: string): FlowCryptoError {
   return new FlowCryptoError('flowgate.flow.request_invalid', reason, message);
 }
@@ -41,7 +44,7 @@ function failed(reason: FlowCryptoReason, message: string, cause?: unknown): Flo
 }
 
 /** Validates the envelope and decodes it, cheapest checks first: no RSA work for a malformed body. */
-function decodeEnvelope(body: unknown): Record<Field, Buffer> {
+export function decodeFlowEnvelope(body: unknown): FlowRequestEnvelope {
   if (!isPlainObject(body)) throw invalid('not_object', 'The flow request body must be a JSON object.');
   const decoded: Partial<Record<Field, Buffer>> = {};
   for (const field of FIELDS) {
@@ -81,11 +84,33 @@ function unwrapAesKey(wrapped: Buffer, keys: readonly KeyObject[]): { aesKey: Bu
       lastError = error;
     }
   }
-  throw failed(
+  throw unwrapFailed(keys.length, lastError);
+}
+
+/** The error for an AES key that none of the private keys could unwrap. */
+export function unwrapFailed(keysTried: number, cause?: unknown): FlowCryptoError {
+  return failed(
     'rsa_unwrap_failed',
-    `No configured private key (${keys.length} tried) could unwrap encrypted_aes_key; WhatsApp may hold an outdated public key.`,
-    lastError,
+    `No configured private key (${keysTried} tried) could unwrap encrypted_aes_key; WhatsApp may hold an outdated public key.`,
+    cause,
   );
+}
+
+/** The AES-GCM half of decryption, for a caller that unwrapped the AES key elsewhere (another thread). */
+export function openFlowRequest(envelope: FlowRequestEnvelope, aesKey: Buffer, keyIndex: number): DecryptedFlowRequest {
+  if (aesKey.length !== AES_KEY_BYTES) {
+    // Blog-style implementations send AES-256 keys; WhatsApp uses AES-128 (SPEC F.1).
+    throw failed('aes_key_length', `The unwrapped AES key must be ${AES_KEY_BYTES} bytes, got ${aesKey.length}.`);
+  }
+  const iv = envelope.initial_vector;
+  const plaintext = gcmOpen(aesKey, iv, envelope.encrypted_flow_data);
+  if (plaintext === null) throw failed('gcm_auth_failed', 'The flow request failed AES-GCM authentication.');
+  const parsed = parseJsonObject(plaintext);
+  if (!parsed.ok) {
+    const what = { not_utf8: 'UTF-8', not_json: 'JSON', payload_not_object: 'a JSON object' }[parsed.reason];
+    throw failed(parsed.reason, `The decrypted flow request is not ${what}.`);
+  }
+  return { payload: parsed.value, aesKey, iv, keyIndex };
 }
 
 /**
@@ -102,21 +127,9 @@ export function decryptFlowRequest(body: unknown, privateKeys: readonly KeyObjec
       'No private key is configured for flow requests.',
     );
   }
-  const envelope = decodeEnvelope(body);
-  const iv = envelope.initial_vector;
+  const envelope = decodeFlowEnvelope(body);
   const { aesKey, keyIndex } = unwrapAesKey(envelope.encrypted_aes_key, keys);
-  if (aesKey.length !== AES_KEY_BYTES) {
-    // Blog-style implementations send AES-256 keys; WhatsApp uses AES-128 (SPEC F.1).
-    throw failed('aes_key_length', `The unwrapped AES key must be ${AES_KEY_BYTES} bytes, got ${aesKey.length}.`);
-  }
-  const plaintext = gcmOpen(aesKey, iv, envelope.encrypted_flow_data);
-  if (plaintext === null) throw failed('gcm_auth_failed', 'The flow request failed AES-GCM authentication.');
-  const parsed = parseJsonObject(plaintext);
-  if (!parsed.ok) {
-    const what = { not_utf8: 'UTF-8', not_json: 'JSON', payload_not_object: 'a JSON object' }[parsed.reason];
-    throw failed(parsed.reason, `The decrypted flow request is not ${what}.`);
-  }
-  return { payload: parsed.value, aesKey, iv, keyIndex };
+  return openFlowRequest(envelope, aesKey, keyIndex);
 }
 
 /**

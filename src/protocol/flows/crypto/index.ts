@@ -5,8 +5,12 @@ export { FlowCryptoError, type FlowCryptoCode, type FlowCryptoReason } from './e
 export { clearPrivateKeyCache, fingerprint, loadPrivateKey, MIN_RSA_BITS, publicKeyPem } from './keys.js';
 export { flipIv } from './gcm.js';
 export {
+  decodeFlowEnvelope,
   decryptFlowRequest,
   encryptFlowResponse,
+  openFlowRequest,
+  unwrapFailed,
+  type FlowRequestEnvelope,
   encryptFlowResponseRaw,
   type DecryptedFlowRequest,
   type WireFlowEndpointRequest,

@@ -1,0 +1,53 @@
+// The RSA unwrap pool gives the same answers as the protocol's decryptFlowRequest, from other threads.
+import { generateKeyPairSync, publicEncrypt, constants, randomBytes, type KeyObject } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeFlowEnvelope, encryptFlowRequest, openFlowRequest } from '../protocol/index.js';
+import { RsaUnwrapPool } from './rsa-pool.js';
+
+const pair = (): { publicKey: KeyObject; privateKey: KeyObject } => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const active = pair();
+const retiring = pair();
+const stranger = pair();
+const pool = new RsaUnwrapPool(2);
+afterAll(() => pool.close());
+
+function wrap(publicKey: KeyObject, aesKey: Buffer): Buffer {
+  return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, aesKey);
+}
+
+describe('RsaUnwrapPool', () => {
+  it('unwraps with the first key that fits and says which one', async () => {
+    const aesKey = randomBytes(16);
+    expect(await pool.unwrap(wrap(active.publicKey, aesKey), [active.privateKey, retiring.privateKey])).toEqual({
+      aesKey,
+      keyIndex: 0,
+    });
+    expect(await pool.unwrap(wrap(retiring.publicKey, aesKey), [active.privateKey, retiring.privateKey])).toEqual({
+      aesKey,
+      keyIndex: 1,
+    });
+  });
+
+  it('answers null when no key fits, or for bytes that are no RSA-OAEP ciphertext', async () => {
+    expect(await pool.unwrap(wrap(stranger.publicKey, randomBytes(16)), [active.privateKey])).toBeNull();
+    expect(await pool.unwrap(randomBytes(256), [active.privateKey])).toBeNull();
+  });
+
+  it('decrypts real flow requests concurrently, each with its own key, across both threads', async () => {
+    const requests = Array.from({ length: 40 }, (_, i) =>
+      encryptFlowRequest(
+        { action: 'data_exchange', screen: 'A', data: { i }, version: '3.0', flow_token: `t${i}` },
+        active.publicKey,
+      ),
+    );
+    const opened = await Promise.all(
+      requests.map(async (r) => {
+        const envelope = decodeFlowEnvelope(r.body);
+        const unwrapped = await pool.unwrap(envelope.encrypted_aes_key, [retiring.privateKey, active.privateKey]);
+        expect(unwrapped?.keyIndex).toBe(1);
+        return openFlowRequest(envelope, unwrapped!.aesKey, unwrapped!.keyIndex).payload;
+      }),
+    );
+    expect(opened.map((p) => (p.data as { i: number }).i)).toEqual(requests.map((_, i) => i));
+  });
+});
