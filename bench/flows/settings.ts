@@ -37,7 +37,7 @@ export interface FlowsFigures {
   ceilingAll: Ceiling;
   baseline: EndpointFigures;
   flowgate: EndpointFigures;
-  flowgateSingle: EndpointFigures;
+  flowgateCluster: EndpointFigures;
   /** Diagnostic: the cluster with FLOWGATE_SQLITE_SYNC=normal (commits not fsynced). */
   flowgateNormalSync: EndpointFigures;
   poolSeconds: number;
