@@ -149,14 +149,16 @@ export class FlowgateApp {
   /** Opens the store and starts the dispatcher and workers. */
   async start(): Promise<Gateway> {
     this.starting ??= (async () => {
-      const store = await Store.open(this.config);
+      const ingestThread = this.options.ingestThread ?? this.options.now === undefined;
+      // With the ingest thread, its connection writes nearly everything and keeps the WAL checkpointed.
+      const store = await Store.open({ ...this.config, checkpoints: ingestThread ? 'elsewhere' : 'own' });
       const gateway = await Gateway.create({
         config: this.config,
         store,
         logger: this.logger,
         router: this.router,
         ...pick(this.options, ['now', 'random', 'fetch', 'retryBaseMs', 'pollMs']),
-        ingestThread: this.options.ingestThread ?? this.options.now === undefined,
+        ingestThread,
         blobs: this.blobs,
       });
       gateway.start();

@@ -44,7 +44,15 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export type DatabaseSettings = Pick<FlowgateConfig, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>;
+export type DatabaseSettings = Pick<FlowgateConfig, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'> & {
+  /**
+   * `own` (default): this connection's checkpoint thread moves the WAL into the database, and this
+   * connection finishes a checkpoint the thread cannot catch up with. `elsewhere`: another connection that
+   * does most of the writing (the ingest thread's) takes care of it; this one never checkpoints, so the
+   * thread it runs on (the HTTP thread) never stalls on one.
+   */
+  checkpoints?: 'own' | 'elsewhere';
+};
 
 /** Resolves where the SQLite database lives for a config. */
 export function sqlitePath(settings: DatabaseSettings): string {
@@ -76,7 +84,9 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
-  const checkpointer = path === ':memory:' ? null : startCheckpointer(sqlite, path);
+  if (settings.checkpoints === 'elsewhere') sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointer =
+    path === ':memory:' || settings.checkpoints === 'elsewhere' ? null : startCheckpointer(sqlite, path);
   const fsyncEachCommit = settings.sqliteSynchronous === 'full';
   return {
     db,
