@@ -18,6 +18,7 @@ import { OutboundService } from '../gateway/index.js';
 import type { FlowJson } from '../protocol/index.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/index.js';
+import { flowsCommand } from './flows.js';
 import { CliError, configFor, globals, parsePositiveInt } from './main.js';
 
 interface FlowSendOptions {
@@ -40,10 +41,7 @@ interface FlowSendOptions {
 
 /** Adds `send` to the `flowgate flows` group (created here if the group does not exist yet). */
 export function registerFlowSendCommand(program: Command): void {
-  const flows =
-    program.commands.find((command) => command.name() === 'flows') ??
-    program.command('flows').description('WhatsApp Flows: validate Flow JSON and manage flows through the Graph API');
-  flows
+  flowsCommand(program)
     .command('send')
     .description(
       'issue a flow token and queue a Flow message carrying it (a running gateway sends it); prints the token',

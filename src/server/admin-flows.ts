@@ -4,15 +4,11 @@
 import { Hono } from 'hono';
 import type { FlowEndpoint } from '../flows/index.js';
 import { adminAuth } from './admin-auth.js';
+import { boundedInt } from './admin-query.js';
 
 export interface FlowsAdminDeps {
   adminToken: string | null;
   flows: () => FlowEndpoint | null;
-}
-
-function limitOf(value: string | undefined): number {
-  const n = Number(value ?? 50);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 500) : 50;
 }
 
 function parsed(json: string | null): unknown {
@@ -60,7 +56,7 @@ export function createFlowsAdminApi(deps: FlowsAdminDeps): Hono {
   api.get('/:flow/submissions', async (c) => {
     const rows = await endpoint().store.flows.listSubmissions({
       flow: c.req.param('flow'),
-      limit: limitOf(c.req.query('limit')),
+      limit: boundedInt(c.req.query('limit'), 50, 500),
     });
     return c.json({
       submissions: rows.map((r) => ({
@@ -79,7 +75,7 @@ export function createFlowsAdminApi(deps: FlowsAdminDeps): Hono {
   api.get('/:flow/errors', async (c) => {
     const rows = await endpoint().store.flows.listErrors({
       flow: c.req.param('flow'),
-      limit: limitOf(c.req.query('limit')),
+      limit: boundedInt(c.req.query('limit'), 50, 500),
     });
     return c.json({
       errors: rows.map((r) => ({

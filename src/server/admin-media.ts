@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { MediaNotFoundError, type MediaService, type MediaStatus } from '../media/index.js';
 import { adminAuth } from './admin-auth.js';
+import { boundedInt } from './admin-query.js';
 
 export interface MediaAdminDeps {
   adminToken: string | null;
@@ -10,11 +11,6 @@ export interface MediaAdminDeps {
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['pending', 'stored', 'failed']);
-
-function boundedInt(value: string | undefined, fallback: number, max: number): number {
-  const n = Number(value ?? fallback);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
-}
 
 export function createMediaAdminApi(deps: MediaAdminDeps): Hono {
   const api = new Hono();
