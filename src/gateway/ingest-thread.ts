@@ -7,6 +7,7 @@ import { createLogger } from '../log/index.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/index.js';
 import { Dispatcher } from './dispatcher.js';
+import { DispatchLoop } from './dispatch-loop.js';
 import { GroupCommitter } from './group-commit.js';
 import type { FromIngestThread, IngestThreadInit, ToIngestThread } from './ingest-protocol.js';
 import { PatternSet } from './router.js';
@@ -48,35 +49,8 @@ async function start(): Promise<void> {
     },
   });
 
-  // An object, not two lets: the loop reads fields that message handlers change across its awaits.
-  const state = { running: true, requested: false };
-  const dispatchAgainNow = (): boolean => !state.running || state.requested;
-  let wake: (() => void) | null = null;
-  const wakeDispatcher = (): void => {
-    state.requested = true;
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-
-  const loop = (async () => {
-    while (state.running) {
-      state.requested = false;
-      try {
-        await dispatcher.drain();
-      } catch (error) {
-        logger.error({ err: error }, 'dispatch failed; the inbox rows stay pending and are retried');
-      }
-      if (dispatchAgainNow()) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, init.pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
+  const loop = new DispatchLoop(() => dispatcher.drain(), init.pollMs, logger);
+  loop.start();
 
   port.on('message', (message: ToIngestThread) => {
     switch (message.type) {
@@ -84,7 +58,7 @@ async function start(): Promise<void> {
         inbox.append({ body: message.body, headers: message.headers, receivedAt: message.receivedAt }).then(
           (id) => {
             send({ type: 'appended', seq: message.seq, id });
-            wakeDispatcher();
+            loop.wake();
           },
           (error: unknown) => {
             send({ type: 'append_failed', seq: message.seq, message: errorMessage(error) });
@@ -105,9 +79,8 @@ async function start(): Promise<void> {
         );
         return;
       case 'stop':
-        state.running = false;
-        wakeDispatcher();
         void loop
+          .stop()
           .then(() => inbox.idle())
           .then(() => store.close())
           .finally(() => {

@@ -6,6 +6,7 @@ import { SqlQueue, type Job, type QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { Dispatcher, FORWARD_QUEUE, HANDLER_QUEUE, type DispatchResult } from './dispatcher.js';
+import { DispatchLoop } from './dispatch-loop.js';
 import { IngestThread } from './ingest-client.js';
 import { createForwardProcessor } from './forwarder.js';
 import { GroupCommitter } from './group-commit.js';
@@ -61,10 +62,9 @@ export class Gateway {
   /** The media pipeline's read API; null without a Graph client or a blob store. */
   readonly media: MediaService | null;
   private readonly workers: Map<string, JobWorker> = new Map();
-  private dispatchLoop: Promise<void> | null = null;
+  /** Dispatches on this thread; null when the ingest thread dispatches. */
+  private readonly dispatchLoop: DispatchLoop | null;
   private running = false;
-  private dispatchWake: (() => void) | null = null;
-  private dispatchRequested = false;
   private readonly now: () => number;
   private readonly pollMs: number;
 
@@ -122,6 +122,8 @@ export class Gateway {
           this.metrics.events.inc({ result: 'duplicate' }, duplicates);
         },
       });
+    const dispatcher = this.dispatcher;
+    this.dispatchLoop = ingestThread === null ? new DispatchLoop(() => dispatcher.drain(), this.pollMs, logger) : null;
 
     this.graph =
       options.graph !== undefined
@@ -241,48 +243,20 @@ export class Gateway {
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (this.ingestThread === null) this.dispatchLoop = this.runDispatcher();
+    this.dispatchLoop?.start();
     for (const worker of this.workers.values()) worker.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wakeDispatcher();
-    await this.dispatchLoop;
+    await this.dispatchLoop?.stop();
     await this.ingestThread?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
   }
 
   wakeDispatcher(): void {
-    this.dispatchRequested = true;
-    const wake = this.dispatchWake;
-    this.dispatchWake = null;
-    wake?.();
-  }
-
-  /** Stopping, or new bodies arrived while the last drain ran (fields change across awaits). */
-  private dispatchAgainNow(): boolean {
-    return !this.running || this.dispatchRequested;
-  }
-
-  private async runDispatcher(): Promise<void> {
-    while (this.running) {
-      this.dispatchRequested = false;
-      try {
-        await this.dispatcher.drain();
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'dispatch failed; the inbox rows stay pending and are retried');
-      }
-      if (this.dispatchAgainNow()) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.dispatchWake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    this.dispatchLoop?.wake();
   }
 }
 
