@@ -1,10 +1,9 @@
 // The HTTP surface (Hono): webhook, health, readiness and metrics. A thin translator: limits and
 // verification live in the gateway's ingress; this file only converts requests and responses.
-import type { IncomingMessage } from 'node:http';
-import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Gateway, IngressResponse } from '../gateway/index.js';
 import { createAdminApi } from './admin.js';
+import { rawRequest } from './raw-request.js';
 import { flowsRoute } from './flows-http.js';
 import { createFlowsAdminApi } from './admin-flows.js';
 import type { FlowEndpoint } from '../flows/index.js';
@@ -41,21 +40,28 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.post('/webhook', async (c) => {
     const gateway = deps.gateway();
     if (gateway?.ingress == null) return c.text('webhook not configured', 503);
-    // Under Node, read the socket's IncomingMessage directly: converting it to a web ReadableStream first
-    // costs more than everything else the request path does.
-    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-    if (incoming !== undefined) return toResponse(await gateway.ingress.receive(incoming, nodeHeaders(incoming)));
-    return toResponse(await gateway.ingress.receive(c.req.raw.body, c.req.raw.headers));
+    const { body, headers } = rawRequest(c);
+    return toResponse(await gateway.ingress.receive(body, headers));
   });
 
   app.route('/api', createAdminApi({ adminToken: deps.adminToken, gateway: deps.gateway }));
-  app.route('/api/keys', createKeysAdminApi({ adminToken: deps.adminToken, keys: deps.keys ?? (() => null), phoneNumberId: deps.phoneNumberId ?? null }));
+  app.route(
+    '/api/keys',
+    createKeysAdminApi({
+      adminToken: deps.adminToken,
+      keys: deps.keys ?? (() => null),
+      phoneNumberId: deps.phoneNumberId ?? null,
+    }),
+  );
 
   app.post('/flows/:flow', flowsRoute(deps.flows ?? (() => null)));
   app.route('/api/flows', createFlowsAdminApi({ adminToken: deps.adminToken, flows: deps.flows ?? (() => null) }));
 
   app.route('/api/media', createMediaAdminApi({ adminToken: deps.adminToken, media: deps.media ?? (() => null) }));
-  app.get('/blobs/*', (c) => { const blobs = deps.blobs?.() ?? null; return blobs === null ? c.body(null, 404) : signedBlobHandler(blobs)(c.req.raw); });
+  app.get('/blobs/*', (c) => {
+    const blobs = deps.blobs?.() ?? null;
+    return blobs === null ? c.body(null, 404) : signedBlobHandler(blobs)(c.req.raw);
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -83,15 +89,6 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return c.json({ error: 'internal_error', message: 'internal error' }, 500);
   });
   return app;
-}
-
-function nodeHeaders(incoming: IncomingMessage): { get(name: string): string | null } {
-  return {
-    get: (name) => {
-      const value = incoming.headers[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
 }
 
 function toResponse(r: IngressResponse): Response {
