@@ -104,6 +104,7 @@ export async function runEmulator(g: GlobalOptions, opts: { port?: number }): Pr
   if (missing.length > 0 || config.appSecret === null || config.accessToken === null) {
     throw new CliError(`the emulator needs ${missing.join(' and ')}`, 2);
   }
+  const signal = stopSignal();
   const emulator = createEmulator({
     appSecret: config.appSecret,
     accessToken: config.accessToken,
@@ -113,15 +114,9 @@ export async function runEmulator(g: GlobalOptions, opts: { port?: number }): Pr
   console.log(
     `Flowgate emulator (a local Meta Cloud API) on ${listening.url}; webhooks go to ${config.webhookUrl ?? '(none yet: set FLOWGATE_WEBHOOK_URL)'}`,
   );
-  await new Promise<void>((resolveDone) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void emulator.close().then(resolveDone);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await signal.received;
+  await emulator.close();
+  signal.dispose();
 }
 
 /** Dev secrets are generated once and kept in the data directory, readable only by the owner. */
