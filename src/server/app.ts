@@ -84,7 +84,15 @@ export class FlowgateApp {
   constructor(private readonly options: CreateAppOptions = {}) {
     this.config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
     this.logger = options.logger ?? createLogger({ level: this.config.logLevel });
-    this.http = createHttpApp({ gateway: () => this.gatewayInstance, keys: () => this.keyService?.ring ?? null, phoneNumberId: this.config.phoneNumberId, adminToken: this.config.adminToken, flows: () => this.flowRuntime?.endpoint ?? null, media: () => this.gatewayInstance?.media ?? null, blobs: () => signedSource(this.blobs) });
+    this.http = createHttpApp({
+      gateway: () => this.gatewayInstance,
+      keys: () => this.keyService?.ring ?? null,
+      phoneNumberId: this.config.phoneNumberId,
+      adminToken: this.config.adminToken,
+      flows: () => this.flowRuntime?.endpoint ?? null,
+      media: () => this.gatewayInstance?.media ?? null,
+      blobs: () => signedSource(this.blobs),
+    });
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
@@ -111,7 +119,12 @@ export class FlowgateApp {
     if (this.flows.size === 0) {
       this.router.on(
         'message.flow_reply',
-        createCompletionHandler({ registry: this.flows, store: () => this.gateway.store, now: this.options.now ?? Date.now, onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0) }),
+        createCompletionHandler({
+          registry: this.flows,
+          store: () => this.gateway.store,
+          now: this.options.now ?? Date.now,
+          onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0),
+        }),
         { name: FLOW_COMPLETION_HANDLER },
       );
     }
@@ -162,7 +175,13 @@ export class FlowgateApp {
         blobs: this.blobs,
       });
       gateway.start();
-      this.keyService = startKeyService({ config: this.config, store, graph: gateway.graph, logger: this.logger, ...pick(this.options, ['now', 'random']) });
+      this.keyService = startKeyService({
+        config: this.config,
+        store,
+        graph: gateway.graph,
+        logger: this.logger,
+        ...pick(this.options, ['now', 'random']),
+      });
       this.flowRuntime = this.startFlows(gateway);
       this.gatewayInstance = gateway;
       return gateway;
@@ -225,7 +244,8 @@ export class FlowgateApp {
       keys,
       logger: this.logger,
       storeItem: this.options.flowMedia ?? this.defaultFlowMedia(),
-      validateInput: this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
+      validateInput:
+        this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
       ...pick(this.options, ['now', 'pollMs']),
     });
     runtime.start();
