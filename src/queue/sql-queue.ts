@@ -97,6 +97,11 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
   }
 
   async reserve(queue: string, limit: number, leaseMs: number): Promise<Job[]> {
+    // Read first: with nothing due, a poll must not write. A write takes the database's one write lock, and
+    // on a connection shared with the HTTP thread, waiting for it (another thread is dispatching) stalls
+    // every request in flight.
+    const dueIn = await this.nextDueIn(queue);
+    if (dueIn === null || dueIn > 0) return [];
     const now = this.now();
     // A lease ends at lease_until (like run_at, the instant itself is due), so nextDueIn's 0 means reservable.
     // A job whose lease ran out after its last allowed attempt died with its worker: dead-letter it.
