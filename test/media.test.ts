@@ -74,7 +74,9 @@ async function mediaFaults(p: Pair, faults?: Record<string, unknown>): Promise<{
 /** The media id of an inbound message, from the stored event. */
 async function mediaIdOf(p: Pair, wamid: string, type = 'image'): Promise<string> {
   const row = await waitFor(async () => (await p.t.app.gateway.store.records.messageByWamid(wamid)) ?? undefined);
-  const payload = JSON.parse(row.payload) as Record<string, { id?: string } | undefined>;
+  const event = row.event_id === null ? null : await p.t.app.gateway.store.events.get(row.event_id);
+  if (event?.event.category !== 'message') throw new Error('the stored message has no message event');
+  const payload = event.event.raw as Record<string, { id?: string } | undefined>;
   const id = payload[type]?.id ?? payload.document?.id;
   if (id === undefined) throw new Error('no media id in the stored message');
   return id;

@@ -131,7 +131,7 @@ describe('POST /webhook signature and limits', () => {
 
   it('answers 503 when the inbox cannot commit, so Meta retries', async () => {
     t = await startTestApp();
-    await t.app.gateway.store.db.schema.dropTable('inbox').execute();
+    await t.app.gateway.store.opened.inbox.schema.dropTable('inbox').execute();
     const res = await t.post(textWebhook([{ id: 'wamid.db-down' }]));
     expect(res.status).toBe(503);
   });

@@ -1,8 +1,9 @@
-// Watches Flowgate's SQLite database from outside (read-only, WAL lets it read while Flowgate writes):
-// how many bodies wait in the inbox and how many events the dispatcher has claimed.
+// Watches Flowgate's SQLite databases from outside (read-only, WAL lets it read while Flowgate writes):
+// how many bodies wait in the inbox (its own file, attached) and how many events the dispatcher has claimed.
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sqliteInboxPath } from '../../src/store/index.js';
 
 export interface DbSample {
   /** performance.now() of the sample, ms. */
@@ -33,15 +34,19 @@ export class DbProbe {
 
   constructor(path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.db.prepare('attach database ? as inbox_file').run(sqliteInboxPath(path));
     this.countEvents = this.db.prepare('select count(*) as n from events');
-    // Served by the partial index inbox_pending (id where processed_at is null).
-    this.countPending = this.db.prepare('select count(*) as n from inbox where processed_at is null');
-    this.countInbox = this.db.prepare('select count(*) as n from inbox');
+    // Dispatched bodies are a prefix of the inbox: the pending ones follow the last one recorded.
+    this.countPending = this.db.prepare(
+      'select count(*) as n from inbox_file.inbox where id > (select coalesce(max(inbox_id), 0) from inbox_state)',
+    );
+    this.countInbox = this.db.prepare('select count(*) as n from inbox_file.inbox');
   }
 
   sample(): DbSample {
     const at = performance.now();
-    // One read transaction, so the three counts describe the same moment.
+    // One read transaction, so the three counts describe the same moment (each file's snapshot is taken at
+    // its first read in it, microseconds apart).
     return this.db.transaction(() => ({
       at,
       events: this.countEvents.get()?.n ?? 0,

@@ -37,8 +37,6 @@ export interface DispatcherOptions {
   /** Called after jobs were enqueued (wakes the workers). */
   onJobs?: (queues: ReadonlySet<string>) => void;
   onEvents?: (claimed: number, duplicates: number) => void;
-  /** Awaited between batches of a drain, so that a thread that also commits the inbox can take its turn. */
-  betweenBatches?: () => Promise<void>;
   /** Queue a `media` download job for each inbound media message (needs a Graph client and a blob store). */
   mediaDownloads?: boolean;
 }
@@ -49,6 +47,10 @@ export interface DispatchResult {
   duplicates: number;
 }
 
+/** A batch read before `inbox reprocess` put dispatched rows back: nothing was written, read again. */
+const STALE = Symbol('stale inbox cursor');
+type Stale = typeof STALE;
+
 export class Dispatcher {
   private readonly now: () => number;
   private readonly batchSize: number;
@@ -58,18 +60,21 @@ export class Dispatcher {
     this.batchSize = options.batchSize ?? 200;
   }
 
-  /** Dispatches pending inbox rows until none are left. */
+  /** Dispatches pending inbox rows until a batch finds fewer than a full batch left. */
   async drain(): Promise<DispatchResult> {
     const total: DispatchResult = { bodies: 0, claimed: 0, duplicates: 0 };
     for (;;) {
-      const rows = await this.options.store.inbox.pending(this.batchSize);
+      const { after, rows } = await this.options.store.inbox.pendingAfter(this.batchSize);
       if (rows.length === 0) return total;
-      for (const result of await this.dispatchIsolating(rows)) {
+      const results = await this.dispatchIsolating(rows, after);
+      if (results === STALE) continue; // `inbox reprocess` ran meanwhile: read the pending rows again
+      for (const result of results) {
         total.bodies += result.bodies;
         total.claimed += result.claimed;
         total.duplicates += result.duplicates;
       }
-      await this.options.betweenBatches?.();
+      // A short batch took everything pending when it was read; what arrived since is the next drain's.
+      if (rows.length < this.batchSize) return total;
     }
   }
 
@@ -78,38 +83,56 @@ export class Dispatcher {
    * hold back the others. A row that fails alone is quarantined: marked done and surfaced as a
    * `parse_error` event for people to inspect (its raw body stays in the inbox for `inbox reprocess`).
    */
-  private async dispatchIsolating(rows: readonly InboxRow[]): Promise<DispatchResult[]> {
+  private async dispatchIsolating(rows: readonly InboxRow[], after: number): Promise<DispatchResult[] | Stale> {
     try {
-      return [await this.dispatch(rows)];
+      const result = await this.dispatch(rows, after);
+      return result === STALE ? STALE : [result];
     } catch (batchError) {
       if (rows.length === 1 && rows[0] !== undefined) {
-        await this.quarantine(rows[0], batchError);
-        return [{ bodies: 1, claimed: 0, duplicates: 0 }];
+        return (await this.quarantine(rows[0], batchError, after)) === STALE
+          ? STALE
+          : [{ bodies: 1, claimed: 0, duplicates: 0 }];
       }
       const results: DispatchResult[] = [];
-      for (const row of rows) results.push(...(await this.dispatchIsolating([row])));
+      for (const row of rows) {
+        const alone = await this.dispatchIsolating([row], after);
+        if (alone === STALE) return STALE;
+        results.push(...alone);
+      }
       return results;
     }
   }
 
-  private async quarantine(row: InboxRow, error: unknown): Promise<void> {
+  private async quarantine(row: InboxRow, error: unknown, after: number): Promise<Stale | null> {
     const message = error instanceof Error ? error.message : String(error);
     this.options.logger.error({ err: error, inboxId: row.id }, 'webhook body could not be dispatched; quarantined');
     const now = this.now();
-    await this.options.store.transaction(async (trx) => {
+    return this.options.store.transaction(async (trx) => {
+      if (await this.cursorMoved(trx, after)) return STALE;
       await this.options.store.events.claim(trx, quarantineEvent(row, message), row.id, now);
       await this.options.store.inbox.markProcessed(trx, row.id, 0, now);
+      return null;
     });
   }
 
-  /** Dispatches a batch of inbox rows in one transaction. */
-  async dispatch(rows: readonly InboxRow[]): Promise<DispatchResult> {
+  /**
+   * The dispatched rows must stay a prefix of the inbox (see InboxRepository): a batch read after `after`
+   * is written only if every row up to `after` is still recorded as dispatched, which `inbox reprocess`
+   * may have undone since the batch was read.
+   */
+  private async cursorMoved(trx: Kysely<Database>, after: number): Promise<boolean> {
+    return (await this.options.store.inbox.dispatchedUpTo(trx)) < after;
+  }
+
+  /** Dispatches a batch of inbox rows (the ones after `after`) in one transaction. */
+  private async dispatch(rows: readonly InboxRow[], after: number): Promise<DispatchResult | Stale> {
     const parsed = rows.map((row) => ({ row, events: parseWebhook(row.body) }));
     const queues = new Set<string>();
     const result: DispatchResult = { bodies: rows.length, claimed: 0, duplicates: 0 };
     const now = this.now();
 
-    await this.options.store.transaction(async (trx) => {
+    const outcome = await this.options.store.transaction(async (trx) => {
+      if (await this.cursorMoved(trx, after)) return STALE;
       const items = parsed.flatMap(({ row, events }) => events.map((event) => ({ event, inboxId: row.id })));
       const ids = await this.options.store.events.claimMany(trx, items, now);
       const claimed: { eventId: number; event: WebhookEvent }[] = [];
@@ -123,9 +146,14 @@ export class Dispatcher {
       const jobs = claimed.flatMap(({ eventId, event }) => this.jobsFor(eventId, event));
       await this.options.queue.enqueue(jobs, asQueueExecutor(trx));
       for (const job of jobs) queues.add(job.queue);
-      for (const { row, events } of parsed)
-        await this.options.store.inbox.markProcessed(trx, row.id, events.length, now);
+      await this.options.store.inbox.markManyProcessed(
+        trx,
+        parsed.map(({ row, events }) => ({ id: row.id, eventCount: events.length })),
+        now,
+      );
+      return null;
     });
+    if (outcome === STALE) return STALE;
 
     for (const { events } of parsed) {
       for (const event of events) {

@@ -1,8 +1,14 @@
-// The main thread's side of the ingest thread: an InboxSink whose appends resolve once the ingest thread
-// has committed the body, a drain() for tests and tools, and the relay of its job and event notices.
-import { Worker } from 'node:worker_threads';
+// The main thread's side of the ingest threads: an InboxSink whose appends resolve once the inbox thread
+// has committed the body, a drain() for tests and tools, and the relay of the dispatch thread's notices.
+import { MessageChannel, Worker, type Transferable } from 'node:worker_threads';
 import type { DispatchResult } from './dispatcher.js';
-import type { FromIngestThread, IngestThreadInit, ToIngestThread } from './ingest-protocol.js';
+import type {
+  FromDispatchThread,
+  FromInboxThread,
+  IngestThreadInit,
+  ToDispatchThread,
+  ToInboxThread,
+} from './ingest-protocol.js';
 import type { InboxSink } from './ingress.js';
 import type { InboxAppend } from '../store/index.js';
 
@@ -24,6 +30,10 @@ export class IngestThreadError extends Error {
   readonly code = 'flowgate.gateway.ingest_thread';
 }
 
+/**
+ * The main thread's side of the ingest threads: the inbox thread (webhook commits) and the dispatch thread
+ * (events, records, jobs), joined by a MessageChannel over which the first wakes the second.
+ */
 export class IngestThread implements InboxSink {
   private seq = 0;
   private readonly appends = new Map<number, Waiter<number>>();
@@ -32,37 +42,48 @@ export class IngestThread implements InboxSink {
   private exited: Error | null = null;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly inboxThread: Worker,
+    private readonly dispatchThread: Worker,
     private readonly options: IngestThreadOptions,
   ) {
-    worker.on('message', (message: FromIngestThread) => {
-      this.receive(message);
+    inboxThread.on('message', (message: FromInboxThread) => {
+      this.fromInbox(message);
     });
-    worker.on('error', (error) => {
-      this.fail(new IngestThreadError(`the ingest thread failed: ${error.message}`, { cause: error }));
+    dispatchThread.on('message', (message: FromDispatchThread) => {
+      this.fromDispatch(message);
     });
-    worker.on('exit', (code) => {
-      this.fail(new IngestThreadError(`the ingest thread exited (code ${code})`));
-    });
+    for (const [name, worker] of [
+      ['inbox', inboxThread],
+      ['dispatch', dispatchThread],
+    ] as const) {
+      worker.on('error', (error) => {
+        this.fail(new IngestThreadError(`the ${name} thread failed: ${error.message}`, { cause: error }));
+      });
+      worker.on('exit', (code) => {
+        this.fail(new IngestThreadError(`the ${name} thread exited (code ${code})`));
+      });
+    }
   }
 
-  /** Starts the thread and resolves once its store is open. */
-  static start(options: IngestThreadOptions): Promise<IngestThread> {
-    const worker = spawnWorker(options.init);
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: FromIngestThread): void => {
-        if (message.type === 'ready') {
-          worker.off('message', onMessage);
-          worker.off('error', reject);
-          resolve(new IngestThread(worker, options));
-        } else if (message.type === 'start_failed') {
-          void worker.terminate();
-          reject(new IngestThreadError(`the ingest thread could not start: ${message.message}`));
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
+  /** Starts both threads and resolves once their databases are open. */
+  static async start(options: IngestThreadOptions): Promise<IngestThread> {
+    const { port1, port2 } = new MessageChannel();
+    // The dispatch thread opens the main database (and runs its migrations) before the inbox thread starts.
+    const dispatchThread = spawnWorker('./dispatch-thread', { init: options.init, committed: port2 }, [port2]);
+    try {
+      await ready(dispatchThread, 'dispatch');
+    } catch (error) {
+      port1.close();
+      throw error;
+    }
+    const inboxThread = spawnWorker('./ingest-thread', { database: options.init.database, committed: port1 }, [port1]);
+    try {
+      await ready(inboxThread, 'inbox');
+    } catch (error) {
+      await dispatchThread.terminate();
+      throw error;
+    }
+    return new IngestThread(inboxThread, dispatchThread, options);
   }
 
   append(item: InboxAppend): Promise<number> {
@@ -70,7 +91,7 @@ export class IngestThread implements InboxSink {
     const seq = ++this.seq;
     return new Promise<number>((resolve, reject) => {
       this.appends.set(seq, { resolve, reject });
-      this.post({ type: 'append', seq, ...item });
+      this.toInbox({ type: 'append', seq, ...item });
     });
   }
 
@@ -80,34 +101,37 @@ export class IngestThread implements InboxSink {
     const seq = ++this.seq;
     return new Promise<DispatchResult>((resolve, reject) => {
       this.drains.set(seq, { resolve, reject });
-      this.post({ type: 'drain', seq });
+      this.toDispatch({ type: 'drain', seq });
     });
   }
 
   setPatterns(patterns: readonly string[]): void {
-    if (this.exited === null) this.post({ type: 'patterns', patterns });
+    if (this.exited === null) this.toDispatch({ type: 'patterns', patterns });
   }
 
-  /** Lets pending commits and the current dispatch finish, then closes the thread's store. */
+  /** Lets pending commits and then the current dispatch finish, and closes the threads' databases. */
   stop(): Promise<void> {
-    this.stopped ??= new Promise<void>((resolve) => {
-      if (this.exited !== null) {
-        resolve();
-        return;
-      }
-      this.worker.once('exit', () => {
-        resolve();
+    this.stopped ??= (async () => {
+      if (this.exited !== null) return;
+      await stopWorker(this.inboxThread, () => {
+        this.toInbox({ type: 'stop' });
       });
-      this.post({ type: 'stop' });
-    });
+      await stopWorker(this.dispatchThread, () => {
+        this.toDispatch({ type: 'stop' });
+      });
+    })();
     return this.stopped;
   }
 
-  private post(message: ToIngestThread): void {
-    this.worker.postMessage(message);
+  private toInbox(message: ToInboxThread): void {
+    this.inboxThread.postMessage(message);
   }
 
-  private receive(message: FromIngestThread): void {
+  private toDispatch(message: ToDispatchThread): void {
+    this.dispatchThread.postMessage(message);
+  }
+
+  private fromInbox(message: FromInboxThread): void {
     switch (message.type) {
       case 'appended':
         settle(this.appends, message.seq)?.resolve(message.id);
@@ -115,6 +139,15 @@ export class IngestThread implements InboxSink {
       case 'append_failed':
         settle(this.appends, message.seq)?.reject(new IngestThreadError(`inbox commit failed: ${message.message}`));
         return;
+      case 'ready':
+      case 'start_failed':
+      case 'stopped':
+        return;
+    }
+  }
+
+  private fromDispatch(message: FromDispatchThread): void {
+    switch (message.type) {
       case 'drained': {
         const waiter = settle(this.drains, message.seq);
         if (message.result === null) waiter?.reject(new IngestThreadError(`dispatch failed: ${message.message ?? ''}`));
@@ -150,14 +183,40 @@ function settle<T>(waiters: Map<number, Waiter<T>>, seq: number): Waiter<T> | un
   return waiter;
 }
 
+function ready(worker: Worker, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string; message?: string }): void => {
+      if (message.type === 'ready') {
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve();
+      } else if (message.type === 'start_failed') {
+        void worker.terminate();
+        reject(new IngestThreadError(`the ${name} thread could not start: ${message.message ?? ''}`));
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+}
+
+function stopWorker(worker: Worker, askToStop: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    worker.once('exit', () => {
+      resolve();
+    });
+    askToStop();
+  });
+}
+
 /**
- * Compiled, the thread is `ingest-thread.js` beside this file. Run from the TypeScript sources (tests,
- * benchmarks, `node --import tsx`), a worker does not inherit the loader, so it registers tsx first.
+ * Compiled, a thread is `<name>.js` beside this file. Run from the TypeScript sources (tests, benchmarks,
+ * `node --import tsx`), a worker does not inherit the loader, so it registers tsx first.
  */
-function spawnWorker(init: IngestThreadInit): Worker {
+function spawnWorker(name: string, workerData: unknown, transferList: Transferable[]): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSources ? './ingest-thread.ts' : './ingest-thread.js', import.meta.url);
-  if (!fromSources) return new Worker(entry, { workerData: init });
+  const entry = new URL(`${name}${fromSources ? '.ts' : '.js'}`, import.meta.url);
+  if (!fromSources) return new Worker(entry, { workerData, transferList });
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
+  return new Worker(bootstrap, { eval: true, workerData, transferList });
 }

@@ -1,4 +1,6 @@
-// Messages between the main thread (HTTP, handlers) and the ingest thread (inbox commits, dispatch).
+// Messages between the main thread (HTTP, handlers) and the two ingest threads: the inbox thread (commits
+// webhook bodies to the inbox file) and the dispatch thread (turns them into events, records and jobs).
+import type { MessagePort } from 'node:worker_threads';
 import type { DatabaseSettings } from '../store/index.js';
 import type { DispatchResult } from './dispatcher.js';
 
@@ -13,17 +15,40 @@ export interface IngestThreadInit {
   mediaDownloads: boolean;
 }
 
-export type ToIngestThread =
+export interface InboxThreadData {
+  database: DatabaseSettings;
+  /** Where the inbox thread tells the dispatch thread that bodies were committed. */
+  committed: MessagePort;
+}
+
+export interface DispatchThreadData {
+  init: IngestThreadInit;
+  /** The other end of InboxThreadData.committed. */
+  committed: MessagePort;
+}
+
+/** Inbox thread → dispatch thread, after each commit. */
+export interface CommittedNotice {
+  count: number;
+}
+
+export type ToInboxThread =
   | { type: 'append'; seq: number; body: Uint8Array; headers: Record<string, string>; receivedAt: number }
-  | { type: 'patterns'; patterns: readonly string[] }
-  | { type: 'drain'; seq: number }
   | { type: 'stop' };
 
-export type FromIngestThread =
+export type FromInboxThread =
   | { type: 'ready' }
   | { type: 'start_failed'; message: string }
   | { type: 'appended'; seq: number; id: number }
   | { type: 'append_failed'; seq: number; message: string }
+  | { type: 'stopped' };
+
+export type ToDispatchThread =
+  { type: 'patterns'; patterns: readonly string[] } | { type: 'drain'; seq: number } | { type: 'stop' };
+
+export type FromDispatchThread =
+  | { type: 'ready' }
+  | { type: 'start_failed'; message: string }
   | { type: 'drained'; seq: number; result: DispatchResult | null; message?: string }
   | { type: 'jobs'; queues: string[] }
   | { type: 'events'; claimed: number; duplicates: number }

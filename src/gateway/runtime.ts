@@ -123,7 +123,8 @@ export class Gateway {
         },
       });
     const dispatcher = this.dispatcher;
-    this.dispatchLoop = ingestThread === null ? new DispatchLoop(() => dispatcher.drain(), this.pollMs, logger) : null;
+    this.dispatchLoop =
+      ingestThread === null ? new DispatchLoop(() => dispatcher.drain(), { pollMs: this.pollMs }, logger) : null;
 
     this.graph =
       options.graph !== undefined

@@ -11,14 +11,16 @@ import {
   SqliteDriver,
   sql,
   type DatabaseConnection,
+  type MigrationProvider,
   type Driver,
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
 import type { FlowgateConfig } from '../config/index.js';
 import { startCheckpointer } from './checkpointer.js';
+import { inboxFileMigrations } from './migrations-inbox.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
-import type { Database } from './schema.js';
+import type { Database, InboxDatabase } from './schema.js';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -33,14 +35,17 @@ export class StoreError extends Error {
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
+  /**
+   * The inbox. Under SQLite a database file of its own beside the main one (`<name>-inbox.db`), written only
+   * by whoever commits webhooks (the ingest thread), so those commits never wait on dispatch writes and their
+   * fsync covers nothing else. Its commits reach the disk before the caller answers anyone
+   * (`sqliteSynchronous`); the main database's only need to survive a process crash: they can be rebuilt
+   * from the inbox after a power cut.
+   */
+  inbox: Kysely<InboxDatabase>;
   dialect: SqlDialectName;
   /** Where the SQLite file lives (null for other engines). */
   path: string | null;
-  /**
-   * Runs writes whose commit must reach the disk before the caller answers anyone (the inbox). Other
-   * writes only need to survive a process crash: they can be rebuilt from the inbox after a power cut.
-   */
-  durably<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -48,10 +53,12 @@ export type DatabaseSettings = Pick<FlowgateConfig, 'databaseUrl' | 'dataDir' | 
   /**
    * `own` (default): this connection's checkpoint thread moves the WAL into the database, and this
    * connection finishes a checkpoint the thread cannot catch up with. `elsewhere`: another connection that
-   * does most of the writing (the ingest thread's) takes care of it; this one never checkpoints, so the
+   * does most of the writing (the dispatch thread's) takes care of it; this one never checkpoints, so the
    * thread it runs on (the HTTP thread) never stalls on one.
    */
   checkpoints?: 'own' | 'elsewhere';
+  /** The same for the inbox file (default: as `checkpoints`); its writer is the ingest thread. */
+  inboxCheckpoints?: 'own' | 'elsewhere';
 };
 
 /** Resolves where the SQLite database lives for a config. */
@@ -65,44 +72,117 @@ export function sqlitePath(settings: DatabaseSettings): string {
   throw new StoreError('flowgate.store.unsupported_url', 'DATABASE_URL must name a SQLite file (sqlite:PATH)');
 }
 
+/** The inbox file beside the main one: `flowgate.db` → `flowgate-inbox.db`. */
+export function sqliteInboxPath(mainPath: string): string {
+  if (mainPath === ':memory:') return mainPath;
+  return /\.db$/.test(mainPath) ? mainPath.replace(/\.db$/, '-inbox.db') : `${mainPath}-inbox`;
+}
+
 export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDatabase> {
+  rejectPostgres(settings);
+  const path = sqlitePath(settings);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const inboxPath = sqliteInboxPath(path);
+  const inbox = await openInboxDatabase(settings);
+  let main: SqliteConnection<Database>;
+  try {
+    main = openSqlite<Database>(path, 'normal', settings.checkpoints ?? 'own');
+    await migrate(main.db, migrationProvider('sqlite', inboxPath === ':memory:' ? null : inboxPath));
+    await refuseLostInbox(main.db, inbox.db, inboxPath);
+  } catch (error) {
+    await inbox.close();
+    throw error;
+  }
+  return {
+    db: main.db,
+    inbox: inbox.db,
+    dialect: 'sqlite',
+    path,
+    close: async () => {
+      await main.close();
+      await inbox.close();
+    },
+  };
+}
+
+export interface OpenedInbox {
+  db: Kysely<InboxDatabase>;
+  close(): Promise<void>;
+}
+
+/** Only the inbox (the ingest thread, which commits webhooks and nothing else). */
+export async function openInboxDatabase(settings: DatabaseSettings): Promise<OpenedInbox> {
+  rejectPostgres(settings);
+  const path = sqlitePath(settings);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const inbox = openSqlite<InboxDatabase>(
+    sqliteInboxPath(path),
+    settings.sqliteSynchronous,
+    settings.inboxCheckpoints ?? settings.checkpoints ?? 'own',
+  );
+  try {
+    await migrate(inbox.db, { getMigrations: () => Promise.resolve(inboxFileMigrations('sqlite')) });
+  } catch (error) {
+    await inbox.close();
+    throw error;
+  }
+  return inbox;
+}
+
+function rejectPostgres(settings: DatabaseSettings): void {
   if (settings.databaseUrl !== null && /^postgres(ql)?:/.test(settings.databaseUrl)) {
     throw new StoreError(
       'flowgate.store.postgres_unavailable',
       'PostgreSQL support is not part of this build yet; unset DATABASE_URL to use the embedded SQLite store',
     );
   }
-  const path = sqlitePath(settings);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+}
+
+/**
+ * The main database records which inbox rows were dispatched. An inbox file behind it (lost, or restored
+ * from an older backup) would hand out ids already recorded as dispatched, and those webhooks would never
+ * be dispatched: refuse to start instead.
+ */
+async function refuseLostInbox(db: Kysely<Database>, inbox: Kysely<InboxDatabase>, inboxPath: string): Promise<void> {
+  const dispatched = await db
+    .selectFrom('inbox_state')
+    .select((eb) => eb.fn.max<number | null>('inbox_id').as('id'))
+    .executeTakeFirst();
+  if (dispatched?.id === null || dispatched?.id === undefined) return;
+  // AUTOINCREMENT never reuses an id, even a deleted one: the sequence is what the next id follows.
+  const next = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'inbox'`.execute(inbox);
+  if ((next.rows[0]?.seq ?? 0) >= dispatched.id) return;
+  throw new StoreError(
+    'flowgate.store.inbox_missing',
+    `the inbox database ${inboxPath} is missing or older than the main database (which has dispatched inbox ` +
+      `rows up to ${dispatched.id}); restore both files from the same backup`,
+  );
+}
+
+interface SqliteConnection<DB> {
+  db: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+function openSqlite<DB>(
+  path: string,
+  synchronous: 'full' | 'normal',
+  checkpoints: 'own' | 'elsewhere',
+): SqliteConnection<DB> {
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode survives a process crash but may lose the newest commits on power loss. WAL keeps
-  // commits in order, so what a power cut loses is a suffix, and everything but the inbox can be rebuilt.
-  // Inbox commits switch to FULL (an fsync of the WAL, which also covers every earlier commit).
-  sqlite.pragma('synchronous = NORMAL');
+  // NORMAL in WAL mode survives a process crash but may lose the newest commits on power loss; FULL fsyncs
+  // the WAL at each commit. The inbox is FULL by default, the main database NORMAL (see OpenedDatabase).
+  sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  await migrate(db, 'sqlite');
-  if (settings.checkpoints === 'elsewhere') sqlite.pragma('wal_autocheckpoint = 0');
-  const checkpointer =
-    path === ':memory:' || settings.checkpoints === 'elsewhere' ? null : startCheckpointer(sqlite, path);
-  const fsyncEachCommit = settings.sqliteSynchronous === 'full';
+  if (checkpoints === 'elsewhere') sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointer = path === ':memory:' || checkpoints === 'elsewhere' ? null : startCheckpointer(sqlite, path);
+  const db = new Kysely<DB>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
-    dialect: 'sqlite',
-    path,
-    durably: (fn) =>
-      fsyncEachCommit
-        ? db.connection().execute(async (conn) => {
-            await sql`PRAGMA synchronous = FULL`.execute(conn);
-            try {
-              return await fn(conn);
-            } finally {
-              await sql`PRAGMA synchronous = NORMAL`.execute(conn);
-            }
-          })
-        : fn(db),
     close: async () => {
       // The thread's last checkpoint runs while this connection is open, so the close below finds the WAL
       // applied; the last connection to close removes it.
@@ -161,8 +241,8 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 512): SqliteData
   };
 }
 
-async function migrate(db: Kysely<Database>, dialect: SqlDialectName): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+async function migrate<DB>(db: Kysely<DB>, provider: MigrationProvider): Promise<void> {
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -4,6 +4,7 @@ import { keysMigration } from './migrations-keys.js';
 import { appsMigration } from './migrations-apps.js';
 import { flowsMigration } from './migrations-flows.js';
 import { mediaMigration } from './migrations-media.js';
+import { inboxFileMigration } from './migrations-inbox.js';
 
 type AddColumn<T> = (
   name: string,
@@ -15,7 +16,7 @@ type AddColumn<T> = (
 type AnyDb = Kysely<unknown>;
 export type SqlDialectName = 'sqlite' | 'postgres';
 
-function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
+function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Record<string, Migration> {
   // The only dialect differences in the schema: auto-incrementing keys and the byte-string type.
   const id = <T extends { addColumn: AddColumn<T> }>(t: T): T =>
     dialect === 'postgres'
@@ -119,9 +120,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     '0005_apps': appsMigration(dialect),
     '0004_flows': flowsMigration(dialect),
     '0006_media': mediaMigration(dialect),
+    '0007_inbox_file': inboxFileMigration(dialect, inboxFile),
   };
 }
 
-export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
-  return { getMigrations: () => Promise.resolve(buildMigrations(dialect)) };
+/** `inboxFile`: the SQLite inbox database the inbox moves to in 0007 (null: it stays in this database). */
+export function migrationProvider(dialect: SqlDialectName, inboxFile: string | null = null): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(buildMigrations(dialect, inboxFile)) };
 }

@@ -22,6 +22,9 @@ export type MessageRecord = Selectable<MessagesTable>;
 
 const CHUNK = 100;
 
+/** The payload of inbound rows: Meta's raw item is kept once, in the payload of the event they point at. */
+const RAW_IN_EVENT = 'null';
+
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
@@ -42,25 +45,29 @@ export class RecordsRepository {
     claimed: readonly { eventId: number; event: WebhookEvent }[],
     now: number,
   ): Promise<void> {
-    const messages: MessageEvent[] = [];
+    const messages: { eventId: number; event: MessageEvent }[] = [];
     const statuses: { eventId: number; event: StatusEvent }[] = [];
     for (const c of claimed) {
-      if (c.event.category === 'message') messages.push(c.event);
+      if (c.event.category === 'message') messages.push({ eventId: c.eventId, event: c.event });
       else if (c.event.category === 'status') statuses.push({ eventId: c.eventId, event: c.event });
     }
-    await this.upsertContacts(db, messages, now);
+    await this.upsertContacts(
+      db,
+      messages.map((m) => m.event),
+      now,
+    );
     for (const chunk of chunks(messages)) {
       await db
         .insertInto('messages')
         .values(
-          chunk.map((event) => ({
+          chunk.map(({ eventId, event }) => ({
             wamid: event.id,
             direction: 'in' as const,
             wa_id: event.fromWaId,
             phone_number_id: event.phoneNumberId,
             type: event.kind.slice('message.'.length),
             text: messageText(event),
-            payload: JSON.stringify(event.raw),
+            payload: RAW_IN_EVENT,
             timestamp: event.timestamp,
             status: null,
             status_at: null,
@@ -69,6 +76,7 @@ export class RecordsRepository {
             outbound_id: null,
             idempotency_key: null,
             state: null,
+            event_id: eventId,
           })),
         )
         .onConflict((oc) => oc.column('wamid').doNothing())
@@ -85,7 +93,7 @@ export class RecordsRepository {
             recipient_wa_id: event.recipient === null ? null : event.recipient.replace(/^\+/, ''),
             timestamp: event.timestamp,
             errors: event.errors.length > 0 ? JSON.stringify(event.errors) : null,
-            payload: JSON.stringify(event.raw),
+            payload: RAW_IN_EVENT,
           })),
         )
         .execute();

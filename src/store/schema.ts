@@ -4,6 +4,10 @@ import type { Generated } from 'kysely';
 import type { KeysTables } from './schema-keys.js';
 import type { FlowsTables } from './schema-flows.js';
 
+/**
+ * The inbox: an append-only log of the exact webhook bodies Meta signed. Under SQLite it is a database file
+ * of its own (`InboxDatabase`), so that committing a body (and its fsync) never waits on dispatch writes.
+ */
 export interface InboxTable {
   id: Generated<number>;
   received_at: number;
@@ -11,8 +15,20 @@ export interface InboxTable {
   body: Uint8Array;
   /** JSON: the request headers that matter (signature, content type, user agent). */
   headers: string;
-  processed_at: number | null;
-  event_count: number | null;
+}
+
+export interface InboxDatabase {
+  inbox: InboxTable;
+}
+
+/**
+ * One row per dispatched inbox row, written in the dispatch transaction. Dispatch goes in inbox order, so the
+ * dispatched rows are always a prefix of the inbox: everything after the highest `inbox_id` is pending.
+ */
+export interface InboxStateTable {
+  inbox_id: number;
+  processed_at: number;
+  event_count: number;
 }
 
 export interface EventsTable {
@@ -46,6 +62,10 @@ export interface MessagesTable {
   phone_number_id: string | null;
   type: string;
   text: string | null;
+  /**
+   * JSON. Outbound: the request body sent to the Graph API. Inbound: `null` since 0007_inbox_file (Meta's
+   * raw item is in the payload of the event `event_id`); older inbound rows hold the raw item.
+   */
   payload: string;
   timestamp: number | null;
   status: string | null;
@@ -55,6 +75,8 @@ export interface MessagesTable {
   /** Flowgate's id of an outbound message (what the API returns before Meta assigns a wamid). */
   outbound_id: string | null;
   idempotency_key: string | null;
+  /** Inbound: the event this message came in with. */
+  event_id: number | null;
   /** Outbound delivery state on Flowgate's side: queued → accepted (by Meta) | failed | uncertain. */
   state: OutboundState | null;
 }
@@ -69,6 +91,7 @@ export interface StatusesTable {
   recipient_wa_id: string | null;
   timestamp: number | null;
   errors: string | null;
+  /** JSON `null` since 0007_inbox_file (Meta's raw item is in the payload of the event `event_id`). */
   payload: string;
 }
 
@@ -84,7 +107,7 @@ export interface EffectsTable {
 }
 
 export interface Database extends KeysTables, FlowsTables {
-  inbox: InboxTable;
+  inbox_state: InboxStateTable;
   events: EventsTable;
   contacts: ContactsTable;
   messages: MessagesTable;

@@ -21,7 +21,7 @@ export class Store {
   readonly flows: FlowsRepository;
 
   constructor(readonly opened: OpenedDatabase) {
-    this.inbox = new InboxRepository(opened.db, (fn) => opened.durably(fn));
+    this.inbox = new InboxRepository(opened.db, opened.inbox);
     this.events = new EventsRepository(opened.db);
     this.records = new RecordsRepository(opened.db);
     this.effects = new EffectsRepository(opened.db);

@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrationProvider } from './migrations.js';
+import { Store } from './store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('0007_inbox_file', () => {
+  it('moves the inbox to its own file and keeps its bodies readable and its pending rows pending', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgate-migrate-'));
+    dirs.push(dir);
+    const path = join(dir, 'flowgate.db');
+    const before = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(path) }) });
+    const migrated = await new Migrator({ db: before, provider: migrationProvider('sqlite') }).migrateTo('0006_media');
+    expect(migrated.error).toBeUndefined();
+    const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
+    // 1, 2 dispatched; 3 pending; 4 dispatched after it (an earlier `inbox reprocess`).
+    await sql`insert into inbox (received_at, body, headers, processed_at, event_count)
+              values (1000, ${body}, '{"content-type":"application/json"}', 1500, 1),
+                     (2000, ${Buffer.from('second')}, '{}', 2500, 0),
+                     (3000, ${Buffer.from('third')}, '{}', null, null),
+                     (4000, ${Buffer.from('fourth')}, '{}', 4500, 2)`.execute(before);
+    await before.destroy();
+
+    const store = await Store.open({ databaseUrl: null, dataDir: dir, sqliteSynchronous: 'normal' });
+    try {
+      const main = await sql<{ name: string }>`select name from sqlite_master`.execute(store.db);
+      expect(main.rows.map((r) => r.name)).not.toContain('inbox');
+      expect(main.rows.map((r) => r.name)).not.toContain('events_wa_id');
+      expect(existsSync(join(dir, 'flowgate-inbox.db'))).toBe(true);
+
+      const first = (await store.inbox.get(1))!;
+      expect([Buffer.from(first.body).toString(), first.headers, first.processedAt, first.eventCount]).toEqual([
+        body.toString(),
+        { 'content-type': 'application/json' },
+        1500,
+        1,
+      ]);
+      // The dispatched rows stay a prefix: 4 goes back to pending with 3 (its replay is a dedup no-op).
+      expect((await store.inbox.pending(10)).map((r) => [r.id, Buffer.from(r.body).toString()])).toEqual([
+        [3, 'third'],
+        [4, 'fourth'],
+      ]);
+      expect(await store.inbox.counts()).toEqual({ total: 4, pending: 2 });
+
+      // New bodies continue the ids, and are pending until dispatched.
+      const [id] = await store.inbox.append([{ body: Buffer.from('fifth'), headers: {}, receivedAt: 5000 }]);
+      expect(id).toBe(5);
+      await store.transaction((trx) =>
+        store.inbox.markManyProcessed(
+          trx,
+          [3, 4, 5].map((n) => ({ id: n, eventCount: 1 })),
+          6000,
+        ),
+      );
+      expect(await store.inbox.pending(10)).toEqual([]);
+      expect((await store.inbox.get(5))!.processedAt).toBe(6000);
+
+      // `inbox reprocess --since`: everything from the first body received then is pending again.
+      expect(await store.inbox.requeueSince(3500)).toBe(2);
+      expect((await store.inbox.pending(10)).map((r) => r.id)).toEqual([4, 5]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to start when the inbox file is gone but the main database dispatched rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgate-migrate-'));
+    dirs.push(dir);
+    const settings = { databaseUrl: null, dataDir: dir, sqliteSynchronous: 'normal' } as const;
+    const store = await Store.open(settings);
+    const [id] = await store.inbox.append([{ body: Buffer.from('x'), headers: {}, receivedAt: 1 }]);
+    await store.transaction((trx) => store.inbox.markProcessed(trx, id!, 0, 2));
+    await store.close();
+    rmSync(join(dir, 'flowgate-inbox.db'));
+    await expect(Store.open(settings)).rejects.toMatchObject({ code: 'flowgate.store.inbox_missing' });
+  });
+});
