@@ -14,6 +14,11 @@ import type SQLite from 'better-sqlite3';
 /** Plain CommonJS so it needs no loader; better-sqlite3 is resolved here and passed in. */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Below the threads people wait on (see gateway/thread-priority.ts): Linux threads have a nice value each.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, workerData.nice);
+} catch {}
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 const checkpoint = () => {
@@ -27,6 +32,12 @@ parentPort.on('message', () => {
 });
 `;
 
+/**
+ * Copying pages is background work: below the HTTP and inbox threads. Every 200 ms rather than more often,
+ * because a page written many times between two checkpoints (an index's) is copied once.
+ */
+const CHECKPOINT_NICE = 10;
+
 export interface Checkpointer {
   /** Stops the thread (after a last checkpoint). */
   stop(): Promise<void>;
@@ -37,13 +48,16 @@ export function startCheckpointer(
   path: string,
   options: { intervalMs?: number; catchUpPages?: number } = {},
 ): Checkpointer {
-  const { intervalMs = 50, catchUpPages = 4_000 } = options;
+  const { intervalMs = 200, catchUpPages = 8_000 } = options;
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
   const restore = (): void => {
     if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
   };
   sqlite.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { module, path, intervalMs, catchUpPages } });
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    workerData: { module, path, intervalMs, catchUpPages, nice: CHECKPOINT_NICE },
+  });
   worker.unref();
   worker.on('message', () => {
     if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
