@@ -50,7 +50,8 @@ export class FlowDefinition {
       throw new FlowDefinitionError('flowgate.flows.invalid_json', `flow "${name}" has an invalid Flow JSON: ${list}`);
     }
     this.options = options;
-    this.json = options.json;
+    // A copy, frozen: what was validated above is what is served, and validation can walk each screen once.
+    this.json = deepFreeze(structuredClone(options.json));
     this.screens = { ...options.screens };
     this.init = options.init;
     this.awaitMedia = options.awaitMedia ?? false;
@@ -118,4 +119,12 @@ export class FlowRegistry {
   get size(): number {
     return this.flows.size;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }

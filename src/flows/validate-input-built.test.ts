@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import { FlowRegistry } from './definition.js';
 import { validateSubmission } from './validate-input.js';
 
 function flowOf(version: string, children: unknown[], payload: Record<string, unknown>): FlowJson {
@@ -235,5 +236,20 @@ describe('validateSubmission on built variants', () => {
       { docs: '${form.docs}' },
     );
     expect(messages(flow, { docs: [] })).toEqual(['docs: Add at least 2 documents']);
+  });
+});
+
+describe('validateSubmission on a registered flow (frozen, each screen walked once)', () => {
+  it('keeps a frozen copy of the Flow JSON and answers the same on every call', () => {
+    const json = flowOf('7.1', [input('name', { required: true, 'max-chars': 5 })], { name: '${form.name}' });
+    const def = new FlowRegistry().define('frozen', { json });
+    expect(def.json).not.toBe(json);
+    expect(Object.isFrozen(def.json.screens[0])).toBe(true);
+    expect(Object.isFrozen(json.screens[0])).toBe(false); // the caller's document is left alone
+    for (let i = 0; i < 3; i++) {
+      expect(messages(def.json, { name: 'toolong' })).toEqual([expect.stringMatching(/^name: /)]);
+      expect(messages(def.json, { name: 'ok' })).toEqual([]);
+      expect(messages(def.json, {}).map((m) => m.split(':')[0])).toEqual(['name']);
+    }
   });
 });

@@ -38,13 +38,40 @@ function overlap(actionKeys: readonly string[], payload: Record<string, unknown>
 }
 
 /**
+ * What validating a submission needs from a screen: its data_exchange actions, its input fields by name, and
+ * each action's form references. Walking the screen's components for them cost more than the rest of the
+ * validation, on every request; a registered flow's screens are frozen, so each is walked once.
+ */
+interface ScreenPlan {
+  actions: readonly ScreenAction[];
+  fields: ReadonlyMap<string, InputField>;
+  refs: Map<ScreenAction, { name: string; keyPath: string[] }[]>;
+}
+
+const plans = new WeakMap<Screen, ScreenPlan>();
+
+/** Kept for frozen screens only (a registered flow's, see FlowDefinition): others may change between calls. */
+function planOf(screen: Screen): ScreenPlan {
+  let plan = plans.get(screen);
+  if (plan === undefined) {
+    plan = {
+      actions: screenActionsNamed(screen, 'data_exchange'),
+      fields: new Map(inputComponents(screen).map((field) => [field.name, field])),
+      refs: new Map(),
+    };
+    if (Object.isFrozen(screen)) plans.set(screen, plan);
+  }
+  return plan;
+}
+
+/**
  * The action that sent `payload`: the data_exchange action sharing the most keys with it (ties:
  * fewest of its keys missing, then document order). A payload sharing no key with any action came
  * from an action with an empty payload if the screen has one; otherwise it is treated as coming
  * from the Footer (or the first action), so dropping keys cannot skip `required` checks.
  */
 function sendingAction(screen: Screen, payload: Record<string, unknown>): ScreenAction | undefined {
-  const actions = screenActionsNamed(screen, 'data_exchange');
+  const { actions } = planOf(screen);
   let best: ScreenAction | undefined;
   let bestScore = { hit: 0, miss: 0 };
   for (const action of actions) {
@@ -68,9 +95,14 @@ function sendingAction(screen: Screen, payload: Record<string, unknown>): Screen
 export function referencedFields(screen: Screen, payload: Record<string, unknown>): FieldReference[] {
   const best = sendingAction(screen, payload);
   if (best === undefined) return [];
-  const refs: { name: string; keyPath: string[] }[] = [];
-  collectRefs(best.payload, [], refs);
-  const fields = new Map(inputComponents(screen).map((field) => [field.name, field]));
+  const plan = planOf(screen);
+  let refs = plan.refs.get(best);
+  if (refs === undefined) {
+    refs = [];
+    collectRefs(best.payload, [], refs);
+    plan.refs.set(best, refs);
+  }
+  const fields = plan.fields;
   const out: FieldReference[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
