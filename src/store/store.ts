@@ -42,10 +42,11 @@ export class Store {
     return this.opened.db.transaction().execute(fn);
   }
 
-  /** True when the database answers a trivial query. */
+  /** True when the database (and the inbox database) answer a trivial query. */
   async ping(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.opened.db);
+      await sql`select 1`.execute(this.opened.inbox);
       return true;
     } catch {
       return false;
