@@ -1,6 +1,7 @@
 // `createApp`: the Flowgate app for TypeScript users — register handlers, then start it standalone
 // (`listen`) or mount its `fetch` in another server.
 import { serve, type ServerType } from '@hono/node-server';
+import { withWebhookFastPath } from './webhook-fast-path.js';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import {
@@ -195,7 +196,8 @@ export class FlowgateApp {
     const port = options.port ?? this.config.port;
     const hostname = options.host ?? this.config.host;
     const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: this.http.fetch, port, hostname }, () => {
+      const fastPath = withWebhookFastPath(() => this.gatewayInstance?.ingress ?? null);
+      const s = serve({ fetch: this.http.fetch, port, hostname, createServer: fastPath }, () => {
         resolve(s);
       });
       s.once('error', reject);

@@ -17,7 +17,7 @@ export function rawRequest(c: Context): RawRequest {
   return { body: incoming, headers: nodeHeaders(incoming) };
 }
 
-function nodeHeaders(incoming: IncomingMessage): RawRequest['headers'] {
+export function nodeHeaders(incoming: IncomingMessage): RawRequest['headers'] {
   return {
     get: (name) => {
       const value = incoming.headers[name.toLowerCase()];
