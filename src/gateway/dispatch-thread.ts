@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatcher.js';
 import { DispatchLoop } from './dispatch-loop.js';
 import type { CommittedNotice, DispatchThreadData, FromDispatchThread, ToDispatchThread } from './ingest-protocol.js';
 import { PatternSet } from './router.js';
+import { errorMessage, runThread, stopThread } from './thread-entry.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 
 if (parentPort === null) throw new Error('dispatch-thread.ts runs as a worker thread');
@@ -86,24 +87,19 @@ async function start(): Promise<void> {
         );
         return;
       case 'stop':
-        void loop
-          .stop()
-          .then(() => store.close())
-          .finally(() => {
+        stopThread(
+          loop.stop().then(() => store.close()),
+          () => {
             send({ type: 'stopped' });
-            committed.close();
-            port.close();
-          });
+          },
+          [committed, port],
+        );
         return;
     }
   });
   send({ type: 'ready' });
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-start().catch((error: unknown) => {
-  send({ type: 'start_failed', message: errorMessage(error) });
+runThread(start, (message) => {
+  send({ type: 'start_failed', message });
 });

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { appendToInbox, openInboxDatabase } from '../store/index.js';
 import { GroupCommitter } from './group-commit.js';
+import { errorMessage, runThread, stopThread } from './thread-entry.js';
 import type { CommittedNotice, FromInboxThread, InboxThreadData, ToInboxThread } from './ingest-protocol.js';
 
 if (parentPort === null) throw new Error('ingest-thread.ts runs as a worker thread');
@@ -35,24 +36,19 @@ async function start(): Promise<void> {
         );
         return;
       case 'stop':
-        void inbox
-          .idle()
-          .then(() => inboxDb.close())
-          .finally(() => {
+        stopThread(
+          inbox.idle().then(() => inboxDb.close()),
+          () => {
             send({ type: 'stopped' });
-            data.committed.close();
-            port.close();
-          });
+          },
+          [data.committed, port],
+        );
         return;
     }
   });
   send({ type: 'ready' });
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-start().catch((error: unknown) => {
-  send({ type: 'start_failed', message: errorMessage(error) });
+runThread(start, (message) => {
+  send({ type: 'start_failed', message });
 });
