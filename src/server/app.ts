@@ -1,7 +1,7 @@
 // `createApp`: the Flowgate app for TypeScript users — register handlers, then start it standalone
 // (`listen`) or mount its `fetch` in another server.
 import { serve, type ServerType } from '@hono/node-server';
-import { withWebhookFastPath } from './webhook-fast-path.js';
+import { withFastPaths } from './fast-paths.js';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type ConfigInput, type FlowgateConfig } from '../config/index.js';
 import {
@@ -196,7 +196,10 @@ export class FlowgateApp {
     const port = options.port ?? this.config.port;
     const hostname = options.host ?? this.config.host;
     const server = await new Promise<ServerType>((resolve, reject) => {
-      const fastPath = withWebhookFastPath(() => this.gatewayInstance?.ingress ?? null);
+      const fastPath = withFastPaths({
+        ingress: () => this.gatewayInstance?.ingress ?? null,
+        flows: () => this.flowRuntime?.endpoint ?? null,
+      });
       const s = serve({ fetch: this.http.fetch, port, hostname, createServer: fastPath }, () => {
         resolve(s);
       });
