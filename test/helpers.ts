@@ -45,6 +45,8 @@ export async function startTestApp(
       host: '127.0.0.1',
       port: 0,
       logLevel: 'silent',
+      // Tests share both cores with each other: a dispatch thread below them would only make waits longer.
+      dispatchNice: 0,
       ...config,
     },
     logger: silentLogger(),

@@ -66,6 +66,7 @@ const DEFAULTS: FlowgateConfig = {
   apps: [],
   flowHandlerBudgetMs: 2_500,
   flowMediaMaxBytes: 25 * 1024 * 1024,
+  dispatchNice: 10,
 };
 
 /** A valid value for every setting, as the environment spells it, and what it parses to. */
@@ -102,6 +103,7 @@ const FROM_ENV: Record<keyof FlowgateConfig, [env: string, parsed: unknown]> = {
   apps: [' booking, kyc ,', ['booking', 'kyc']],
   flowHandlerBudgetMs: ['1500', 1500],
   flowMediaMaxBytes: ['1048576', 1_048_576],
+  dispatchNice: ['0', 0],
 };
 
 const entries = Object.entries(FROM_ENV) as [keyof FlowgateConfig, [string, unknown]][];

@@ -49,10 +49,16 @@ export const configSchema = z
       .nullable()
       .default(null),
     keyRotationDays: positiveInt.max(3650).nullable().default(null),
-    keyGraceHours: z.coerce.number().positive().max(24 * 365).default(24),
+    keyGraceHours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24),
     apps: z.array(z.enum(APP_NAMES)).default([]),
     flowHandlerBudgetMs: positiveInt.max(10_000).default(2_500),
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
+    /** The dispatch thread's nice value (Linux): 0 runs it like the HTTP thread, 19 lowest. */
+    dispatchNice: z.coerce.number().int().min(0).max(19).default(10),
   })
   .superRefine(
     (c, ctx) => {
@@ -117,6 +123,7 @@ export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
   apps: 'FLOWGATE_APPS',
   flowHandlerBudgetMs: 'FLOWGATE_FLOW_HANDLER_BUDGET_MS',
   flowMediaMaxBytes: 'FLOWGATE_FLOW_MEDIA_MAX_BYTES',
+  dispatchNice: 'FLOWGATE_DISPATCH_NICE',
 };
 
 export const SECRET_KEYS: ReadonlySet<keyof FlowgateConfig> = new Set([

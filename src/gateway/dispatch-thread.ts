@@ -29,16 +29,14 @@ const DISPATCH_BATCH = 50;
 /** How long committed bodies may wait to be dispatched together (see DispatchLoop). */
 const DISPATCH_LINGER_MS = 20;
 
-/**
- * The dispatch thread's nice value. Webhooks are durable once committed and Meta waits for the answer, so
- * when the cores are contended the HTTP and inbox threads go first; an overloaded dispatcher shows as an
- * inbox backlog (readyz, metrics) that it drains as soon as the load allows.
- */
-const DISPATCH_NICE = 10;
-
 async function start(): Promise<void> {
   const logger = createLogger({ level: init.logLevel });
-  if (!lowerThisThreadPriority(DISPATCH_NICE)) logger.debug('the dispatch thread runs at normal priority');
+  // Webhooks are durable once committed and Meta waits for the answer, so when the cores are contended the
+  // HTTP and inbox threads go first (config dispatchNice, default 10); an overloaded dispatcher shows as an
+  // inbox backlog (metrics) that it drains as soon as the load allows.
+  if (init.dispatchNice > 0 && !lowerThisThreadPriority(init.dispatchNice)) {
+    logger.debug('the dispatch thread runs at normal priority');
+  }
   const store = await Store.open({ ...init.database, checkpoints: 'own', inboxCheckpoints: 'elsewhere' });
   const queue = new SqlQueue(store.db as unknown as Kysely<QueueTables>, {
     defaultMaxAttempts: init.jobMaxAttempts,

@@ -13,6 +13,8 @@ export interface IngestThreadInit {
   logLevel: string;
   /** DispatcherOptions.mediaDownloads. */
   mediaDownloads: boolean;
+  /** The dispatch thread's nice value (config dispatchNice). */
+  dispatchNice: number;
 }
 
 export interface InboxThreadData {

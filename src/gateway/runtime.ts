@@ -200,6 +200,7 @@ export class Gateway {
         pollMs: options.pollMs ?? 500,
         logLevel: config.logLevel,
         mediaDownloads: mediaDownloads(options),
+        dispatchNice: config.dispatchNice,
       },
       onJobs: (queues) => {
         for (const q of queues) gateway?.workers.get(q)?.notify();
