@@ -7,6 +7,7 @@ import { createApp, type CreateAppOptions, type FlowgateApp } from '../src/index
 import { signBody } from '../src/protocol/index.js';
 import { silentLogger } from '../src/log/index.js';
 import type { ConfigInput } from '../src/config/index.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.js';
 
 export const APP_SECRET = 'test-app-secret-0123456789abcdef';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -74,6 +75,51 @@ export async function startTestApp(
 }
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
+/** The Graph side of the tests that talk to the emulator: its token, the business number, the admin token. */
+export const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const PHONE_NUMBER_ID = '106540352242922';
+
+export interface EmulatorPair {
+  t: TestApp;
+  emulator: Emulator;
+  graphUrl: string;
+}
+
+/**
+ * The emulator on loopback as Meta, and a Flowgate app whose Graph client points at it and whose webhook URL
+ * the emulator delivers to.
+ */
+export async function startWithEmulator(
+  options: {
+    config?: ConfigInput;
+    app?: Omit<CreateAppOptions, 'config'>;
+    setup?: (app: FlowgateApp) => void;
+    emulator?: Omit<EmulatorOptions, 'appSecret' | 'accessToken'>;
+  } = {},
+): Promise<EmulatorPair> {
+  const emulator = createEmulator({
+    appSecret: APP_SECRET,
+    accessToken: ACCESS_TOKEN,
+    statusDelayMs: 5,
+    ...options.emulator,
+  });
+  const { url } = await emulator.listen(0, '127.0.0.1');
+  const t = await startTestApp(
+    {
+      accessToken: ACCESS_TOKEN,
+      phoneNumberId: PHONE_NUMBER_ID,
+      graphUrl: url,
+      adminToken: ADMIN_TOKEN,
+      ...options.config,
+    },
+    options.app,
+    options.setup,
+  );
+  emulator.setWebhookUrl(`${t.url}/webhook`);
+  return { t, emulator, graphUrl: url };
+}
+
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 10_000,
@@ -95,7 +141,6 @@ export interface TextMessageSpec {
   timestamp?: number;
 }
 
-const PHONE_NUMBER_ID = '106540352242922';
 const WABA_ID = '102290129340398';
 
 export function messagesChange(

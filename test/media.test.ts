@@ -10,22 +10,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { FileBlobStore } from '../src/blobs/index.js';
 import { createLogger } from '../src/log/index.js';
-import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import type { CreateAppOptions, FlowgateApp } from '../src/index.js';
 import type { MediaRecord } from '../src/media/index.js';
 import { JPEG, pdf, png } from '../src/flows/flow-media.test-util.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
+import {
+  ACCESS_TOKEN,
+  ADMIN_TOKEN,
+  PHONE_NUMBER_ID,
+  startWithEmulator,
+  waitFor,
+  type EmulatorPair,
+} from './helpers.js';
 import { PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
-const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
-const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
-const PHONE_NUMBER_ID = '106540352242922';
 const CUSTOMER = '15557654321';
 
-interface Pair {
-  t: TestApp;
-  emulator: Emulator;
-  graphUrl: string;
+interface Pair extends EmulatorPair {
   blobRoot: string;
 }
 
@@ -42,23 +42,15 @@ let blobClock = Date.now();
 async function startPair(
   options: { duplicateRate?: number; setup?: (app: FlowgateApp) => void; app?: Omit<CreateAppOptions, 'config'> } = {},
 ): Promise<Pair> {
-  const emulator = createEmulator({
-    appSecret: APP_SECRET,
-    accessToken: ACCESS_TOKEN,
-    statusDelayMs: 5,
-    ...(options.duplicateRate === undefined ? {} : { duplicateRate: options.duplicateRate }),
-  });
-  const { url } = await emulator.listen(0, '127.0.0.1');
   const blobRoot = mkdtempSync(join(tmpdir(), 'flowgate-media-blobs-'));
   blobClock = Date.now();
   const blobs = new FileBlobStore({ root: blobRoot, secret: randomBytes(32), now: () => blobClock });
-  const t = await startTestApp(
-    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url, adminToken: ADMIN_TOKEN },
-    { blobs, ...options.app },
-    options.setup,
-  );
-  emulator.setWebhookUrl(`${t.url}/webhook`);
-  return { t, emulator, graphUrl: url, blobRoot };
+  const started = await startWithEmulator({
+    app: { blobs, ...options.app },
+    ...(options.setup === undefined ? {} : { setup: options.setup }),
+    emulator: options.duplicateRate === undefined ? {} : { duplicateRate: options.duplicateRate },
+  });
+  return { ...started, blobRoot };
 }
 
 async function mediaFaults(p: Pair, faults?: Record<string, unknown>): Promise<{ downloads: number }> {

@@ -1,21 +1,17 @@
 // Outbound messaging end to end: Flowgate and the emulator (a local Meta) talk over real loopback HTTP.
 // Replies, the admin API, the 24-hour window, rate limits with Retry-After, uncertain sends and statuses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import { GraphClient, MediaUrlExpiredError } from '../src/graph/index.js';
 import type { CreateAppOptions, FlowgateApp } from '../src/index.js';
 import type { ConfigInput } from '../src/config/index.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
-
-const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
-const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
-const PHONE_NUMBER_ID = '106540352242922';
-
-interface Pair {
-  t: TestApp;
-  emulator: Emulator;
-  graphUrl: string;
-}
+import {
+  ACCESS_TOKEN,
+  ADMIN_TOKEN,
+  PHONE_NUMBER_ID,
+  startWithEmulator,
+  waitFor,
+  type EmulatorPair as Pair,
+} from './helpers.js';
 
 let pair: Pair | null = null;
 afterEach(async () => {
@@ -24,26 +20,18 @@ afterEach(async () => {
   pair = null;
 });
 
-async function startPair(
+function startPair(
   config: ConfigInput = {},
   setup?: (app: FlowgateApp) => void,
-  options: Omit<CreateAppOptions, 'config'> = {},
+  app: Omit<CreateAppOptions, 'config'> = {},
   emulatorNow?: () => number,
 ): Promise<Pair> {
-  const emulator = createEmulator({
-    appSecret: APP_SECRET,
-    accessToken: ACCESS_TOKEN,
-    statusDelayMs: 5,
-    ...(emulatorNow === undefined ? {} : { now: emulatorNow }),
+  return startWithEmulator({
+    config,
+    app,
+    ...(setup === undefined ? {} : { setup }),
+    emulator: emulatorNow === undefined ? {} : { now: emulatorNow },
   });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  const t = await startTestApp(
-    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url, adminToken: ADMIN_TOKEN, ...config },
-    options,
-    setup,
-  );
-  emulator.setWebhookUrl(`${t.url}/webhook`);
-  return { t, emulator, graphUrl: url };
 }
 
 function api(p: Pair, path: string, init: RequestInit = {}): Promise<Response> {
