@@ -1,25 +1,20 @@
 // The dispatched inbox rows stay a prefix of the inbox when `inbox reprocess` runs while a batch is being
 // dispatched: the batch read before the reprocess is read again, not written.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../store/temp-dirs.test-util.js';
 import { createLogger } from '../log/index.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/index.js';
 import { Dispatcher } from './dispatcher.js';
 
 const FIXTURE = new URL('../../../shared/protocol/fixtures/webhooks/', import.meta.url);
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('flowgate-cursor-');
 
 describe('Dispatcher and inbox reprocess', () => {
   it('re-reads a batch when the rows before it were put back meanwhile', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowgate-cursor-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const store = await Store.open({ databaseUrl: null, dataDir: dir, sqliteSynchronous: 'normal' });
     try {
       await SqlQueue.migrate(store.db as unknown as Kysely<QueueTables>, 'sqlite');

@@ -1,22 +1,18 @@
 // The checkpoint thread: the main connection stops checkpointing in its commits, nothing committed is lost,
 // and a clean close leaves the database file complete (the WAL applied and removed).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from './temp-dirs.test-util.js';
 import { openDatabase } from './database.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('flowgate-checkpoint-');
 
 describe('WAL checkpoints off the main thread', () => {
   it('keeps every commit through the thread’s checkpoints and a clean close', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-checkpoint-'));
-    dirs.push(dataDir);
+    const dataDir = tempDir();
     const opened = await openDatabase({ databaseUrl: null, dataDir, sqliteSynchronous: 'full' });
     const auto = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(opened.db);
     expect(auto.rows[0]?.wal_autocheckpoint).toBe(0);

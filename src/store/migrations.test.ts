@@ -1,21 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from './temp-dirs.test-util.js';
 import { migrationProvider } from './migrations.js';
 import { Store } from './store.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('flowgate-migrate-');
 
 describe('0007_inbox_file', () => {
   it('moves the inbox to its own file and keeps its bodies readable and its pending rows pending', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowgate-migrate-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const path = join(dir, 'flowgate.db');
     const before = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(path) }) });
     const migrated = await new Migrator({ db: before, provider: migrationProvider('sqlite') }).migrateTo('0006_media');
@@ -72,8 +68,7 @@ describe('0007_inbox_file', () => {
   });
 
   it('refuses to start when the inbox file is gone but the main database dispatched rows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowgate-migrate-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const settings = { databaseUrl: null, dataDir: dir, sqliteSynchronous: 'normal' } as const;
     const store = await Store.open(settings);
     const [id] = await store.inbox.append([{ body: Buffer.from('x'), headers: {}, receivedAt: 1 }]);
