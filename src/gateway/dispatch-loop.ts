@@ -1,6 +1,6 @@
 // The loop that keeps the inbox dispatched: drain, then sleep until woken (a body was committed) or the poll
 // interval passes (bodies another process committed, rows left pending by a failed drain). Runs in the
-// gateway (one thread) or in the ingest thread.
+// gateway (one thread) or in the dispatch thread.
 //
 // With `lingerMs`, a wake does not start a drain at once: the loop waits until `fullBatch` bodies were
 // committed or `lingerMs` passed. A drain has a fixed cost (the pending query, a commit that rewrites every
@@ -18,7 +18,7 @@ export interface DispatchLoopOptions {
 
 export class DispatchLoop {
   private running = false;
-  private requested = false;
+  /** Bodies committed since the last drain began (a wake with none still asks for a drain). */
   private woken = 0;
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -44,8 +44,7 @@ export class DispatchLoop {
 
   /** `count` bodies were committed: asks for a drain once the current one (if any) is done. */
   wake(count = 1): void {
-    this.requested = true;
-    this.woken += count;
+    this.woken += Math.max(1, count);
     this.wakeUp?.();
   }
 
@@ -58,7 +57,6 @@ export class DispatchLoop {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.requested = false;
       this.woken = 0;
       try {
         await this.drain();
@@ -74,7 +72,7 @@ export class DispatchLoop {
 
   /** Woken since the last drain began (a method: the field changes across awaits, as wake() runs). */
   private wasRequested(): boolean {
-    return this.requested;
+    return this.woken > 0;
   }
 
   /** Sleeps for `ms`, or less: until stopped or until a wake makes `done` true. */
