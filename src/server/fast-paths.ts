@@ -4,8 +4,9 @@
 // share of the HTTP thread's time per request. Every other request, and these when their service is not
 // up, go to the Hono app, which also serves the same routes for `app.fetch` users.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { FlowEndpoint } from '../flows/index.js';
-import type { WebhookIngress } from '../gateway/index.js';
+import type { FlowEndpoint, FlowHttpResponse } from '../flows/index.js';
+import type { IngressResponse, WebhookIngress } from '../gateway/index.js';
+import { INTERNAL_ERROR, reportUnhandled } from './http.js';
 import { nodeHeaders } from './raw-request.js';
 
 export interface FastPathTargets {
@@ -13,11 +14,7 @@ export interface FastPathTargets {
   flows: () => FlowEndpoint | null;
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-}
+type Reply = IngressResponse | FlowHttpResponse;
 
 /** Flow names are 1–64 of [a-z0-9_-] (FlowDefinition); anything else goes to the Hono app. */
 const FLOW_PATH = /^\/flows\/([a-z0-9_-]{1,64})$/;
@@ -44,10 +41,11 @@ function send(reply: Promise<Reply>, res: ServerResponse): void {
     (r) => {
       res.writeHead(r.status, r.headers).end(r.body);
     },
-    () => {
-      // As the Hono app's onError: no details.
+    (error: unknown) => {
+      // As the Hono app's onError.
+      reportUnhandled(error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'internal_error', message: 'internal error' }));
+      res.end(JSON.stringify(INTERNAL_ERROR));
     },
   );
 }

@@ -85,10 +85,18 @@ export function createHttpApp(deps: HttpDeps): Hono {
     c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
   );
   app.onError((error, c) => {
-    console.error('unhandled request error', error.name);
-    return c.json({ error: 'internal_error', message: 'internal error' }, 500);
+    reportUnhandled(error);
+    return c.json(INTERNAL_ERROR, 500);
   });
   return app;
+}
+
+/** What a request that failed unexpectedly gets: no details. */
+export const INTERNAL_ERROR = { error: 'internal_error', message: 'internal error' } as const;
+
+/** Logs an unexpected request failure by its error's name only (a message may carry request data). */
+export function reportUnhandled(error: unknown): void {
+  console.error('unhandled request error', error instanceof Error ? error.name : typeof error);
 }
 
 function toResponse(r: IngressResponse): Response {
