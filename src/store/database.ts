@@ -79,11 +79,9 @@ export function sqliteInboxPath(mainPath: string): string {
 }
 
 export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDatabase> {
-  rejectPostgres(settings);
-  const path = sqlitePath(settings);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const path = prepareSqlitePath(settings);
   const inboxPath = sqliteInboxPath(path);
-  const inbox = await openInboxDatabase(settings);
+  const inbox = await openInboxAt(inboxPath, settings);
   let main: SqliteConnection<Database>;
   try {
     main = openSqlite<Database>(path, 'normal', settings.checkpoints ?? 'own');
@@ -111,12 +109,13 @@ export interface OpenedInbox {
 }
 
 /** Only the inbox (the ingest thread, which commits webhooks and nothing else). */
-export async function openInboxDatabase(settings: DatabaseSettings): Promise<OpenedInbox> {
-  rejectPostgres(settings);
-  const path = sqlitePath(settings);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export function openInboxDatabase(settings: DatabaseSettings): Promise<OpenedInbox> {
+  return openInboxAt(sqliteInboxPath(prepareSqlitePath(settings)), settings);
+}
+
+async function openInboxAt(inboxPath: string, settings: DatabaseSettings): Promise<OpenedInbox> {
   const inbox = openSqlite<InboxDatabase>(
-    sqliteInboxPath(path),
+    inboxPath,
     settings.sqliteSynchronous,
     settings.inboxCheckpoints ?? settings.checkpoints ?? 'own',
   );
@@ -129,13 +128,17 @@ export async function openInboxDatabase(settings: DatabaseSettings): Promise<Ope
   return inbox;
 }
 
-function rejectPostgres(settings: DatabaseSettings): void {
+/** The main SQLite file's path, its directory created; PostgreSQL is refused. */
+function prepareSqlitePath(settings: DatabaseSettings): string {
   if (settings.databaseUrl !== null && /^postgres(ql)?:/.test(settings.databaseUrl)) {
     throw new StoreError(
       'flowgate.store.postgres_unavailable',
       'PostgreSQL support is not part of this build yet; unset DATABASE_URL to use the embedded SQLite store',
     );
   }
+  const path = sqlitePath(settings);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return path;
 }
 
 /**
