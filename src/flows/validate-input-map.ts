@@ -70,8 +70,7 @@ function planOf(screen: Screen): ScreenPlan {
  * from an action with an empty payload if the screen has one; otherwise it is treated as coming
  * from the Footer (or the first action), so dropping keys cannot skip `required` checks.
  */
-function sendingAction(screen: Screen, payload: Record<string, unknown>): ScreenAction | undefined {
-  const { actions } = planOf(screen);
+function sendingAction({ actions }: ScreenPlan, payload: Record<string, unknown>): ScreenAction | undefined {
   let best: ScreenAction | undefined;
   let bestScore = { hit: 0, miss: 0 };
   for (const action of actions) {
@@ -93,9 +92,9 @@ function sendingAction(screen: Screen, payload: Record<string, unknown>): Screen
 
 /** The form fields the submitted payload is made of, with where each value sits. */
 export function referencedFields(screen: Screen, payload: Record<string, unknown>): FieldReference[] {
-  const best = sendingAction(screen, payload);
-  if (best === undefined) return [];
   const plan = planOf(screen);
+  const best = sendingAction(plan, payload);
+  if (best === undefined) return [];
   let refs = plan.refs.get(best);
   if (refs === undefined) {
     refs = [];
