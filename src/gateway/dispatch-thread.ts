@@ -11,7 +11,8 @@ import { Dispatcher } from './dispatcher.js';
 import { DispatchLoop } from './dispatch-loop.js';
 import type { CommittedNotice, DispatchThreadData, FromDispatchThread, ToDispatchThread } from './ingest-protocol.js';
 import { PatternSet } from './router.js';
-import { errorMessage, runThread, stopThread } from './thread-entry.js';
+import { errorMessage } from './error-message.js';
+import { runThread, stopThread } from './thread-entry.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 
 if (parentPort === null) throw new Error('dispatch-thread.ts runs as a worker thread');

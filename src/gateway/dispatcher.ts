@@ -7,6 +7,7 @@ import type { JobSpec, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database, InboxRow, Store } from '../store/index.js';
 import { mediaJobForEvent } from '../media/jobs.js';
+import { errorMessage } from './error-message.js';
 
 export const HANDLER_QUEUE = 'handlers';
 export const FORWARD_QUEUE = 'forward';
@@ -104,7 +105,7 @@ export class Dispatcher {
   }
 
   private async quarantine(row: InboxRow, error: unknown, after: number): Promise<Stale | null> {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.options.logger.error({ err: error, inboxId: row.id }, 'webhook body could not be dispatched; quarantined');
     const now = this.now();
     return this.options.store.transaction(async (trx) => {

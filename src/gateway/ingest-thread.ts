@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { appendToInbox, openInboxDatabase } from '../store/index.js';
 import { GroupCommitter } from './group-commit.js';
-import { errorMessage, runThread, stopThread } from './thread-entry.js';
+import { errorMessage } from './error-message.js';
+import { runThread, stopThread } from './thread-entry.js';
 import type { CommittedNotice, FromInboxThread, InboxThreadData, ToInboxThread } from './ingest-protocol.js';
 
 if (parentPort === null) throw new Error('ingest-thread.ts runs as a worker thread');

@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { JobContext } from './worker.js';
 import { assertWithinWindow } from './window.js';
+import { errorMessage } from './error-message.js';
 
 export const OUTBOUND_QUEUE = 'outbound';
 
@@ -150,14 +151,14 @@ export function createOutboundProcessor(deps: {
     } catch (error) {
       const verdict = classifySendFailure(error);
       if (verdict.kind === 'retry') {
-        throw new SendRetryLater(`send not accepted by Meta (${describe(error)}); retrying`, verdict.retryAfterMs, {
+        throw new SendRetryLater(`send not accepted by Meta (${errorMessage(error)}); retrying`, verdict.retryAfterMs, {
           cause: error,
         });
       }
       await deps.store.outbound.markFailed(outboundId, verdict.kind, errorDetails(error));
       deps.logger.warn({ outboundId, state: verdict.kind, err: error }, 'outbound message not sent');
       throw new SendFailed(
-        `send ${verdict.kind === 'uncertain' ? 'outcome unknown (not retried, it may have been sent)' : 'refused'}: ${describe(error)}`,
+        `send ${verdict.kind === 'uncertain' ? 'outcome unknown (not retried, it may have been sent)' : 'refused'}: ${errorMessage(error)}`,
         {
           cause: error,
         },
@@ -179,10 +180,6 @@ function classifySendFailure(error: unknown): Verdict {
   if (error instanceof GraphNetworkError && error.beforeSend) return { kind: 'retry', retryAfterMs: undefined };
   if (error instanceof GraphRequestError && error.mayHaveBeenSent) return { kind: 'uncertain' };
   return { kind: 'failed' };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function errorDetails(error: unknown): Record<string, unknown> {

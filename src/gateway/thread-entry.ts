@@ -1,10 +1,7 @@
 // What the two ingest threads' entry modules share: starting (a failure is reported, not thrown), and
 // stopping (after their own shutdown, say so and close their ports, which lets the thread exit).
 import type { MessagePort } from 'node:worker_threads';
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from './error-message.js';
 
 /** Runs `start`; if it fails, `startFailed` tells the main thread why. */
 export function runThread(start: () => Promise<void>, startFailed: (message: string) => void): void {
