@@ -3,6 +3,7 @@
 import { MessageChannel, Worker, type Transferable } from 'node:worker_threads';
 import type { DispatchResult } from './dispatcher.js';
 import type {
+  AppendRequest,
   FromDispatchThread,
   FromInboxThread,
   IngestThreadInit,
@@ -37,6 +38,8 @@ export class IngestThreadError extends Error {
 export class IngestThread implements InboxSink {
   private seq = 0;
   private readonly appends = new Map<number, Waiter<number>>();
+  /** Appends made in this turn of the event loop, posted together (ingest-protocol.ts). */
+  private outbox: AppendRequest[] = [];
   private readonly drains = new Map<number, Waiter<DispatchResult>>();
   private stopped: Promise<void> | null = null;
   private exited: Error | null = null;
@@ -91,8 +94,19 @@ export class IngestThread implements InboxSink {
     const seq = ++this.seq;
     return new Promise<number>((resolve, reject) => {
       this.appends.set(seq, { resolve, reject });
-      this.toInbox({ type: 'append', seq, ...item });
+      // setImmediate runs after the poll phase, so every request parsed in this turn joins the batch.
+      if (this.outbox.push({ seq, ...item }) === 1)
+        setImmediate(() => {
+          this.postOutbox();
+        });
     });
+  }
+
+  private postOutbox(): void {
+    if (this.outbox.length === 0 || this.exited !== null) return;
+    const items = this.outbox;
+    this.outbox = [];
+    this.toInbox({ type: 'append', items });
   }
 
   /** Dispatches everything pending in the inbox now (tests, tools). */
@@ -114,6 +128,7 @@ export class IngestThread implements InboxSink {
     this.stopped ??= (async () => {
       if (this.exited !== null) return;
       await stopWorker(this.inboxThread, () => {
+        this.postOutbox();
         this.toInbox({ type: 'stop' });
       });
       await stopWorker(this.dispatchThread, () => {
@@ -134,11 +149,15 @@ export class IngestThread implements InboxSink {
   private fromInbox(message: FromInboxThread): void {
     switch (message.type) {
       case 'appended':
-        settle(this.appends, message.seq)?.resolve(message.id);
+        message.seqs.forEach((seq, i) => {
+          settle(this.appends, seq)?.resolve(message.ids[i] ?? -1);
+        });
         return;
-      case 'append_failed':
-        settle(this.appends, message.seq)?.reject(new IngestThreadError(`inbox commit failed: ${message.message}`));
+      case 'append_failed': {
+        const error = new IngestThreadError(`inbox commit failed: ${message.message}`);
+        for (const seq of message.seqs) settle(this.appends, seq)?.reject(error);
         return;
+      }
       case 'ready':
       case 'start_failed':
       case 'stopped':
@@ -173,6 +192,7 @@ export class IngestThread implements InboxSink {
     for (const waiter of [...this.appends.values(), ...this.drains.values()]) waiter.reject(error);
     this.appends.clear();
     this.drains.clear();
+    this.outbox = [];
     if (this.stopped === null) this.options.onExit(error);
   }
 }

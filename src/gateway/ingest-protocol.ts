@@ -34,15 +34,26 @@ export interface CommittedNotice {
   count: number;
 }
 
-export type ToInboxThread =
-  | { type: 'append'; seq: number; body: Uint8Array; headers: Record<string, string>; receivedAt: number }
-  | { type: 'stop' };
+/** One body to commit; `seq` pairs it with its answer. */
+export interface AppendRequest {
+  seq: number;
+  body: Uint8Array;
+  headers: Record<string, string>;
+  receivedAt: number;
+}
+
+/**
+ * Appends travel in batches both ways (those parsed in one turn of the HTTP thread's event loop, and the
+ * answers to one such batch): a message between threads costs far more than the few bytes it carries.
+ */
+export type ToInboxThread = { type: 'append'; items: AppendRequest[] } | { type: 'stop' };
 
 export type FromInboxThread =
   | { type: 'ready' }
   | { type: 'start_failed'; message: string }
-  | { type: 'appended'; seq: number; id: number }
-  | { type: 'append_failed'; seq: number; message: string }
+  /** `ids[i]` is the inbox id of the body sent as `seqs[i]`. */
+  | { type: 'appended'; seqs: number[]; ids: number[] }
+  | { type: 'append_failed'; seqs: number[]; message: string }
   | { type: 'stopped' };
 
 export type ToDispatchThread =

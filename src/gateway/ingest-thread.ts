@@ -7,7 +7,13 @@ import { appendToInbox, openInboxDatabase } from '../store/index.js';
 import { GroupCommitter } from './group-commit.js';
 import { errorMessage } from './error-message.js';
 import { runThread, stopThread } from './thread-entry.js';
-import type { CommittedNotice, FromInboxThread, InboxThreadData, ToInboxThread } from './ingest-protocol.js';
+import type {
+  AppendRequest,
+  CommittedNotice,
+  FromInboxThread,
+  InboxThreadData,
+  ToInboxThread,
+} from './ingest-protocol.js';
 
 if (parentPort === null) throw new Error('ingest-thread.ts runs as a worker thread');
 const port = parentPort;
@@ -27,13 +33,8 @@ async function start(): Promise<void> {
   port.on('message', (message: ToInboxThread) => {
     switch (message.type) {
       case 'append':
-        inbox.append({ body: message.body, headers: message.headers, receivedAt: message.receivedAt }).then(
-          (id) => {
-            send({ type: 'appended', seq: message.seq, id });
-          },
-          (error: unknown) => {
-            send({ type: 'append_failed', seq: message.seq, message: errorMessage(error) });
-          },
+        void answer(message.items, (item) =>
+          inbox.append({ body: item.body, headers: item.headers, receivedAt: item.receivedAt }),
         );
         return;
       case 'stop':
@@ -48,6 +49,25 @@ async function start(): Promise<void> {
     }
   });
   send({ type: 'ready' });
+}
+
+/** Answers one batch of appends in one message per outcome (a batch's bodies usually share a commit). */
+async function answer(items: AppendRequest[], append: (item: AppendRequest) => Promise<number>): Promise<void> {
+  const outcomes = await Promise.allSettled(items.map(append));
+  const appended: { seqs: number[]; ids: number[] } = { seqs: [], ids: [] };
+  const failed = new Map<string, number[]>();
+  outcomes.forEach((outcome, i) => {
+    const seq = items[i]?.seq ?? -1;
+    if (outcome.status === 'fulfilled') {
+      appended.seqs.push(seq);
+      appended.ids.push(outcome.value);
+    } else {
+      const message = errorMessage(outcome.reason);
+      failed.set(message, [...(failed.get(message) ?? []), seq]);
+    }
+  });
+  if (appended.seqs.length > 0) send({ type: 'appended', ...appended });
+  for (const [message, seqs] of failed) send({ type: 'append_failed', seqs, message });
 }
 
 runThread(start, (message) => {
