@@ -97,10 +97,20 @@ export async function run(): Promise<void> {
   const flowgate = await measureFlowgate(corpus, appSecret, verifyToken);
   console.log(`Flowgate: ${fmt.int(flowgate.max.result.rps)} req/s (${secondsSince(started)} s).`);
 
-  report(corpus, baseline, flowgate);
+  // The baseline again: on two shared cores one run of it can land at half its rate (seen: 2,956 and
+  // 5,823 req/s on one machine within minutes). The ratio is taken against the better of the two runs.
+  started = performance.now();
+  const baselineAfter = await measureBaseline(corpus, appSecret, 'baseline max throughput, again');
+  console.log(`Baseline again: ${fmt.int(baselineAfter.result.rps)} req/s (${secondsSince(started)} s).`);
+
+  report(corpus, [baseline, baselineAfter], flowgate);
 }
 
-async function measureBaseline(corpus: Corpus, appSecret: string): Promise<Phase<LoadResult>> {
+async function measureBaseline(
+  corpus: Corpus,
+  appSecret: string,
+  label = 'baseline max throughput',
+): Promise<Phase<LoadResult>> {
   const port = await freePort();
   const server = await startChild({
     name: 'baseline (Express)',
@@ -114,9 +124,7 @@ async function measureBaseline(corpus: Corpus, appSecret: string): Promise<Phase
       path: '/webhook',
       feed: new WebhookFeed(corpus, SETTINGS.duplicateRate),
     };
-    return await phase(server, (onStart) =>
-      closedLoop(target, { label: 'baseline max throughput', ...SETTINGS, onStart }),
-    );
+    return await phase(server, (onStart) => closedLoop(target, { label, ...SETTINGS, onStart }));
   } finally {
     await stopAndShowLogs(server);
   }
@@ -269,7 +277,9 @@ async function stopAndShowLogs(child: Child): Promise<void> {
   }
 }
 
-function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateFigures): void {
+function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>], flowgate: FlowgateFigures): void {
+  const [before, after] = baselines;
+  const baseline = after.result.rps > before.result.rps ? after : before;
   const base = baseline.result;
   const max = flowgate.max.result;
   const fixed = flowgate.fixedRate.result;
@@ -291,15 +301,18 @@ function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateF
   const rate = fmt.int(SETTINGS.fixedRate);
 
   const rows: Row[] = [
-    { metric: 'baseline (Express, in memory): req/s', value: fmt.int(base.rps) },
-    { metric: '  p50 / p99', value: `${fmt.ms(base.latencyMs.p50)} / ${fmt.ms(base.latencyMs.p99)}` },
+    {
+      metric: 'baseline (Express, in memory): req/s, before / after Flowgate',
+      value: `${fmt.int(before.result.rps)} / ${fmt.int(after.result.rps)}`,
+    },
+    { metric: '  the better run: p50 / p99', value: `${fmt.ms(base.latencyMs.p50)} / ${fmt.ms(base.latencyMs.p99)}` },
     { metric: '  CPU cores: server + load gen + others', value: cores(baseline) },
     { metric: 'Flowgate (durable inbox, fsync): req/s', value: fmt.int(max.rps) },
     { metric: '  p50 / p99', value: `${fmt.ms(max.latencyMs.p50)} / ${fmt.ms(max.latencyMs.p99)}` },
     { metric: '  CPU cores: server + load gen + others', value: cores(flowgate.max) },
     { metric: '  event-loop delay p99 / max', value: loop(flowgate.max) },
     {
-      metric: 'Flowgate / baseline throughput',
+      metric: 'Flowgate / the better baseline run',
       value: fmt.ratio(ratio),
       target: `≥ ${TARGETS.ratio.toFixed(1)}×`,
       pass: ratio >= TARGETS.ratio,
@@ -340,7 +353,7 @@ function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateF
       value: `${fmt.int(flowgate.endOfFixedRateRun.pending)} bodies`,
     },
   ];
-  for (const r of [base, max, fixed]) {
+  for (const r of [before.result, after.result, max, fixed]) {
     rows.push({ metric: `non-200 responses: ${r.label}`, value: fmt.int(r.errors), target: '0', pass: r.errors === 0 });
   }
   printTable(
@@ -350,7 +363,7 @@ function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateF
       'latency from each request’s scheduled send). CPU cores are of the 2 the machine has, shared.',
     rows,
   );
-  for (const r of [base, max, fixed]) {
+  for (const r of [before.result, after.result, max, fixed]) {
     if (r.errors > 0) {
       console.log(
         `\n${r.label}: status counts ${JSON.stringify(r.status)}, warm-up ${JSON.stringify(r.warmup.status)}`,
@@ -359,7 +372,7 @@ function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateF
     }
   }
   const busiest = Math.max(
-    ...[baseline, flowgate.max, flowgate.fixedRate, flowgate.backlog].map((p) => p.otherCores ?? 0),
+    ...[before, after, flowgate.max, flowgate.fixedRate, flowgate.backlog].map((p) => p.otherCores ?? 0),
   );
   // Kernel threads flushing our own writes count as "others" too, hence some tolerance.
   if (busiest > 0.35) {
@@ -397,7 +410,8 @@ function report(corpus: Corpus, baseline: Phase<LoadResult>, flowgate: FlowgateF
         dispatcher: dispatcherRate !== null && dispatcherRate >= TARGETS.dispatcherEventsPerSecond,
       },
     },
-    baseline,
+    baseline: before,
+    baselineAfter: after,
     flowgate,
   });
   console.log(`\nFigures written to ${path}`);
