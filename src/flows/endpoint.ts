@@ -86,6 +86,8 @@ interface Decrypted {
 
 export class FlowEndpoint {
   private readonly now: () => number;
+  /** One child logger per flow, made once: pino's child() costs (redaction setup) on every request otherwise. */
+  private readonly flowLogs = new Map<string, Logger>();
 
   constructor(private readonly deps: FlowEndpointDeps) {
     this.now = deps.now ?? Date.now;
@@ -130,7 +132,7 @@ export class FlowEndpoint {
     }
     // After the signature, so nobody without the app secret can find out which flows exist.
     if (def === undefined) return done(plain(404, 'no such flow'), 'unknown_flow');
-    const log = this.deps.logger.child({ flow: def.name });
+    const log = this.flowLog(def.name);
 
     const decrypted = await this.decrypt(raw, log);
     if (decrypted === null) return done(plain(421, 'request cannot be decrypted'), 'decrypt_failed');
@@ -151,11 +153,8 @@ export class FlowEndpoint {
     }
 
     const now = this.now();
-    const verdict = judgeToken(
-      flowToken === null ? null : await this.deps.store.flows.getToken(flowToken),
-      def.name,
-      now,
-    );
+    const found = flowToken === null ? null : await this.deps.store.flows.getTokenWithContact(flowToken);
+    const verdict = judgeToken(found?.row ?? null, def.name, now);
     if (!verdict.ok) {
       if (verdict.reason === 'expired' && verdict.row !== null)
         await this.deps.store.flows.markExpired(verdict.row.token);
@@ -176,7 +175,7 @@ export class FlowEndpoint {
       screen,
       data,
       token: verdict.record,
-      contact: toContact(verdict.record.waId, await this.deps.store.flows.contact(verdict.record.waId)),
+      contact: toContact(verdict.record.waId, found?.contact ?? null),
       screens: verdict.screens,
       media: [],
       mediaErrors: {},
@@ -206,6 +205,15 @@ export class FlowEndpoint {
     }
     await this.remember(req, response);
     return answer(200, response, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
+  }
+
+  private flowLog(flow: string): Logger {
+    let log = this.flowLogs.get(flow);
+    if (log === undefined) {
+      log = this.deps.logger.child({ flow });
+      this.flowLogs.set(flow, log);
+    }
+    return log;
   }
 
   /** Picker files with what their picker accepts (the flow's allowedMimeTypes narrow the picker's list). */

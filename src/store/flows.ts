@@ -1,6 +1,7 @@
 // Repository of the flow runtime: flow tokens (issue, look up, progress, complete), submissions,
 // error notifications and stored picker files.
 import type { Kysely, Selectable } from 'kysely';
+import { PreparedQuery } from './prepared.js';
 import type { Database } from './schema.js';
 import type { FlowErrorsTable, FlowMediaTable, FlowSubmissionsTable, FlowTokensTable } from './schema-flows.js';
 
@@ -19,8 +20,38 @@ export interface NewFlowToken {
   expiresAt: number;
 }
 
+export interface FlowContactRow {
+  wa_id: string;
+  phone: string;
+  profile_name: string | null;
+}
+
 export class FlowsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // The three queries of every flow request, compiled once (prepared.ts).
+  private readonly tokenQuery;
+  private readonly tokenWithContactQuery;
+  private readonly answerQuery;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.tokenQuery = new PreparedQuery<[string], FlowTokenRow>(1, (token) =>
+      db.selectFrom('flow_tokens').selectAll().where('token', '=', token),
+    );
+    this.tokenWithContactQuery = new PreparedQuery(1, (token) =>
+      db
+        .selectFrom('flow_tokens')
+        .leftJoin('contacts', 'contacts.wa_id', 'flow_tokens.wa_id')
+        .selectAll('flow_tokens')
+        .select(['contacts.phone as contact_phone', 'contacts.profile_name as contact_profile_name'])
+        .where('flow_tokens.token', '=', token),
+    );
+    this.answerQuery = new PreparedQuery<[string, string], unknown>(2, (token, screens) =>
+      db
+        .updateTable('flow_tokens')
+        .set({ state: 'in_progress', screens })
+        .where('token', '=', token)
+        .where('state', 'in', ['issued', 'in_progress']),
+    );
+  }
 
   async issueToken(t: NewFlowToken): Promise<void> {
     await this.db
@@ -50,7 +81,15 @@ export class FlowsRepository {
   }
 
   async getToken(token: string, db: Kysely<Database> = this.db): Promise<FlowTokenRow | null> {
-    return (await db.selectFrom('flow_tokens').selectAll().where('token', '=', token).executeTakeFirst()) ?? null;
+    return (await this.tokenQuery.execute(db, token)).rows[0] ?? null;
+  }
+
+  /** The token and, when Flowgate knows the contact it was issued to, that contact: one query. */
+  async getTokenWithContact(token: string): Promise<{ row: FlowTokenRow; contact: FlowContactRow | null } | null> {
+    const found = (await this.tokenWithContactQuery.execute(this.db, token)).rows[0];
+    if (found === undefined) return null;
+    const { contact_phone: phone, contact_profile_name: profileName, ...row } = found;
+    return { row, contact: phone === null ? null : { wa_id: row.wa_id, phone, profile_name: profileName } };
   }
 
   async tokenByOutboundId(outboundId: string): Promise<FlowTokenRow | null> {
@@ -71,12 +110,7 @@ export class FlowsRepository {
 
   /** Records what was answered for a screen (and that the flow is in progress). */
   async recordAnswer(token: string, screens: Record<string, unknown>): Promise<void> {
-    await this.db
-      .updateTable('flow_tokens')
-      .set({ state: 'in_progress', screens: JSON.stringify(screens) })
-      .where('token', '=', token)
-      .where('state', 'in', ['issued', 'in_progress'])
-      .execute();
+    await this.answerQuery.execute(this.db, token, JSON.stringify(screens));
   }
 
   /**
@@ -158,7 +192,7 @@ export class FlowsRepository {
     return this.db.selectFrom('flow_media').selectAll().where('token', '=', token).orderBy('id').execute();
   }
 
-  async contact(waId: string): Promise<{ wa_id: string; phone: string; profile_name: string | null } | null> {
+  async contact(waId: string): Promise<FlowContactRow | null> {
     return (
       (await this.db
         .selectFrom('contacts')
