@@ -58,12 +58,29 @@ export function errorResponse(
   return { screen, data: { ...last, ...extra, error_message: message } };
 }
 
-export function buildContext(
-  def: FlowDefinition,
-  req: ScreenRequest,
-  signal: AbortSignal,
-  log: Logger,
-): FlowScreenContext {
+/**
+ * The handler's AbortSignal, made only when the handler reads `ctx.signal`: an AbortController costs more
+ * than the rest of the context, and most handlers never look at it.
+ */
+class LazyAbort {
+  private controller: AbortController | null = null;
+  private reason: { value: unknown } | null = null;
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.reason !== null) this.controller.abort(this.reason.value);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.reason ??= { value: reason };
+    this.controller?.abort(reason);
+  }
+}
+
+function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort, log: Logger): FlowScreenContext {
   const here = currentScreen(def, req);
   return {
     flow: def.name,
@@ -74,7 +91,9 @@ export function buildContext(
     contact: req.contact,
     media: req.media,
     mediaErrors: req.mediaErrors,
-    signal,
+    get signal() {
+      return abort.signal;
+    },
     log,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
     error: (message, data = {}) => ({ kind: 'error', response: errorResponse(here, message, req.screens, data) }),
@@ -98,11 +117,11 @@ function handlerFor(def: FlowDefinition, req: ScreenRequest): FlowScreenHandler 
   return def.screens[req.screen];
 }
 
-async function withBudget<T>(work: () => T | Promise<T>, budgetMs: number, controller: AbortController): Promise<T> {
+async function withBudget<T>(work: () => T | Promise<T>, budgetMs: number, abort: LazyAbort): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new OverBudget(`over the ${budgetMs} ms budget`));
+      abort.abort(new OverBudget(`over the ${budgetMs} ms budget`));
       reject(new OverBudget(`over the ${budgetMs} ms budget`));
     }, budgetMs);
     timer.unref();
@@ -137,14 +156,10 @@ export async function runScreen(
     log.error({ action: req.action, screen: req.screen }, 'flow has no handler for this screen; answered a safe error');
     return { kind: 'failed', reason: 'no_handler', response: safe };
   }
-  const controller = new AbortController();
+  const abort = new LazyAbort();
   let reply: unknown;
   try {
-    reply = await withBudget(
-      () => handler(buildContext(def, req, controller.signal, log)),
-      options.budgetMs,
-      controller,
-    );
+    reply = await withBudget(() => handler(buildContext(def, req, abort, log)), options.budgetMs, abort);
   } catch (error) {
     const overBudget = error instanceof OverBudget;
     log.error(
