@@ -1,6 +1,8 @@
 // RSA-OAEP unwrapping of flow requests' AES keys in worker threads. RSA is the largest single cost of a
-// flow request (~0.7 ms of ~1.7 ms of CPU here), so the HTTP thread hands it off and serves other requests
-// meanwhile; the AES-GCM half, the handler and the answer stay on the HTTP thread.
+// flow request (~0.42 ms of ~0.67 ms of CPU on the bench machine), so the HTTP thread hands it off and
+// serves other requests meanwhile; the AES-GCM half, the handler and the answer stay on the HTTP thread.
+// One thread per core, not per other core: the HTTP thread needs about half a core at saturation, and with
+// a single RSA thread that thread was the bottleneck (1,750–1,900 req/s on two cores; 2,100–2,540 with two).
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -59,7 +61,7 @@ export class RsaUnwrapPool {
   private readonly keyIds = new WeakMap<KeyObject, number>();
   private nextKeyId = 0;
 
-  constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
+  constructor(private readonly size = availableParallelism()) {}
 
   /** The AES key and which private key unwrapped it, or null when none could. */
   async unwrap(wrapped: Uint8Array, keys: readonly KeyObject[]): Promise<{ aesKey: Buffer; keyIndex: number } | null> {
