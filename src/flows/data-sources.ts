@@ -26,6 +26,35 @@ function isOption(value: unknown): value is string | { id: string } {
   );
 }
 
+type Screen = FlowJson['screens'][number];
+
+/** Which components take their options from which data key, per screen. */
+interface DynamicSource {
+  name: string;
+  key: string;
+}
+
+/**
+ * Kept for frozen screens only (a registered flow's JSON is deep-frozen): the walk over the layout is the
+ * costly part, runs on every data_exchange, and a frozen screen cannot change under the cache.
+ */
+const cache = new WeakMap<Screen, readonly DynamicSource[]>();
+
+function dynamicSources(screen: Screen): readonly DynamicSource[] {
+  const cached = cache.get(screen);
+  if (cached !== undefined) return cached;
+  const found: DynamicSource[] = [];
+  for (const node of components(screen.layout.children)) {
+    const source = node['data-source'];
+    const name = node.name;
+    if (typeof source !== 'string' || typeof name !== 'string') continue;
+    const key = /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(source)?.[1];
+    if (key !== undefined) found.push({ name, key });
+  }
+  if (Object.isFrozen(screen) && Object.isFrozen(screen.layout.children)) cache.set(screen, found);
+  return found;
+}
+
 /** Component name → the options its `${data.x}` data-source held in `screenData`. */
 export function dynamicDataSources(
   flow: FlowJson,
@@ -35,12 +64,8 @@ export function dynamicDataSources(
   const screen = flow.screens.find((s) => s.id === screenId);
   const out: Record<string, Options> = {};
   if (screen === undefined) return out;
-  for (const node of components(screen.layout.children)) {
-    const source = node['data-source'];
-    const name = node.name;
-    if (typeof source !== 'string' || typeof name !== 'string') continue;
-    const match = /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(source);
-    const value = match?.[1] === undefined ? undefined : screenData[match[1]];
+  for (const { name, key } of dynamicSources(screen)) {
+    const value = screenData[key];
     if (Array.isArray(value) && value.every(isOption)) out[name] = value;
   }
   return out;

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import { dynamicDataSources } from './data-sources.js';
 import { FlowRegistry } from './definition.js';
 import { validateSubmission } from './validate-input.js';
 
@@ -251,5 +252,40 @@ describe('validateSubmission on a registered flow (frozen, each screen walked on
       expect(messages(def.json, { name: 'ok' })).toEqual([]);
       expect(messages(def.json, {}).map((m) => m.split(':')[0])).toEqual(['name']);
     }
+  });
+});
+
+describe('dynamicDataSources', () => {
+  const dropdown = { type: 'Dropdown', name: 'slot', label: 'Slot', 'data-source': '${data.slots}', required: true };
+  const wrapped = { type: 'If', condition: '${data.show}', then: [dropdown], else: [] };
+
+  it('reads each request’s offered options on a frozen flow, whose component walk it keeps', () => {
+    const json = flowOf('7.1', [wrapped], { slot: '${form.slot}' });
+    const option = { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } };
+    Object.assign(json.screens[0] ?? {}, {
+      data: {
+        show: { type: 'boolean', __example__: true },
+        slots: { type: 'array', items: option, __example__: [{ id: 'a', title: 'A' }] },
+      },
+    });
+    const def = new FlowRegistry().define('slots', { json });
+    expect(dynamicDataSources(def.json, 'S', { slots: [{ id: 'a' }, { id: 'b' }] })).toEqual({
+      slot: [{ id: 'a' }, { id: 'b' }],
+    });
+    expect(dynamicDataSources(def.json, 'S', { slots: ['c'] })).toEqual({ slot: ['c'] });
+    expect(dynamicDataSources(def.json, 'S', { slots: 'not a list' })).toEqual({});
+    expect(dynamicDataSources(def.json, 'NOPE', { slots: ['c'] })).toEqual({});
+  });
+
+  it('walks an unfrozen flow anew, so a changed layout is seen', () => {
+    const json = flowOf('7.1', [dropdown], { slot: '${form.slot}' });
+    expect(dynamicDataSources(json, 'S', { slots: ['a'], days: ['mon'] })).toEqual({ slot: ['a'] });
+    json.screens[0]?.layout.children.unshift({
+      type: 'Dropdown',
+      name: 'day',
+      label: 'Day',
+      'data-source': '${data.days}',
+    } as never);
+    expect(dynamicDataSources(json, 'S', { slots: ['a'], days: ['mon'] })).toEqual({ slot: ['a'], day: ['mon'] });
   });
 });
