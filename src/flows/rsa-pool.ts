@@ -56,7 +56,6 @@ const MAX_KEYS_PER_LANE = 16;
 
 export class RsaUnwrapPool {
   private lanes: Lane[] | null = null;
-  private nextLane = 0;
   private seq = 0;
   private readonly keyIds = new WeakMap<KeyObject, number>();
   private nextKeyId = 0;
@@ -100,11 +99,13 @@ export class RsaUnwrapPool {
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
   }
 
+  /** The lane with the fewest unwraps in flight (the first of those): never queue behind a busy thread. */
   private lane(): Lane {
     this.lanes ??= Array.from({ length: this.size }, () => this.startLane());
-    const lane = this.lanes[this.nextLane++ % this.lanes.length];
-    if (lane === undefined) throw new Error('RsaUnwrapPool has no threads');
-    return lane;
+    let best: Lane | undefined;
+    for (const lane of this.lanes) if (best === undefined || lane.pending.size < best.pending.size) best = lane;
+    if (best === undefined) throw new Error('RsaUnwrapPool has no threads');
+    return best;
   }
 
   private startLane(): Lane {
