@@ -27,28 +27,47 @@ export async function readBodyLimited(
   if (source instanceof Uint8Array) return checkSize(source, limit);
   if (source instanceof Readable) return readNodeStream(source, limit);
 
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = new LimitedBody(limit);
   if (isReadableStream(source)) {
     const reader = source.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
+      if (!body.add(value)) {
         await reader.cancel().catch(() => undefined);
         throw new BodyTooLargeError(limit);
       }
-      chunks.push(value);
     }
   } else {
-    for await (const chunk of source) {
-      size += chunk.byteLength;
-      if (size > limit) throw new BodyTooLargeError(limit);
-      chunks.push(chunk);
-    }
+    for await (const chunk of source) if (!body.add(chunk)) throw new BodyTooLargeError(limit);
   }
-  return concat(chunks, size);
+  return body.bytes();
+}
+
+/** The chunks read so far, up to the limit: `add` answers false (and keeps nothing) once past it. */
+class LimitedBody {
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Uint8Array): boolean {
+    this.size += chunk.byteLength;
+    if (this.size > this.limit) return false;
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  bytes(): Uint8Array {
+    if (this.chunks.length === 1 && this.chunks[0] !== undefined) return this.chunks[0];
+    const out = new Uint8Array(this.size);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
 }
 
 /**
@@ -62,39 +81,28 @@ function readNodeStream(stream: Readable, limit: number): Promise<Uint8Array> {
       reject(new Error('the request body stream was closed before it was read'));
       return;
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const finish = (settle: () => void): void => {
+    const body = new LimitedBody(limit);
+    const detach = (): void => {
       stream.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      settle();
     };
     const onData = (data: Uint8Array | string): void => {
-      const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-      size += chunk.byteLength;
-      if (size > limit) {
-        stream.pause();
-        finish(() => {
-          reject(new BodyTooLargeError(limit));
-        });
-        return;
-      }
-      chunks.push(chunk);
+      if (body.add(typeof data === 'string' ? Buffer.from(data) : data)) return;
+      detach();
+      stream.pause();
+      reject(new BodyTooLargeError(limit));
     };
     const onEnd = (): void => {
-      finish(() => {
-        resolve(concat(chunks, size));
-      });
+      detach();
+      resolve(body.bytes());
     };
     const onError = (error: Error): void => {
-      finish(() => {
-        reject(error);
-      });
+      detach();
+      reject(error);
     };
     // 'close' before 'end': the client went away mid-body.
     const onClose = (): void => {
-      finish(() => {
-        reject(new Error('the request body ended early: the connection closed'));
-      });
+      detach();
+      reject(new Error('the request body ended early: the connection closed'));
     };
     stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
@@ -107,15 +115,4 @@ function checkSize(bytes: Uint8Array, limit: number): Uint8Array {
 
 function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
   return typeof (value as { getReader?: unknown }).getReader === 'function';
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
