@@ -1,6 +1,7 @@
 // Events: one row per normalized webhook event, claimed by its dedup key. The unique key is what makes
 // processing exactly-once under Meta's retries: a second claim of the same key inserts nothing.
 import type { Kysely, Selectable } from 'kysely';
+import { chunks } from './chunks.js';
 import type { WebhookEvent } from '../protocol/index.js';
 import type { Database, EventsTable } from './schema.js';
 
@@ -47,8 +48,7 @@ export class EventsRepository {
     now: number,
   ): Promise<(number | null)[]> {
     const ids = new Map<string, number>();
-    for (let start = 0; start < items.length; start += CLAIM_CHUNK) {
-      const chunk = items.slice(start, start + CLAIM_CHUNK);
+    for (const chunk of chunks(items, CLAIM_CHUNK)) {
       const rows = await db
         .insertInto('events')
         .values(

@@ -4,6 +4,7 @@
 // order, so the dispatched rows are a prefix of the inbox: the pending ones are those after the last one
 // recorded.
 import type { Kysely, Selectable } from 'kysely';
+import { chunks } from './chunks.js';
 import type { Database, InboxDatabase, InboxTable } from './schema.js';
 
 export interface InboxAppend {
@@ -38,8 +39,8 @@ export async function appendToInbox(inbox: Kysely<InboxDatabase>, items: readonl
   return rows.map((r) => r.id);
 }
 
-/** Ids per `IN (…)` list: well under every engine's limit on bound parameters. */
-const ID_CHUNK = 500;
+/** Rows per upsert into inbox_state (3 parameters each; chunks.ts). */
+const STATE_CHUNK = 500;
 
 export class InboxRepository {
   constructor(
@@ -88,14 +89,10 @@ export class InboxRepository {
     rows: readonly { id: number; eventCount: number }[],
     at: number,
   ): Promise<void> {
-    for (let start = 0; start < rows.length; start += ID_CHUNK) {
+    for (const chunk of chunks(rows, STATE_CHUNK)) {
       await db
         .insertInto('inbox_state')
-        .values(
-          rows
-            .slice(start, start + ID_CHUNK)
-            .map(({ id, eventCount }) => ({ inbox_id: id, processed_at: at, event_count: eventCount })),
-        )
+        .values(chunk.map(({ id, eventCount }) => ({ inbox_id: id, processed_at: at, event_count: eventCount })))
         .onConflict((oc) =>
           oc.column('inbox_id').doUpdateSet((eb) => ({
             processed_at: eb.ref('excluded.processed_at'),

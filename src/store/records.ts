@@ -1,6 +1,7 @@
 // Domain records derived from events: contacts, inbound messages, and statuses applied to the
 // outbound messages they refer to.
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { chunks } from './chunks.js';
 import type { WebhookEvent } from '../protocol/index.js';
 import type { ContactsTable, Database, MessagesTable } from './schema.js';
 
@@ -20,16 +21,11 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
 export type Contact = Selectable<ContactsTable>;
 export type MessageRecord = Selectable<MessagesTable>;
 
+/** Rows per multi-row insert (chunks.ts). */
 const CHUNK = 100;
 
 /** The payload of inbound rows: Meta's raw item is kept once, in the payload of the event they point at. */
 const RAW_IN_EVENT = 'null';
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 export class RecordsRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -56,7 +52,7 @@ export class RecordsRepository {
       messages.map((m) => m.event),
       now,
     );
-    for (const chunk of chunks(messages)) {
+    for (const chunk of chunks(messages, CHUNK)) {
       await db
         .insertInto('messages')
         .values(
@@ -82,7 +78,7 @@ export class RecordsRepository {
         .onConflict((oc) => oc.column('wamid').doNothing())
         .execute();
     }
-    for (const chunk of chunks(statuses)) {
+    for (const chunk of chunks(statuses, CHUNK)) {
       await db
         .insertInto('statuses')
         .values(
@@ -116,7 +112,7 @@ export class RecordsRepository {
         last_inbound_at: Math.max(seen?.last_inbound_at ?? 0, m.timestamp),
       });
     }
-    for (const chunk of chunks([...byWaId.values()])) {
+    for (const chunk of chunks([...byWaId.values()], CHUNK)) {
       await db
         .insertInto('contacts')
         .values(chunk.map((c) => ({ ...c, first_seen_at: now, updated_at: now })))
