@@ -1,6 +1,7 @@
 // The options a dynamic data-source (`"data-source": "${data.slots}"`) offered on a screen, taken from the
 // data Flowgate last answered for that screen, so input validation can check choices against them.
 import type { FlowJson } from '../protocol/index.js';
+import { perFrozenScreen } from './screen-cache.js';
 
 type Options = readonly (string | { id: string })[];
 
@@ -26,23 +27,13 @@ function isOption(value: unknown): value is string | { id: string } {
   );
 }
 
-type Screen = FlowJson['screens'][number];
-
 /** Which components take their options from which data key, per screen. */
 interface DynamicSource {
   name: string;
   key: string;
 }
 
-/**
- * Kept for frozen screens only (a registered flow's JSON is deep-frozen): the walk over the layout is the
- * costly part, runs on every data_exchange, and a frozen screen cannot change under the cache.
- */
-const cache = new WeakMap<Screen, readonly DynamicSource[]>();
-
-function dynamicSources(screen: Screen): readonly DynamicSource[] {
-  const cached = cache.get(screen);
-  if (cached !== undefined) return cached;
+const dynamicSources = perFrozenScreen((screen): readonly DynamicSource[] => {
   const found: DynamicSource[] = [];
   for (const node of components(screen.layout.children)) {
     const source = node['data-source'];
@@ -51,9 +42,8 @@ function dynamicSources(screen: Screen): readonly DynamicSource[] {
     const key = /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(source)?.[1];
     if (key !== undefined) found.push({ name, key });
   }
-  if (Object.isFrozen(screen) && Object.isFrozen(screen.layout.children)) cache.set(screen, found);
   return found;
-}
+});
 
 /** Component name → the options its `${data.x}` data-source held in `screenData`. */
 export function dynamicDataSources(

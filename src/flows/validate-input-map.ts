@@ -10,6 +10,7 @@ import {
   type Screen,
   type ScreenAction,
 } from '../protocol/index.js';
+import { perFrozenScreen } from './screen-cache.js';
 
 /** A form field referenced by the action, with where its value sits in the payload. */
 export interface FieldReference {
@@ -39,8 +40,7 @@ function overlap(actionKeys: readonly string[], payload: Record<string, unknown>
 
 /**
  * What validating a submission needs from a screen: its data_exchange actions, its input fields by name, and
- * each action's form references. Walking the screen's components for them cost more than the rest of the
- * validation, on every request; a registered flow's screens are frozen, so each is walked once.
+ * each action's form references (filled in as actions are met). Found once per frozen screen (screen-cache.ts).
  */
 interface ScreenPlan {
   actions: readonly ScreenAction[];
@@ -48,21 +48,11 @@ interface ScreenPlan {
   refs: Map<ScreenAction, { name: string; keyPath: string[] }[]>;
 }
 
-const plans = new WeakMap<Screen, ScreenPlan>();
-
-/** Kept for frozen screens only (a registered flow's, see FlowDefinition): others may change between calls. */
-function planOf(screen: Screen): ScreenPlan {
-  let plan = plans.get(screen);
-  if (plan === undefined) {
-    plan = {
-      actions: screenActionsNamed(screen, 'data_exchange'),
-      fields: new Map(inputComponents(screen).map((field) => [field.name, field])),
-      refs: new Map(),
-    };
-    if (Object.isFrozen(screen)) plans.set(screen, plan);
-  }
-  return plan;
-}
+const planOf = perFrozenScreen((screen): ScreenPlan => ({
+  actions: screenActionsNamed(screen, 'data_exchange'),
+  fields: new Map(inputComponents(screen).map((field) => [field.name, field])),
+  refs: new Map(),
+}));
 
 /**
  * The action that sent `payload`: the data_exchange action sharing the most keys with it (ties:
