@@ -33,9 +33,7 @@ async function start(): Promise<void> {
   port.on('message', (message: ToInboxThread) => {
     switch (message.type) {
       case 'append':
-        void answer(message.items, (item) =>
-          inbox.append({ body: item.body, headers: item.headers, receivedAt: item.receivedAt }),
-        );
+        void answer(message.items, (item) => inbox.append(item));
         return;
       case 'stop':
         stopThread(
@@ -56,8 +54,9 @@ async function answer(items: AppendRequest[], append: (item: AppendRequest) => P
   const outcomes = await Promise.allSettled(items.map(append));
   const appended: { seqs: number[]; ids: number[] } = { seqs: [], ids: [] };
   const failed = new Map<string, number[]>();
-  outcomes.forEach((outcome, i) => {
-    const seq = items[i]?.seq ?? -1;
+  items.forEach(({ seq }, i) => {
+    const outcome = outcomes[i];
+    if (outcome === undefined) return;
     if (outcome.status === 'fulfilled') {
       appended.seqs.push(seq);
       appended.ids.push(outcome.value);
