@@ -74,7 +74,6 @@ export async function startTestApp(
   };
 }
 
-/** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
 /** The Graph side of the tests that talk to the emulator: its token, the business number, the admin token. */
 export const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -120,6 +119,7 @@ export async function startWithEmulator(
   return { t, emulator, graphUrl: url };
 }
 
+/** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 10_000,
