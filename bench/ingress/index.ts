@@ -353,7 +353,8 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
       value: `${fmt.int(flowgate.endOfFixedRateRun.pending)} bodies`,
     },
   ];
-  for (const r of [before.result, after.result, max, fixed]) {
+  const runs = [before.result, after.result, max, fixed];
+  for (const r of runs) {
     rows.push({ metric: `non-200 responses: ${r.label}`, value: fmt.int(r.errors), target: '0', pass: r.errors === 0 });
   }
   printTable(
@@ -363,7 +364,7 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
       'latency from each request’s scheduled send). CPU cores are of the 2 the machine has, shared.',
     rows,
   );
-  for (const r of [before.result, after.result, max, fixed]) {
+  for (const r of runs) {
     if (r.errors > 0) {
       console.log(
         `\n${r.label}: status counts ${JSON.stringify(r.status)}, warm-up ${JSON.stringify(r.warmup.status)}`,
