@@ -50,4 +50,25 @@ describe('RsaUnwrapPool', () => {
     );
     expect(opened.map((p) => (p.data as { i: number }).i)).toEqual(requests.map((_, i) => i));
   });
+
+  it('keeps the order of key arrivals and departures within one batch (more keys than a thread keeps)', async () => {
+    const single = new RsaUnwrapPool(1);
+    try {
+      const keys = Array.from({ length: 20 }, pair);
+      const aesKeys = keys.map(() => randomBytes(16));
+      // All in one event-loop turn: one batch, in which later requests make the thread forget earlier keys.
+      const answers = await Promise.all(
+        keys.map((k, i) => single.unwrap(wrap(k.publicKey, aesKeys[i]!), [k.privateKey])),
+      );
+      expect(answers).toEqual(aesKeys.map((aesKey) => ({ aesKey, keyIndex: 0 })));
+      // The first key was forgotten by the thread and is sent again.
+      const again = randomBytes(16);
+      expect(await single.unwrap(wrap(keys[0]!.publicKey, again), [keys[0]!.privateKey])).toEqual({
+        aesKey: again,
+        keyIndex: 0,
+      });
+    } finally {
+      await single.close();
+    }
+  });
 });

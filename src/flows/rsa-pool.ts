@@ -3,6 +3,7 @@
 // serves other requests meanwhile; the AES-GCM half, the handler and the answer stay on the HTTP thread.
 // One thread per core, not per other core: the HTTP thread needs about half a core at saturation, and with
 // a single RSA thread that thread was the bottleneck (1,750–1,900 req/s on two cores; 2,100–2,540 with two).
+// The unwraps of one event-loop turn go to a thread in one message; each answer comes back on its own.
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +16,7 @@ const THREAD_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { privateDecrypt, constants } = require('node:crypto');
 const keys = new Map();
-parentPort.on('message', (m) => {
+function unwrap(m) {
   for (const [id, key] of m.add) keys.set(id, key);
   for (const id of m.drop) keys.delete(id);
   for (let i = 0; i < m.keyIds.length; i++) {
@@ -23,11 +24,14 @@ parentPort.on('message', (m) => {
     if (key === undefined) continue;
     try {
       const aesKey = privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, m.wrapped);
-      parentPort.postMessage({ id: m.id, aesKey, keyIndex: i });
-      return;
+      return { id: m.id, aesKey, keyIndex: i };
     } catch {}
   }
-  parentPort.postMessage({ id: m.id, aesKey: null, keyIndex: -1 });
+  return { id: m.id, aesKey: null, keyIndex: -1 };
+}
+// A batch, in order; each answer goes back as soon as it is ready.
+parentPort.on('message', (batch) => {
+  for (const m of batch) parentPort.postMessage(unwrap(m));
 });
 `;
 
@@ -49,6 +53,8 @@ interface Lane {
   worker: Worker;
   known: Map<KeyObject, number>;
   pending: Map<number, (reply: Reply) => void>;
+  /** Requests of this event-loop turn, posted together when it ends (one message, one wake-up). */
+  outbox: Request[];
 }
 
 /** How many keys a lane keeps before it forgets the oldest (rotations add keys over time). */
@@ -86,9 +92,16 @@ export class RsaUnwrapPool {
       lane.known.delete(key);
       drop.push(keyId);
     }
+    // A copy of exactly its bytes: a Buffer decoded from base64 is a view on an 8 KB pool slab, and
+    // posting a view copies the whole slab.
+    const request: Request = { id, wrapped: new Uint8Array(wrapped), keyIds, add, drop };
     const reply = await new Promise<Reply>((resolve) => {
       lane.pending.set(id, resolve);
-      lane.worker.postMessage({ id, wrapped, keyIds, add, drop } satisfies Request);
+      if (lane.outbox.push(request) === 1) {
+        setImmediate(() => {
+          this.flush(lane);
+        });
+      }
     });
     return reply.aesKey === null ? null : { aesKey: Buffer.from(reply.aesKey), keyIndex: reply.keyIndex };
   }
@@ -97,6 +110,12 @@ export class RsaUnwrapPool {
     const lanes = this.lanes ?? [];
     this.lanes = null;
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  private flush(lane: Lane): void {
+    const batch = lane.outbox;
+    lane.outbox = [];
+    if (batch.length > 0) lane.worker.postMessage(batch);
   }
 
   /** The lane with the fewest unwraps in flight (the first of those): never queue behind a busy thread. */
@@ -111,7 +130,7 @@ export class RsaUnwrapPool {
   private startLane(): Lane {
     const worker = new Worker(THREAD_SOURCE, { eval: true });
     worker.unref();
-    const lane: Lane = { worker, known: new Map(), pending: new Map() };
+    const lane: Lane = { worker, known: new Map(), pending: new Map(), outbox: [] };
     worker.on('message', (reply: Reply) => {
       const resolve = lane.pending.get(reply.id);
       lane.pending.delete(reply.id);
@@ -121,6 +140,7 @@ export class RsaUnwrapPool {
       // A lane that died answers "not unwrapped" (421: WhatsApp retries) and is replaced on next use.
       for (const resolve of lane.pending.values()) resolve({ id: 0, aesKey: null, keyIndex: -1 });
       lane.pending.clear();
+      lane.outbox = [];
       if (this.lanes !== null) this.lanes = this.lanes.map((l) => (l === lane ? this.startLane() : l));
     };
     worker.on('error', fail);
