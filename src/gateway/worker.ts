@@ -2,7 +2,7 @@
 // sleeps until woken or until the next job is due (with a poll ceiling, so jobs written by other processes
 // and expired leases are picked up too). With a backlog it leases in batches (each reserve is a commit), and
 // a processor may remove its job in its own transaction (JobContext.ackWithin) to save the ack's commit.
-import type { Job, Queue } from '../queue/index.js';
+import type { Job, Queue, Reservation } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 
 /** What a processor may do with its job besides resolving or throwing. */
@@ -75,25 +75,29 @@ export class JobWorker {
         await this.sleep(this.pollMs);
         continue;
       }
-      let jobs: Job[] = [];
+      let reservation: Reservation | null = null;
       if (free > 0) {
         try {
-          jobs = await this.options.queue.reserve(this.options.name, free, this.leaseMs);
+          reservation = await this.options.queue.reserve(this.options.name, free, this.leaseMs);
         } catch (error) {
           this.options.logger.error({ err: error, queue: this.options.name }, 'could not reserve jobs');
         }
-        this.backlog = jobs.length === free;
+        this.backlog = reservation?.jobs.length === free;
       }
+      const jobs = reservation?.jobs ?? [];
       for (const job of jobs) this.execute(job);
       if (jobs.length === free && free > 0) continue;
-      await this.sleep(await this.waitTime(free));
+      await this.sleep(await this.waitTime(reservation));
     }
   }
 
-  private async waitTime(free: number): Promise<number> {
-    if (free <= 0) return this.pollMs;
+  /** How long to sleep after a reserve that left slots free; `null`: none ran (no free slot) or it failed. */
+  private async waitTime(reservation: Reservation | null): Promise<number> {
+    if (reservation === null) return this.pollMs;
     try {
-      const due = await this.options.queue.nextDueIn(this.options.name);
+      // An idle reserve has read when the next job is due; after leasing, only a fresh read knows.
+      const due =
+        'nextDueIn' in reservation ? reservation.nextDueIn : await this.options.queue.nextDueIn(this.options.name);
       return due === null ? this.pollMs : Math.min(this.pollMs, Math.max(due, 1));
     } catch {
       return this.pollMs;

@@ -59,8 +59,10 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
       await fx.close();
     });
 
+    const lease = async (q: string, limit: number): Promise<Job[]> => (await queue.reserve(q, limit, LEASE)).jobs;
+
     const one = async (q = 'work'): Promise<Job> => {
-      const jobs = await queue.reserve(q, 1, LEASE);
+      const jobs = await lease(q, 1);
       expect(jobs).toHaveLength(1);
       return present(jobs[0]);
     };
@@ -87,7 +89,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         await queue.ack(job);
         expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 0 });
         clock.advance(LEASE * 10);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: null });
       });
 
       it('stores a job whose payload is undefined as null', async () => {
@@ -110,7 +112,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
           { queue: 'a', payload: 'a' },
           { queue: 'b', payload: 'b' },
         ]);
-        const jobs = await queue.reserve('b', 10, LEASE);
+        const jobs = await lease('b', 10);
         expect(jobs.map((j) => j.payload)).toEqual(['b']);
         expect(await queue.counts()).toEqual({ ready: 1, leased: 1, dead: 0 });
       });
@@ -126,13 +128,13 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         expect(await queue.enqueue(specs)).toBe(4);
         clock.advance(10);
 
-        const firstTwo = await queue.reserve('work', 2, LEASE);
+        const firstTwo = await lease('work', 2);
         expect(firstTwo.map((j) => j.payload)).toEqual(['first', 'second']);
         expect(present(firstTwo[0]).id).toBeLessThan(present(firstTwo[1]).id);
 
-        const rest = await queue.reserve('work', 10, LEASE);
+        const rest = await lease('work', 10);
         expect(rest.map((j) => j.payload)).toEqual(['third', 'late']);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: LEASE });
       });
 
       it('leases nothing for a limit of zero or less', async () => {
@@ -140,8 +142,8 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
           { queue: 'work', payload: 1 },
           { queue: 'work', payload: 2 },
         ]);
-        expect(await queue.reserve('work', 0, LEASE)).toEqual([]);
-        expect(await queue.reserve('work', -1, LEASE)).toEqual([]);
+        expect(await lease('work', 0)).toEqual([]);
+        expect(await lease('work', -1)).toEqual([]);
         expect(await queue.counts()).toEqual({ ready: 2, leased: 0, dead: 0 });
       });
     });
@@ -152,7 +154,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         await queue.enqueue([{ queue: 'work', payload: 'later', delayMs: 5_000 }]);
 
         clock.advance(4_999);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: 1 });
         clock.advance(1);
         const job = await one();
         expect(job.payload).toBe('later');
@@ -165,7 +167,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         expect(await queue.enqueue([{ queue: 'work', payload: 'first', key: 'wamid.A:reply' }])).toBe(1);
         expect(await queue.enqueue([{ queue: 'work', payload: 'second', key: 'wamid.A:reply' }])).toBe(0);
 
-        const jobs = await queue.reserve('work', 10, LEASE);
+        const jobs = await lease('work', 10);
         expect(jobs).toHaveLength(1);
         expect(jobs[0]).toMatchObject({ payload: 'first', key: 'wamid.A:reply' });
       });
@@ -179,7 +181,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
           { queue: 'work', payload: 4, key: null },
         ]);
         expect(added).toBe(3);
-        const jobs = await queue.reserve('work', 10, LEASE);
+        const jobs = await lease('work', 10);
         expect(jobs.map((j) => j.payload)).toEqual([0, 2, 3, 4]);
       });
     });
@@ -189,7 +191,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         await queue.enqueue([{ queue: 'work', payload: 'x' }]);
         await one();
         clock.advance(LEASE - 1);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: 1 });
         expect(await queue.counts()).toEqual({ ready: 0, leased: 1, dead: 0 });
       });
 
@@ -211,7 +213,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         const job = await one();
 
         clock.advance(LEASE);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await lease('work', 10)).toEqual([]);
         expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 1 });
         const [dead] = await queue.listDead();
         expect(dead).toMatchObject({ id: job.id, attempts: 1 });
@@ -229,7 +231,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         await queue.fail(workerA, new Error('late failure from A'));
         expect(await queue.counts()).toEqual({ ready: 0, leased: 1, dead: 0 });
         clock.advance(LEASE - 1);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: 1 });
 
         await queue.ack(workerB);
         expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 0 });
@@ -255,7 +257,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
 
           expect(await queue.counts()).toEqual({ ready: 1, leased: 0, dead: 0 });
           clock.advance(runAt - failedAt - 1);
-          expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+          expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: 1 });
           expect(await queue.nextDueIn('work')).toBe(1);
           clock.advance(1);
         }
@@ -276,7 +278,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
 
         expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 1 });
         clock.advance(OPTIONS.backoff.maxMs * 10);
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: null });
         const [dead] = await queue.listDead();
         expect(dead).toMatchObject({ id: first.id, payload: { n: 1 }, attempts: 2 });
         expect(present(dead).lastError).toContain('graph said no');
@@ -290,7 +292,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
           { queue: 'work', payload: 'bare', maxAttempts: 1 },
           { queue: 'work', payload: 'undefined', maxAttempts: 1 },
         ]);
-        const [str, obj, bare, undef] = await queue.reserve('work', 4, LEASE);
+        const [str, obj, bare, undef] = await lease('work', 4);
         await queue.fail(present(str), 'rate limited');
         await queue.fail(present(obj), { code: 131056, title: 'pair rate limit' });
         await queue.fail(present(bare), Object.create(null));
@@ -319,7 +321,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
     describe('dead letters', () => {
       async function killAll(q: string, payloads: string[]): Promise<void> {
         await queue.enqueue(payloads.map((payload) => ({ queue: q, payload, maxAttempts: 1 })));
-        for (const job of await queue.reserve(q, payloads.length, LEASE)) await queue.fail(job, new Error(`${q} down`));
+        for (const job of await lease(q, payloads.length)) await queue.fail(job, new Error(`${q} down`));
       }
 
       it('lists dead jobs, filtered by queue and limited', async () => {
@@ -365,7 +367,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         expect(await queue.counts()).toEqual({ ready: 3, leased: 0, dead: 0 });
         expect(await queue.listDead()).toEqual([]);
 
-        const send = await queue.reserve('send', 10, LEASE);
+        const send = await lease('send', 10);
         expect(send.map((j) => [j.payload, j.attempts])).toEqual([
           ['s1', 1],
           ['s2', 1],
@@ -383,7 +385,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
           { queue: 'b', payload: 3, maxAttempts: 1 },
           { queue: 'b', payload: 4, delayMs: 60_000 },
         ]);
-        await queue.reserve('a', 1, LEASE);
+        await lease('a', 1);
         await queue.fail(await one('b'), new Error('x'));
         expect(await queue.counts()).toEqual({ ready: 2, leased: 1, dead: 1 });
       });
@@ -420,6 +422,14 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         expect((await one()).attempts).toBe(2);
       });
 
+      it('comes with a reserve that found nothing due', async () => {
+        await queue.enqueue([{ queue: 'work', payload: 'later', delayMs: 5_000 }]);
+        clock.advance(2_000);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: 3_000 });
+        expect(await queue.reserve('other', 10, LEASE)).toEqual({ jobs: [], nextDueIn: null });
+        expect(await queue.counts()).toEqual({ ready: 1, leased: 0, dead: 0 });
+      });
+
       it('ignores dead jobs', async () => {
         await queue.enqueue([{ queue: 'work', payload: 'x', maxAttempts: 1 }]);
         await queue.fail(await one(), new Error('x'));
@@ -447,7 +457,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         ).rejects.toThrow(Rollback);
 
         expect(await queue.counts()).toEqual({ ready: 0, leased: 0, dead: 0 });
-        expect(await queue.reserve('work', 10, LEASE)).toEqual([]);
+        expect(await queue.reserve('work', 10, LEASE)).toEqual({ jobs: [], nextDueIn: null });
         // The key was never taken either.
         expect(await queue.enqueue([{ queue: 'work', payload: 'again', key: 'k' }])).toBe(1);
       });
@@ -477,7 +487,7 @@ export function runQueueConformance<Tx>(name: string, factory: QueueFactory<Tx>)
         ).rejects.toThrow(Rollback);
         expect(await queue.counts()).toEqual({ ready: 0, leased: 1, dead: 0 });
         clock.advance(LEASE);
-        expect((await queue.reserve('work', 10, LEASE)).map((j) => [j.payload, j.attempts])).toEqual([['kept', 2]]);
+        expect((await lease('work', 10)).map((j) => [j.payload, j.attempts])).toEqual([['kept', 2]]);
       });
     });
   });

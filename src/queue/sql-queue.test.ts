@@ -102,7 +102,7 @@ describe('SqlQueue on SQLite', () => {
     const second = await connect();
     const queue = new SqlQueue(second, { now: clock.now });
     expect(await queue.enqueue([{ queue: 'send', payload: 'dup', key: 'k' }])).toBe(0);
-    const jobs = await queue.reserve('send', 10, 1_000);
+    const { jobs } = await queue.reserve('send', 10, 1_000);
     expect(jobs.map((j) => j.payload)).toEqual([{ to: '1555' }]);
   });
 
@@ -113,7 +113,7 @@ describe('SqlQueue on SQLite', () => {
     await a.enqueue(Array.from({ length: 20 }, (_, n) => ({ queue: 'send', payload: n })));
 
     const batches = await Promise.all([a, b, a, b, a, b].map((q) => q.reserve('send', 4, 60_000)));
-    const ids = batches.flat().map((j) => j.id);
+    const ids = batches.flatMap((b) => b.jobs).map((j) => j.id);
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
     expect(await b.counts()).toEqual({ ready: 0, leased: 20, dead: 0 });
@@ -123,7 +123,7 @@ describe('SqlQueue on SQLite', () => {
     const clock = fakeClock();
     const queue = new SqlQueue(await connect(), { now: clock.now, random: () => 0 });
     await queue.enqueue([{ queue: 'send', payload: 1 }]);
-    const [job] = await queue.reserve('send', 1, 1_000);
+    const [job] = (await queue.reserve('send', 1, 1_000)).jobs;
     expect(job!.maxAttempts).toBe(8);
     expect(await queue.fail(job!, new Error('x'))).toEqual({
       outcome: 'retry',

@@ -11,6 +11,7 @@ import {
   type JobSpec,
   type JobState,
   type Queue,
+  type Reservation,
 } from './types.js';
 
 export interface JobsTable {
@@ -96,12 +97,12 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
     return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
-  async reserve(queue: string, limit: number, leaseMs: number): Promise<Job[]> {
+  async reserve(queue: string, limit: number, leaseMs: number): Promise<Reservation> {
     // Read first: with nothing due, a poll must not write. A write takes the database's one write lock, and
     // on a connection shared with the HTTP thread, waiting for it (another thread is dispatching) stalls
     // every request in flight.
     const dueIn = await this.nextDueIn(queue);
-    if (dueIn === null || dueIn > 0) return [];
+    if (dueIn === null || dueIn > 0) return { jobs: [], nextDueIn: dueIn };
     const now = this.now();
     // A lease ends at lease_until (like run_at, the instant itself is due), so nextDueIn's 0 means reservable.
     // A job whose lease ran out after its last allowed attempt died with its worker: dead-letter it.
@@ -119,7 +120,7 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
       .where(sql<boolean>`attempts >= max_attempts`)
       .execute();
     // SQLite reads a negative LIMIT as "no limit": a caller with no free slots must not lease everything.
-    if (limit < 1) return [];
+    if (limit < 1) return { jobs: [] };
     // Two index range scans (jobs_due: queue, state, run_at): the oldest ready jobs, and the leases that ran
     // out (at most the jobs in flight). One OR over both states would read and sort every job of the queue.
     const ready = this.db
@@ -155,7 +156,7 @@ export class SqlQueue implements Queue<Kysely<QueueTables>> {
       .where('id', 'in', due)
       .returningAll()
       .execute();
-    return rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id).map(toJob);
+    return { jobs: rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id).map(toJob) };
   }
 
   async ack(job: Job, within?: Kysely<QueueTables>): Promise<void> {

@@ -32,11 +32,18 @@ export interface FailOutcome {
   runAt: number | null;
 }
 
+/**
+ * What a reserve leased. When no job of the queue was due it also says how long until one is (what nextDueIn
+ * would answer), so an idle poll needs one query. After leasing, or finding due jobs it could not lease, that
+ * is unknown: ask nextDueIn.
+ */
+export type Reservation = { jobs: Job[] } | { jobs: []; nextDueIn: number | null };
+
 export interface Queue<Tx = unknown> {
   /** Enqueues jobs; with `within`, inside the caller's database transaction. Returns how many were new. */
   enqueue(specs: readonly JobSpec[], within?: Tx): Promise<number>;
   /** Leases up to `limit` due jobs of a queue for `leaseMs`; an expired lease makes a job due again. */
-  reserve(queue: string, limit: number, leaseMs: number): Promise<Job[]>;
+  reserve(queue: string, limit: number, leaseMs: number): Promise<Reservation>;
   /** The job is done; it leaves the queue. With `within`, inside the caller's transaction (with its outcome). */
   ack(job: Job, within?: Tx): Promise<void>;
   /**
