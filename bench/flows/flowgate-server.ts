@@ -4,18 +4,17 @@
 // Flowgate's flow endpoint runs on the HTTP thread of one process, so to use every core this runs in node
 // cluster mode: the primary prepares the data directory once (migrations; the business key imported into
 // the key ring and made active through the emulator's encryption endpoint, as `flowgate keys import` +
-// `upload` would; the flow tokens in BENCH_TOKENS_FILE issued, as app.sendFlow would), then forks BENCH_WORKERS workers that share the port, each a full
-// Flowgate app on the same SQLite database. The primary answers the bench's stats request with the sum
-// over itself and its workers, and BENCH_READY_PORT says 200 once every worker listens.
-import cluster, { type Worker } from 'node:cluster';
+// `upload` would; the flow tokens in BENCH_TOKENS_FILE issued, as app.sendFlow would), then forks
+// BENCH_WORKERS workers that share the port, each a full Flowgate app on the same SQLite database
+// (lib/cluster-primary.ts: stats summed over the workers, BENCH_READY_PORT says 200 once all listen).
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { createEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { createApp } from '../../src/server/app.js';
-import { answerStatsRequests, STATS_REQUEST, type ChildStats } from '../lib/child-stats.js';
+import { answerStatsRequests } from '../lib/child-stats.js';
+import { runClusterPrimary } from '../lib/cluster-primary.js';
 import { benchFlowJson, confirmScreen, FLOW_NAME } from './flow-json.js';
 
 const env = (name: string): string => {
@@ -29,75 +28,10 @@ else await worker();
 
 async function primary(): Promise<void> {
   await prepare();
-  const count = Number(process.env['BENCH_WORKERS'] ?? String(availableParallelism()));
-  const workers: Worker[] = [];
-  let listening = 0;
-  let stopping = false;
-  for (let i = 0; i < count; i++) {
-    const w = cluster.fork();
-    w.once('listening', () => listening++);
-    workers.push(w);
-  }
-  cluster.on('exit', (w, code, signal) => {
-    if (!stopping) {
-      console.error(`worker ${String(w.process.pid)} exited (code ${String(code)}, signal ${signal})`);
-      process.exit(1);
-    }
-  });
-  const ready = createServer((_req, res) => {
-    res.writeHead(listening === count ? 200 : 503).end();
-  }).listen(Number(env('BENCH_READY_PORT')), '127.0.0.1');
-
-  // Stats: this process plus every worker, CPU summed, event-loop delay the worst of the workers'.
-  let cpu = process.cpuUsage();
-  let wall = performance.now();
-  process.on('message', (message) => {
-    if (message !== STATS_REQUEST) return;
-    const own = process.cpuUsage(cpu);
-    const wallSeconds = (performance.now() - wall) / 1000;
-    cpu = process.cpuUsage();
-    wall = performance.now();
-    void Promise.all(workers.map(askStats)).then((replies) => {
-      const all = replies.filter((r): r is ChildStats => r !== null);
-      const total: ChildStats = {
-        wallSeconds,
-        cpuSeconds: (own.user + own.system) / 1e6 + all.reduce((sum, r) => sum + r.cpuSeconds, 0),
-        eventLoopDelayMs: {
-          p50: Math.max(0, ...all.map((r) => r.eventLoopDelayMs.p50)),
-          p99: Math.max(0, ...all.map((r) => r.eventLoopDelayMs.p99)),
-          max: Math.max(0, ...all.map((r) => r.eventLoopDelayMs.max)),
-        },
-      };
-      process.send?.(total);
-    });
-  });
-  process.channel?.unref();
-
-  const stop = (): void => {
-    stopping = true;
-    ready.close();
-    for (const w of workers) w.process.kill('SIGTERM');
-    cluster.disconnect(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-function askStats(w: Worker): Promise<ChildStats | null> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      w.off('message', onMessage);
-      resolve(null);
-    }, 2_000);
-    const onMessage = (m: unknown): void => {
-      if (typeof m !== 'object' || m === null || !('cpuSeconds' in m)) return;
-      clearTimeout(timer);
-      w.off('message', onMessage);
-      resolve(m as ChildStats);
-    };
-    w.on('message', onMessage);
-    w.send(STATS_REQUEST);
-  });
+  runClusterPrimary(
+    Number(process.env['BENCH_WORKERS'] ?? String(availableParallelism())),
+    Number(env('BENCH_READY_PORT')),
+  );
 }
 
 /** Migrations, the business key made active, the flow tokens listed in BENCH_TOKENS_FILE issued. */

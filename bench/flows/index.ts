@@ -75,9 +75,15 @@ export async function run(): Promise<void> {
     `Flowgate (${SETTINGS.workers} processes, synchronous=normal): ${Math.round(flowgateNormalSync.max.result.rps)} req/s.`,
   );
 
+  const bareHttp = await measureBareHttp(keys, pool);
+  console.log(
+    `The ceiling's work behind bare node:http (${SETTINGS.workers} processes): ${Math.round(bareHttp.max.result.rps)} req/s.`,
+  );
+
   const figures: FlowsFigures = {
     ceilingOne,
     ceilingAll,
+    bareHttp,
     baseline,
     flowgate,
     flowgateCluster,
@@ -109,6 +115,28 @@ async function measureBaseline(
   try {
     const where = { url: `http://127.0.0.1:${port}`, path: '/' };
     return await measureEndpoint(server, 'baseline', 1, where, pool, { halfRate: true, short: false });
+  } finally {
+    await stopAndShowLogs(server);
+  }
+}
+
+/** Diagnostic: the ceiling's work behind bare node:http, one cluster process per core. */
+async function measureBareHttp(keys: BenchKeys, pool: readonly FlowRequestItem[]): Promise<EndpointFigures> {
+  const [port, readyPort] = [await freePort(), await freePort()];
+  const server = await startChild({
+    name: 'bare node:http + the ceiling work',
+    script: 'bench/flows/bare-http-server.ts',
+    env: {
+      BARE_PRIVATE_KEY: keys.privatePkcs8,
+      BARE_PORT: String(port),
+      BENCH_READY_PORT: String(readyPort),
+      BENCH_WORKERS: String(SETTINGS.workers),
+    },
+    readyUrl: `http://127.0.0.1:${readyPort}/`,
+  });
+  try {
+    const where = { url: `http://127.0.0.1:${port}`, path: '/' };
+    return await measureEndpoint(server, 'bare http', SETTINGS.workers, where, pool, { halfRate: false, short: true });
   } finally {
     await stopAndShowLogs(server);
   }

@@ -1,5 +1,5 @@
-// The flows bench's table: the crypto ceiling, the baseline and Flowgate (cluster and one process), the
-// three ratios against their targets, CPU use per phase, and the correctness probes.
+// The flows bench's table: the crypto ceiling, the bare-HTTP diagnostic, the baseline and Flowgate (cluster
+// and one process), the three ratios against their targets, CPU use per phase, and the correctness probes.
 import type { LoadResult } from '../lib/load.js';
 import { describeCores, type Measured } from '../lib/phase.js';
 import { fmt, printTable, type Row } from '../lib/report.js';
@@ -68,6 +68,10 @@ export function report(f: FlowsFigures): void {
     },
     { metric: '  CPU cores: threads + others', value: ceilingCores(f.ceilingAll) },
     { metric: '  CPU per request (the loop, every thread)', value: fmt.ms(f.ceilingAll.cpuMsPerOp) },
+    ...endpointRows(
+      f.bareHttp,
+      `the ceiling's work behind bare node:http, ${f.bareHttp.processes} processes (diagnostic: the most an HTTP endpoint does here)`,
+    ),
     ...endpointRows(f.baseline, 'baseline (Meta Node example, Express, 1 process)'),
     ...endpointRows(f.flowgate, 'Flowgate, 1 process (RSA in a worker-thread pool)'),
     ...endpointRows(f.flowgateCluster, `Flowgate, ${f.flowgateCluster.processes} cluster workers (diagnostic)`),
@@ -98,6 +102,14 @@ export function report(f: FlowsFigures): void {
       value: fmt.ratio(f.flowgateCluster.max.result.rps / f.baseline.max.result.rps),
     },
     {
+      metric: 'bare node:http / crypto ceiling (what HTTP and the load generator leave of the ceiling)',
+      value: `${((f.bareHttp.max.result.rps / f.ceilingAll.opsPerSecond) * 100).toFixed(1)} %`,
+    },
+    {
+      metric: 'Flowgate (1 process) / bare node:http',
+      value: `${((gate / f.bareHttp.max.result.rps) * 100).toFixed(1)} %`,
+    },
+    {
       metric: 'ceiling CPU per request / Flowgate CPU per request (share of the ceiling on dedicated cores)',
       value: `${((f.ceilingAll.cpuMsPerOp / cpuMsPerRequest(f.flowgate.max)) * 100).toFixed(1)} %`,
     },
@@ -114,7 +126,7 @@ export function report(f: FlowsFigures): void {
       'them with the load generator.',
     rows,
   );
-  const endpoints = [f.baseline, f.flowgate, f.flowgateCluster, f.flowgateNormalSync];
+  const endpoints = [f.bareHttp, f.baseline, f.flowgate, f.flowgateCluster, f.flowgateNormalSync];
   for (const e of endpoints) {
     for (const p of [...e.probeBefore.problems, ...e.probeAfter.problems]) console.log(`  ${e.label} probe: ${p}`);
     for (const r of [e.max, e.half].filter((m): m is Measured<LoadResult> => m !== null)) {

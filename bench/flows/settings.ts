@@ -35,6 +35,8 @@ export interface EndpointFigures {
 export interface FlowsFigures {
   ceilingOne: Ceiling;
   ceilingAll: Ceiling;
+  /** Diagnostic: the ceiling's work behind bare node:http, one process per core (bare-http-server.ts). */
+  bareHttp: EndpointFigures;
   baseline: EndpointFigures;
   flowgate: EndpointFigures;
   flowgateCluster: EndpointFigures;
