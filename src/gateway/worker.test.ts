@@ -88,12 +88,20 @@ describe('JobWorker', () => {
   it('waits the poll interval after a failed reserve', async () => {
     const { queue, db } = await loggedQueue();
     await sql`drop table jobs`.execute(db);
-    const reserve = vi.spyOn(queue, 'reserve');
+    const reserveFor = queue.reserve.bind(queue);
+    const calledAt: number[] = [];
+    const reserve = vi.spyOn(queue, 'reserve').mockImplementation((...args) => {
+      calledAt.push(performance.now());
+      return reserveFor(...args);
+    });
     startWorker({ queue, process: () => Promise.resolve(), pollMs: 100 });
 
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await vi.waitFor(() => {
+      expect(calledAt.length).toBeGreaterThanOrEqual(3);
+    }, 5_000);
     await expect(reserve.mock.results[0]?.value).rejects.toThrow(/no such table/);
-    expect(reserve.mock.calls.length).toBeGreaterThanOrEqual(2);
-    expect(reserve.mock.calls.length).toBeLessThanOrEqual(5);
+    // No retry loop: each failed reserve is followed by the whole poll interval (a lower bound only, so
+    // a slow machine cannot fail it).
+    for (let i = 1; i < calledAt.length; i++) expect(calledAt[i]! - calledAt[i - 1]!).toBeGreaterThanOrEqual(95);
   });
 });
