@@ -67,6 +67,7 @@ const DEFAULTS: FlowgateConfig = {
   flowHandlerBudgetMs: 2_500,
   flowMediaMaxBytes: 25 * 1024 * 1024,
   dispatchNice: 10,
+  dispatchShareWhenContended: 0.25,
 };
 
 /** A valid value for every setting, as the environment spells it, and what it parses to. */
@@ -104,6 +105,7 @@ const FROM_ENV: Record<keyof FlowgateConfig, [env: string, parsed: unknown]> = {
   flowHandlerBudgetMs: ['1500', 1500],
   flowMediaMaxBytes: ['1048576', 1_048_576],
   dispatchNice: ['0', 0],
+  dispatchShareWhenContended: ['0.5', 0.5],
 };
 
 const entries = Object.entries(FROM_ENV) as [keyof FlowgateConfig, [string, unknown]][];

@@ -59,6 +59,11 @@ export const configSchema = z
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
     /** The dispatch thread's nice value (Linux): 0 runs it like the HTTP thread, 19 lowest. */
     dispatchNice: z.coerce.number().int().min(0).max(19).default(10),
+    /**
+     * While the HTTP thread waits for a core (Linux), a drain keeps this share of its pace and leaves the rest
+     * to the webhook answers; 1 never slows it.
+     */
+    dispatchShareWhenContended: z.coerce.number().gt(0).max(1).default(0.25),
   })
   .superRefine(
     (c, ctx) => {
@@ -124,6 +129,7 @@ export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
   flowHandlerBudgetMs: 'FLOWGATE_FLOW_HANDLER_BUDGET_MS',
   flowMediaMaxBytes: 'FLOWGATE_FLOW_MEDIA_MAX_BYTES',
   dispatchNice: 'FLOWGATE_DISPATCH_NICE',
+  dispatchShareWhenContended: 'FLOWGATE_DISPATCH_SHARE_WHEN_CONTENDED',
 };
 
 export const SECRET_KEYS: ReadonlySet<keyof FlowgateConfig> = new Set([

@@ -13,6 +13,7 @@ import type { CommittedNotice, DispatchThreadData, FromDispatchThread, ToDispatc
 import { PatternSet } from './router.js';
 import { errorMessage } from './error-message.js';
 import { runThread, stopThread } from './thread-entry.js';
+import { ContentionGauge, contentionPacer } from './contention.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 
 if (parentPort === null) throw new Error('dispatch-thread.ts runs as a worker thread');
@@ -33,8 +34,10 @@ const DISPATCH_LINGER_MS = 20;
 async function start(): Promise<void> {
   const logger = createLogger({ level: init.logLevel });
   // Webhooks are durable once committed and Meta waits for the answer, so when the cores are contended the
-  // HTTP and inbox threads go first (config dispatchNice, default 10); an overloaded dispatcher shows as an
-  // inbox backlog (metrics) that it drains as soon as the load allows.
+  // HTTP and inbox threads go first: by a lower priority (config dispatchNice, default 10), and because a
+  // drain rests between batches while the HTTP thread waits for a core (contention.ts, config
+  // dispatchShareWhenContended). An overloaded dispatcher shows as an inbox backlog (metrics) that it drains
+  // as soon as the load allows.
   if (init.dispatchNice > 0 && !lowerThisThreadPriority(init.dispatchNice)) {
     logger.debug('the dispatch thread runs at normal priority');
   }
@@ -52,6 +55,7 @@ async function start(): Promise<void> {
     mediaDownloads: init.mediaDownloads,
     logger,
     batchSize: DISPATCH_BATCH,
+    pace: contentionPacer(init.dispatchShareWhenContended, new ContentionGauge()),
     onJobs: (queues) => {
       send({ type: 'jobs', queues: [...queues] });
     },

@@ -40,6 +40,11 @@ export interface DispatcherOptions {
   onEvents?: (claimed: number, duplicates: number) => void;
   /** Queue a `media` download job for each inbound media message (needs a Graph client and a blob store). */
   mediaDownloads?: boolean;
+  /**
+   * Awaited after each batch of a drain but the last, with the milliseconds the batch took: a drain of a long
+   * backlog can give way to other threads between its transactions (see dispatch-thread.ts).
+   */
+  pace?: (batchMs: number) => Promise<void>;
 }
 
 export interface DispatchResult {
@@ -65,6 +70,7 @@ export class Dispatcher {
   async drain(): Promise<DispatchResult> {
     const total: DispatchResult = { bodies: 0, claimed: 0, duplicates: 0 };
     for (;;) {
+      const started = performance.now();
       const { after, rows } = await this.options.store.inbox.pendingAfter(this.batchSize);
       if (rows.length === 0) return total;
       const results = await this.dispatchIsolating(rows, after);
@@ -76,6 +82,7 @@ export class Dispatcher {
       }
       // A short batch took everything pending when it was read; what arrived since is the next drain's.
       if (rows.length < this.batchSize) return total;
+      await this.options.pace?.(performance.now() - started);
     }
   }
 

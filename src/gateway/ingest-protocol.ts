@@ -15,6 +15,8 @@ export interface IngestThreadInit {
   mediaDownloads: boolean;
   /** The dispatch thread's nice value (config dispatchNice). */
   dispatchNice: number;
+  /** The share of its pace a drain keeps while the HTTP thread waits for a core (config, 1: always full). */
+  dispatchShareWhenContended: number;
 }
 
 export interface InboxThreadData {

@@ -201,6 +201,7 @@ export class Gateway {
         logLevel: config.logLevel,
         mediaDownloads: mediaDownloads(options),
         dispatchNice: config.dispatchNice,
+        dispatchShareWhenContended: config.dispatchShareWhenContended,
       },
       onJobs: (queues) => {
         for (const q of queues) gateway?.workers.get(q)?.notify();
