@@ -46,8 +46,10 @@ export async function startTestApp(
       host: '127.0.0.1',
       port: 0,
       logLevel: 'silent',
-      // Tests share both cores with each other: a dispatch thread below them would only make waits longer.
+      // Tests share both cores with each other: a dispatch thread below them, or one that rests while the
+      // cores are contended, would only make waits longer.
       dispatchNice: 0,
+      dispatchShareWhenContended: 1,
       ...config,
     },
     logger: silentLogger(),

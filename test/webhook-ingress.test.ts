@@ -165,6 +165,24 @@ describe('every item, exactly once', () => {
     expect(await t.app.gateway.store.events.count()).toBe(1000);
   });
 
+  it('dispatches a backlog of 150 bodies, each once, with the dispatcher pacing itself between batches', async () => {
+    let handled = 0;
+    // The tests share the cores, so the HTTP thread may well wait for one: pacing on or off, nothing is lost.
+    t = await startTestApp({ dispatchShareWhenContended: 0.25 }, {}, (app) =>
+      app.on('message.text', () => {
+        handled++;
+      }),
+    );
+    const app = t;
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => app.post(textWebhook([{ id: `wamid.paced-${i}` }]))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+    await waitFor(() => handled === 150 || undefined, 20_000, '150 handled events');
+    expect(await app.app.gateway.store.events.count()).toBe(150);
+    expect((await app.app.gateway.store.inbox.counts()).pending).toBe(0);
+  });
+
   it('handles a message delivered twice in one POST and again in a later POST once', async () => {
     const seen: string[] = [];
     t = await startTestApp({}, {}, (app) =>
