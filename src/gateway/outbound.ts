@@ -140,9 +140,11 @@ export function createOutboundProcessor(deps: {
     const phoneNumberId = record.phoneNumberId;
     if (phoneNumberId === null) throw new SendFailed(`outbound message ${outboundId} has no sending phone number`);
 
-    await deps.limiter.acquire(phoneNumberId);
     try {
-      const sent = await deps.graph.sendMessage(phoneNumberId, record.body as Record<string, unknown>);
+      // The request leaves in the step that takes the limiter's slot (see SlidingWindowLimiter.run).
+      const sent = await deps.limiter.run(phoneNumberId, () =>
+        deps.graph.sendMessage(phoneNumberId, record.body as Record<string, unknown>),
+      );
       // The wamid and the job's removal in one commit (a failure lands in the catch below: never retried).
       await deps.store.transaction(async (trx) => {
         await deps.store.outbound.markAccepted(outboundId, sent.wamid, trx);

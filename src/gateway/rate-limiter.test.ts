@@ -87,4 +87,64 @@ describe('SlidingWindowLimiter', () => {
     expect(starts).toHaveLength(7);
     expect(maxInWindow(starts, 1_000)).toBeLessThanOrEqual(2);
   });
+
+  /** 40 sends at rate 4 with a seeded clock jitter (ms) of other work: where it strikes depends on `where`. */
+  async function jitteredSends(
+    how: 'acquire, then send' | 'run',
+    where: 'between microtasks' | 'before the request leaves',
+  ): Promise<number[]> {
+    const clock = fakeClock();
+    let seed = 7;
+    const jitter = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % 40;
+    };
+    const limiter = new SlidingWindowLimiter({
+      rate: 4,
+      now: clock.now,
+      sleep: (ms) => {
+        clock.advance(ms);
+        return Promise.resolve();
+      },
+    });
+    const busy = { on: where === 'between microtasks' };
+    const otherWork = (async () => {
+      while (busy.on) {
+        clock.advance(jitter());
+        await Promise.resolve();
+      }
+    })();
+    const sentAt: number[] = [];
+    const send = (): Promise<void> => {
+      if (where === 'before the request leaves') clock.advance(jitter()); // a pause inside the send's first step
+      sentAt.push(clock.now()); // what the Graph client's fetch would see
+      return Promise.resolve();
+    };
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        if (how === 'run') {
+          await limiter.run('pn', send);
+        } else {
+          await limiter.acquire('pn');
+          await send();
+        }
+      }),
+    );
+    busy.on = false;
+    await otherWork;
+    expect(sentAt).toHaveLength(40);
+    return sentAt;
+  }
+
+  it('starts each send in the step that takes its slot, so uneven event-loop work cannot bunch sends', async () => {
+    // Acquiring and then sending lets more than the rate leave within a window under this jitter...
+    expect(maxInWindow(await jitteredSends('acquire, then send', 'between microtasks'), 1_000)).toBeGreaterThan(4);
+    // ...sending inside the slot's step never does.
+    expect(maxInWindow(await jitteredSends('run', 'between microtasks'), 1_000)).toBeLessThanOrEqual(4);
+  });
+
+  it('dates a slot after its send has started, so a pause before the request leaves only moves it later', async () => {
+    expect(maxInWindow(await jitteredSends('run', 'before the request leaves'), 1_000)).toBeLessThanOrEqual(4);
+  });
 });
+

@@ -33,7 +33,28 @@ export class SlidingWindowLimiter {
    * records the moment it actually went (a timer that fired late moves its slot later), so the window holds
    * for the real start times, not only for the planned ones.
    */
-  async acquire(key: string): Promise<void> {
+  acquire(key: string): Promise<void> {
+    return this.turn(key);
+  }
+
+  /**
+   * Waits for a slot for `key` like `acquire`, then calls `send` in the same synchronous step that records
+   * the slot's time (just after `send` returned), and returns what it returns. A request that `send` starts
+   * before its first await (the Graph client calls fetch that way) has left by the recorded moment. After
+   * `await acquire()` it would leave a few microtask hops later, after whatever other work the event loop had
+   * queued; those gaps differ from send to send, and sends a window apart by the limiter's times could then
+   * leave closer together.
+   */
+  async run<T>(key: string, send: () => Promise<T>): Promise<T> {
+    const started: { sending?: Promise<T> } = {};
+    await this.turn(key, () => {
+      started.sending = send();
+    });
+    if (started.sending === undefined) throw new Error('the limiter ended a turn without sending');
+    return started.sending;
+  }
+
+  private async turn(key: string, onSlot?: () => void): Promise<void> {
     const previous = this.turns.get(key) ?? Promise.resolve();
     let done: () => void = () => undefined;
     const mine = new Promise<void>((resolve) => {
@@ -45,6 +66,9 @@ export class SlidingWindowLimiter {
       const at = this.now() + this.reserve(key);
       for (let now = this.now(); now < at; now = this.now()) await this.sleep(at - now);
       const times = this.slots.get(key);
+      // The slot's time is read after `onSlot` started the send: a pause in between (a garbage collection,
+      // the thread losing its core) then moves the slot later, never earlier than the request really left.
+      onSlot?.();
       if (times !== undefined && times.length > 0) times[times.length - 1] = Math.max(at, this.now());
     } finally {
       if (this.turns.get(key) === mine) this.turns.delete(key);
