@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { TurnBatch } from '../gateway/turn-batch.js';
 
 /**
  * The thread: the same unwrap as the protocol's decryptFlowRequest (RSA-OAEP, SHA-256 for the hash and
@@ -54,7 +55,7 @@ interface Lane {
   known: Map<KeyObject, number>;
   pending: Map<number, (reply: Reply) => void>;
   /** Requests of this event-loop turn, posted together when it ends (one message, one wake-up). */
-  outbox: Request[];
+  outbox: TurnBatch<Request>;
 }
 
 /** How many keys a lane keeps before it forgets the oldest (rotations add keys over time). */
@@ -97,11 +98,7 @@ export class RsaUnwrapPool {
     const request: Request = { id, wrapped: new Uint8Array(wrapped), keyIds, add, drop };
     const reply = await new Promise<Reply>((resolve) => {
       lane.pending.set(id, resolve);
-      if (lane.outbox.push(request) === 1) {
-        setImmediate(() => {
-          this.flush(lane);
-        });
-      }
+      lane.outbox.add(request);
     });
     return reply.aesKey === null ? null : { aesKey: Buffer.from(reply.aesKey), keyIndex: reply.keyIndex };
   }
@@ -110,12 +107,6 @@ export class RsaUnwrapPool {
     const lanes = this.lanes ?? [];
     this.lanes = null;
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
-  }
-
-  private flush(lane: Lane): void {
-    const batch = lane.outbox;
-    lane.outbox = [];
-    if (batch.length > 0) lane.worker.postMessage(batch);
   }
 
   /** The lane with the fewest unwraps in flight (the first of those): never queue behind a busy thread. */
@@ -130,7 +121,10 @@ export class RsaUnwrapPool {
   private startLane(): Lane {
     const worker = new Worker(THREAD_SOURCE, { eval: true });
     worker.unref();
-    const lane: Lane = { worker, known: new Map(), pending: new Map(), outbox: [] };
+    const outbox = new TurnBatch<Request>((batch) => {
+      worker.postMessage(batch);
+    });
+    const lane: Lane = { worker, known: new Map(), pending: new Map(), outbox };
     worker.on('message', (reply: Reply) => {
       const resolve = lane.pending.get(reply.id);
       lane.pending.delete(reply.id);
@@ -140,7 +134,7 @@ export class RsaUnwrapPool {
       // A lane that died answers "not unwrapped" (421: WhatsApp retries) and is replaced on next use.
       for (const resolve of lane.pending.values()) resolve({ id: 0, aesKey: null, keyIndex: -1 });
       lane.pending.clear();
-      lane.outbox = [];
+      lane.outbox.clear();
       if (this.lanes !== null) this.lanes = this.lanes.map((l) => (l === lane ? this.startLane() : l));
     };
     worker.on('error', fail);

@@ -2,6 +2,7 @@
 // has committed the body, a drain() for tests and tools, and the relay of the dispatch thread's notices.
 import { MessageChannel, Worker, type Transferable } from 'node:worker_threads';
 import type { DispatchResult } from './dispatcher.js';
+import { TurnBatch } from './turn-batch.js';
 import type {
   AppendRequest,
   FromDispatchThread,
@@ -39,7 +40,9 @@ export class IngestThread implements InboxSink {
   private seq = 0;
   private readonly appends = new Map<number, Waiter<number>>();
   /** Appends made in this turn of the event loop, posted together (ingest-protocol.ts). */
-  private outbox: AppendRequest[] = [];
+  private readonly outbox = new TurnBatch<AppendRequest>((items) => {
+    if (this.exited === null) this.toInbox({ type: 'append', items });
+  });
   private readonly drains = new Map<number, Waiter<DispatchResult>>();
   private stopped: Promise<void> | null = null;
   private exited: Error | null = null;
@@ -94,19 +97,8 @@ export class IngestThread implements InboxSink {
     const seq = ++this.seq;
     return new Promise<number>((resolve, reject) => {
       this.appends.set(seq, { resolve, reject });
-      // setImmediate runs after the poll phase, so every request parsed in this turn joins the batch.
-      if (this.outbox.push({ seq, ...item }) === 1)
-        setImmediate(() => {
-          this.postOutbox();
-        });
+      this.outbox.add({ seq, ...item });
     });
-  }
-
-  private postOutbox(): void {
-    if (this.outbox.length === 0 || this.exited !== null) return;
-    const items = this.outbox;
-    this.outbox = [];
-    this.toInbox({ type: 'append', items });
   }
 
   /** Dispatches everything pending in the inbox now (tests, tools). */
@@ -128,7 +120,7 @@ export class IngestThread implements InboxSink {
     this.stopped ??= (async () => {
       if (this.exited !== null) return;
       await stopWorker(this.inboxThread, () => {
-        this.postOutbox();
+        this.outbox.flush();
         this.toInbox({ type: 'stop' });
       });
       await stopWorker(this.dispatchThread, () => {
@@ -192,7 +184,7 @@ export class IngestThread implements InboxSink {
     for (const waiter of [...this.appends.values(), ...this.drains.values()]) waiter.reject(error);
     this.appends.clear();
     this.drains.clear();
-    this.outbox = [];
+    this.outbox.clear();
     if (this.stopped === null) this.options.onExit(error);
   }
 }
