@@ -77,12 +77,13 @@ export function createCompletionHandler(deps: {
       eventId: stored.event_id,
       createdAt: stored.created_at,
     };
-    const completed = (await store.flows.getToken(token)) ?? row;
+    // The token as completion left it, and its contact, in one query (the contact alone if the token is gone).
+    const completed = await store.flows.getTokenWithContact(token);
     await fn({
       flow: row.flow,
       submission,
-      token: toTokenRecord(completed),
-      contact: toContact(row.wa_id, await store.flows.contact(row.wa_id)),
+      token: toTokenRecord(completed?.row ?? row),
+      contact: toContact(row.wa_id, completed === null ? await store.flows.contact(row.wa_id) : completed.contact),
       handler: ctx,
       log: ctx.log.child({ flow: row.flow }),
     });
