@@ -1,5 +1,5 @@
 // The sliding-window limiter never lets more than `rate` sends into any window, however callers arrive.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 
 function fakeClock(start = 1_000_000) {
@@ -62,8 +62,9 @@ describe('SlidingWindowLimiter', () => {
         return Promise.resolve();
       },
     });
-    await limiter.acquire('pn');
-    await limiter.acquire('pn');
+    const nothing = (): Promise<void> => Promise.resolve();
+    await limiter.run('pn', nothing);
+    await limiter.run('pn', nothing);
     expect(slept).toEqual([1_000]);
   });
 
@@ -79,10 +80,11 @@ describe('SlidingWindowLimiter', () => {
       },
     });
     const starts: number[] = [];
-    const go = async (): Promise<void> => {
-      await limiter.acquire('pn');
-      starts.push(clock.now());
-    };
+    const go = (): Promise<void> =>
+      limiter.run('pn', () => {
+        starts.push(clock.now());
+        return Promise.resolve();
+      });
     await Promise.all(Array.from({ length: 7 }, go));
     expect(starts).toHaveLength(7);
     expect(maxInWindow(starts, 1_000)).toBeLessThanOrEqual(2);
@@ -90,7 +92,7 @@ describe('SlidingWindowLimiter', () => {
 
   /** 40 sends at rate 4 with a seeded clock jitter (ms) of other work: where it strikes depends on `where`. */
   async function jitteredSends(
-    how: 'acquire, then send' | 'run',
+    how: 'slot, then send' | 'run',
     where: 'between microtasks' | 'before the request leaves',
   ): Promise<number[]> {
     const clock = fakeClock();
@@ -125,7 +127,8 @@ describe('SlidingWindowLimiter', () => {
         if (how === 'run') {
           await limiter.run('pn', send);
         } else {
-          await limiter.acquire('pn');
+          // The slot taken with nothing in it, the request sent after the turn.
+          await limiter.run('pn', () => Promise.resolve());
           await send();
         }
       }),
@@ -137,8 +140,8 @@ describe('SlidingWindowLimiter', () => {
   }
 
   it('starts each send in the step that takes its slot, so uneven event-loop work cannot bunch sends', async () => {
-    // Acquiring and then sending lets more than the rate leave within a window under this jitter...
-    expect(maxInWindow(await jitteredSends('acquire, then send', 'between microtasks'), 1_000)).toBeGreaterThan(4);
+    // Taking a slot and then sending lets more than the rate leave within a window under this jitter...
+    expect(maxInWindow(await jitteredSends('slot, then send', 'between microtasks'), 1_000)).toBeGreaterThan(4);
     // ...sending inside the slot's step never does.
     expect(maxInWindow(await jitteredSends('run', 'between microtasks'), 1_000)).toBeLessThanOrEqual(4);
   });
@@ -146,5 +149,22 @@ describe('SlidingWindowLimiter', () => {
   it('dates a slot after its send has started, so a pause before the request leaves only moves it later', async () => {
     expect(maxInWindow(await jitteredSends('run', 'before the request leaves'), 1_000)).toBeLessThanOrEqual(4);
   });
-});
 
+  it('gives the next caller its turn while a send is still in flight', async () => {
+    const clock = fakeClock();
+    const limiter = new SlidingWindowLimiter({ rate: 2, now: clock.now });
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const send = (n: number) => (): Promise<void> => {
+      started.push(n);
+      return new Promise((resolve) => release.push(resolve));
+    };
+    const first = limiter.run('pn', send(1));
+    const second = limiter.run('pn', send(2));
+    await vi.waitFor(() => {
+      expect(started).toEqual([1, 2]);
+    });
+    for (const r of release) r();
+    await Promise.all([first, second]);
+  });
+});

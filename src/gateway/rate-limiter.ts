@@ -25,36 +25,20 @@ export class SlidingWindowLimiter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Per key: the acquire whose turn is last, so that callers for one key take turns. */
+  /** Per key: the caller whose turn is last, so that callers for one key take turns. */
   private readonly turns = new Map<string, Promise<void>>();
 
   /**
-   * Reserves the next free slot for `key` and waits until it comes. Callers for one key take turns, and each
-   * records the moment it actually went (a timer that fired late moves its slot later), so the window holds
-   * for the real start times, not only for the planned ones.
-   */
-  acquire(key: string): Promise<void> {
-    return this.turn(key);
-  }
-
-  /**
-   * Waits for a slot for `key` like `acquire`, then calls `send` in the same synchronous step that records
-   * the slot's time (just after `send` returned), and returns what it returns. A request that `send` starts
-   * before its first await (the Graph client calls fetch that way) has left by the recorded moment. After
-   * `await acquire()` it would leave a few microtask hops later, after whatever other work the event loop had
-   * queued; those gaps differ from send to send, and sends a window apart by the limiter's times could then
-   * leave closer together.
+   * Reserves the next free slot for `key`, waits until it comes, then calls `send` in the same synchronous
+   * step that records the slot's time (just after `send` returned), and returns what it returns. Callers for
+   * one key take turns, and each slot records the moment its send really started (a timer that fired late
+   * moves it later), so the window holds for the real start times, not only for the planned ones. A request
+   * that `send` starts before its first await (the Graph client calls fetch that way) has left by the
+   * recorded moment. Sending after the turn instead would leave a few microtask hops later, after whatever
+   * other work the event loop had queued; those gaps differ from send to send, and sends a window apart by
+   * the limiter's times could then leave closer together.
    */
   async run<T>(key: string, send: () => Promise<T>): Promise<T> {
-    const started: { sending?: Promise<T> } = {};
-    await this.turn(key, () => {
-      started.sending = send();
-    });
-    if (started.sending === undefined) throw new Error('the limiter ended a turn without sending');
-    return started.sending;
-  }
-
-  private async turn(key: string, onSlot?: () => void): Promise<void> {
     const previous = this.turns.get(key) ?? Promise.resolve();
     let done: () => void = () => undefined;
     const mine = new Promise<void>((resolve) => {
@@ -62,18 +46,21 @@ export class SlidingWindowLimiter {
     });
     this.turns.set(key, mine);
     await previous;
+    let sending: Promise<T>;
     try {
       const at = this.now() + this.reserve(key);
       for (let now = this.now(); now < at; now = this.now()) await this.sleep(at - now);
       const times = this.slots.get(key);
-      // The slot's time is read after `onSlot` started the send: a pause in between (a garbage collection,
-      // the thread losing its core) then moves the slot later, never earlier than the request really left.
-      onSlot?.();
+      // The slot's time is read after `send` started: a pause in between (a garbage collection, the thread
+      // losing its core) then moves the slot later, never earlier than the request really left.
+      sending = send();
       if (times !== undefined && times.length > 0) times[times.length - 1] = Math.max(at, this.now());
     } finally {
+      // The next caller's turn starts now, while this request is still in flight.
       if (this.turns.get(key) === mine) this.turns.delete(key);
       done();
     }
+    return sending;
   }
 
   /** Reserves a slot synchronously (so concurrent callers never share one) and says how long to wait for it. */
