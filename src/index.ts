@@ -3,6 +3,7 @@ export { createApp, FlowgateApp, type CreateAppOptions, type Listening } from '.
 export type { EventPattern, EventForPattern, Handler, HandlerContext } from './gateway/index.js';
 export { HandlerFailedError, ForwardError, signForward, FORWARD_SIGNATURE_HEADER } from './gateway/index.js';
 export { loadConfig, ConfigError, type FlowgateConfig } from './config/index.js';
+export type { AppName } from './config/schema.js';
 export type { WebhookEvent, WebhookEventKind } from './protocol/index.js';
 export { FlowDefinition, FlowDefinitionError, SAFE_ERROR_MESSAGE, FLOW_COMPLETION_HANDLER } from './flows/index.js';
 export type {

@@ -1,6 +1,6 @@
 // The ready flows: registerApps(app, names, options) registers each named flow at /flows/<name>.
 // Each app is also usable alone through its own register(app, options).
-import type { AppName } from '../config/schema.js';
+import type { AppName } from '../index.js';
 import { register as registerBooking, type BookingOptions } from './booking/index.js';
 import { register as registerBudget, type BudgetOptions } from './budget/index.js';
 import type { CommonAppOptions, FlowHost } from './common/host.js';
@@ -10,7 +10,7 @@ import { register as registerPreferences, type PreferencesOptions } from './pref
 import { register as registerSchedule, type ScheduleOptions } from './schedule/index.js';
 import { register as registerSurvey, type SurveyOptions } from './survey/index.js';
 
-export type { AppName } from '../config/schema.js';
+export type { AppName } from '../index.js';
 export type { FlowHost, CommonAppOptions } from './common/host.js';
 export type { AppStorage, AppRecord, AppRecordStatus, Booking, BookingStorage } from './common/storage.js';
 export { SqlAppStorage } from './common/sql-storage.js';

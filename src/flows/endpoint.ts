@@ -18,8 +18,8 @@ import {
   verifyWebhookSignature,
   type FlowJson,
 } from '../protocol/index.js';
-import { BodyTooLargeError, readBodyLimited } from '../gateway/body.js';
-import type { BodySource } from '../gateway/body.js';
+import { BodyTooLargeError, readBodyLimited } from '../support/body.js';
+import type { BodySource } from '../support/body.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { FlowDefinition, FlowRegistry } from './definition.js';

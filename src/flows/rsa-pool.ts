@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { TurnBatch } from '../gateway/turn-batch.js';
+import { TurnBatch } from '../support/turn-batch.js';
 
 /**
  * The thread: the same unwrap as the protocol's decryptFlowRequest (RSA-OAEP, SHA-256 for the hash and

@@ -2,7 +2,8 @@
 // the gateway's store, queue, outbound service and metrics registry.
 import { RsaUnwrapPool } from './rsa-pool.js';
 import type { FlowgateConfig } from '../config/index.js';
-import { JobWorker, type Gateway } from '../gateway/index.js';
+import type { Gateway } from '../gateway/index.js';
+import { JobWorker } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { FlowRegistry } from './definition.js';
 import { FlowEndpoint, type ValidateInput } from './endpoint.js';

@@ -26,8 +26,6 @@ export {
 export { HandlerFailedError } from './handle-job.js';
 export { ForwardError, forwardBody, signForward, FORWARD_SIGNATURE_HEADER } from './forwarder.js';
 export { GatewayMetrics } from './metrics.js';
-export { JobWorker, type WorkerOptions } from './worker.js';
-export { BodyTooLargeError, readBodyLimited } from './body.js';
 export { GroupCommitter } from './group-commit.js';
 export {
   OutboundService,

@@ -2,7 +2,7 @@
 // has committed the body, a drain() for tests and tools, and the relay of the dispatch thread's notices.
 import { MessageChannel, Worker, type Transferable } from 'node:worker_threads';
 import type { DispatchResult } from './dispatcher.js';
-import { TurnBatch } from './turn-batch.js';
+import { TurnBatch } from '../support/turn-batch.js';
 import type {
   AppendRequest,
   FromDispatchThread,

@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { verifyWebhookSignature } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import type { InboxAppend } from '../store/index.js';
-import { BodyTooLargeError, readBodyLimited, type BodySource } from './body.js';
+import { BodyTooLargeError, readBodyLimited, type BodySource } from '../support/body.js';
 
 export interface IngressResponse {
   status: number;

@@ -11,7 +11,7 @@ import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
-import type { JobContext } from './worker.js';
+import type { JobContext } from '../queue/index.js';
 import { assertWithinWindow } from './window.js';
 import { errorMessage } from './error-message.js';
 

@@ -14,7 +14,7 @@ import { createHandlerProcessor } from './handle-job.js';
 import { WebhookIngress } from './ingress.js';
 import { GatewayMetrics } from './metrics.js';
 import { HandlerRouter } from './router.js';
-import { JobWorker } from './worker.js';
+import { JobWorker } from '../queue/index.js';
 import { GraphClient } from '../graph/index.js';
 import { OUTBOUND_QUEUE, OutboundService, createOutboundProcessor } from './outbound.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
-import type { BodySource } from '../gateway/body.js';
+import type { BodySource } from '../support/body.js';
 
 export interface RawRequest {
   body: BodySource;

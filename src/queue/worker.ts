@@ -2,7 +2,7 @@
 // sleeps until woken or until the next job is due (with a poll ceiling, so jobs written by other processes
 // and expired leases are picked up too). With a backlog it leases in batches (each reserve is a commit), and
 // a processor may remove its job in its own transaction (JobContext.ackWithin) to save the ack's commit.
-import type { Job, Queue, Reservation } from '../queue/index.js';
+import type { Job, Queue, Reservation } from './types.js';
 import type { Logger } from '../log/index.js';
 
 /** What a processor may do with its job besides resolving or throwing. */

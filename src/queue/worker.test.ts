@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../log/index.js';
-import { SqlQueue, type Job, type JobSpec, type QueueTables } from '../queue/index.js';
+import { SqlQueue, type Job, type JobSpec, type QueueTables } from './index.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
 import { JobWorker, type WorkerOptions } from './worker.js';
 
