@@ -14,7 +14,7 @@ import { PatternSet } from './router.js';
 import { errorMessage } from './error-message.js';
 import { runThread, stopThread } from './thread-entry.js';
 import { ContentionGauge, contentionPacer } from './contention.js';
-import { lowerThisThreadPriority } from './thread-priority.js';
+import { lowerThisThreadPriority } from '../support/thread-priority.js';
 
 if (parentPort === null) throw new Error('dispatch-thread.ts runs as a worker thread');
 const port = parentPort;

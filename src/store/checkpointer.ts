@@ -10,15 +10,15 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import { lowerThreadPriority, threadIdFromLink } from '../support/thread-priority.js';
 
 /** Plain CommonJS so it needs no loader; better-sqlite3 is resolved here and passed in. */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-// Below the threads people wait on (see gateway/thread-priority.ts): Linux threads have a nice value each.
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, workerData.nice);
-} catch {}
+// Which thread this is, so the starting thread can lower its priority (support/thread-priority.ts).
+let link = null;
+try { link = require('node:fs').readlinkSync('/proc/thread-self'); } catch {}
+parentPort.postMessage({ thread: link });
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 const checkpoint = () => {
@@ -56,11 +56,15 @@ export function startCheckpointer(
   sqlite.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
-    workerData: { module, path, intervalMs, catchUpPages, nice: CHECKPOINT_NICE },
+    workerData: { module, path, intervalMs, catchUpPages },
   });
   worker.unref();
-  worker.on('message', () => {
-    if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
+  worker.on('message', (message: unknown) => {
+    if (message === 'catch-up') {
+      if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } else if (typeof message === 'object' && message !== null && 'thread' in message) {
+      lowerThreadPriority(threadIdFromLink(message.thread), CHECKPOINT_NICE);
+    }
   });
   let exited = false;
   const done = new Promise<void>((resolve) => {

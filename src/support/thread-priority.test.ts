@@ -3,7 +3,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { lowerThisThreadPriority } from './thread-priority.js';
+import { lowerThisThreadPriority, lowerThreadPriority, threadIdFromLink } from './thread-priority.js';
 
 const MODULE_URL = new URL('./thread-priority.ts', import.meta.url).href;
 
@@ -94,5 +94,20 @@ describe.skipIf(process.platform !== 'linux')(
 describe.skipIf(process.platform === 'linux')('lowerThisThreadPriority elsewhere', () => {
   it('does nothing and says so', () => {
     expect(lowerThisThreadPriority(10)).toBe(false);
+  });
+});
+
+describe('threadIdFromLink', () => {
+  it('reads the thread id from what /proc/thread-self links to, and nothing else', () => {
+    expect(threadIdFromLink('4242/task/4250')).toBe(4250);
+    expect(threadIdFromLink('4242/task/0')).toBeNull();
+    expect(threadIdFromLink('4242/task/')).toBeNull();
+    expect(threadIdFromLink('4242/task/12.5')).toBeNull();
+    expect(threadIdFromLink(4250)).toBeNull();
+    expect(threadIdFromLink(null)).toBeNull();
+  });
+
+  it('lowers nothing without a thread id', () => {
+    expect(lowerThreadPriority(null, 10)).toBe(false);
   });
 });
