@@ -62,7 +62,9 @@ async function answer(items: AppendRequest[], append: (item: AppendRequest) => P
       appended.ids.push(outcome.value);
     } else {
       const message = errorMessage(outcome.reason);
-      failed.set(message, [...(failed.get(message) ?? []), seq]);
+      const seqs = failed.get(message);
+      if (seqs === undefined) failed.set(message, [seq]);
+      else seqs.push(seq);
     }
   });
   if (appended.seqs.length > 0) send({ type: 'appended', ...appended });
