@@ -185,6 +185,62 @@ describe('send, fill in, complete', () => {
     expect(rows.filter((r) => r.wa_id === '15550000000')).toEqual([]);
   });
 
+  it('ignores an nfm_reply without a flow token, with a token Flowgate never issued, or from another contact', async () => {
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Stray replies' });
+    const message = await waitFor(() =>
+      emulator.sentMessages().find((m) => JSON.stringify(m.body).includes(sent.token)),
+    );
+    const runs = async (): Promise<number> =>
+      (
+        await t.app.gateway.store.db
+          .selectFrom('handler_runs')
+          .select('event_id')
+          .where('handler', '=', FLOW_COMPLETION_HANDLER)
+          .execute()
+      ).length;
+    const before = await runs();
+    const completedBefore = completions.length;
+
+    await emulator.customer(CUSTOMER, 'Grace').sendFlowReply({ slot: '9' }, message.wamid);
+    await emulator
+      .customer(CUSTOMER, 'Grace')
+      .sendFlowReply({ flow_token: 'ft_not-one-flowgate-issued' }, message.wamid);
+    // Someone else replying with this customer's token (a forwarded or guessed token).
+    await emulator
+      .customer('15559990000', 'Mallory')
+      .sendFlowReply({ flow_token: sent.token, slot: '9' }, message.wamid);
+    // Each of the three events ran the completion handler once (the emulator delivers each twice).
+    await waitFor(async () => (await runs()) === before + 3, 10_000, 'three replies handled');
+
+    expect(await t.app.gateway.store.flows.submissionByToken(sent.token)).toBeNull();
+    expect(await t.app.gateway.store.flows.getToken(sent.token)).toMatchObject({ state: 'issued', wa_id: CUSTOMER });
+    const stray = await t.app.gateway.store.db
+      .selectFrom('flow_submissions')
+      .select('token')
+      .where('token', 'in', [sent.token, 'ft_not-one-flowgate-issued'])
+      .execute();
+    expect(stray).toEqual([]);
+    expect(completions).toHaveLength(completedBefore);
+  });
+
+  it('a second sendFlow with the same idempotency key returns the first token and message, and keeps no other token', async () => {
+    const options = { cta: 'Open', body: 'Once only', idempotencyKey: 'order-4711-booking' };
+    const first = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', options);
+    const again = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', options);
+    expect(again).toEqual(first);
+    const tokens = await t.app.gateway.store.db
+      .selectFrom('flow_tokens')
+      .select('token')
+      .where('outbound_id', '=', first.outboundId)
+      .execute();
+    expect(tokens).toEqual([{ token: first.token }]);
+    const all = await t.app.gateway.store.db.selectFrom('flow_tokens').select(['token', 'outbound_id']).execute();
+    // The token made for the repeated call was removed: every token belongs to a message.
+    expect(all.filter((row) => row.outbound_id === null)).toEqual([]);
+    await waitFor(() => emulator.sentMessages().some((m) => JSON.stringify(m.body).includes(first.token)));
+    expect(emulator.sentMessages().filter((m) => JSON.stringify(m.body).includes('Once only'))).toHaveLength(1);
+  });
+
   it('data_api_version 4.0: the client signs the token (flow_token_signature) and the endpoint checks it', async () => {
     const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'v4', { cta: 'Open', body: 'Version 4' });
     const session = emulator.flowClient({

@@ -1,0 +1,73 @@
+// Registering flows: the name is checked (it is part of the URL), the Flow JSON is validated once and its
+// errors are listed with code and path, a name is registered once, and an unknown name is a clear error.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { FlowJson } from '../protocol/index.js';
+import { FlowDefinitionError, FlowRegistry } from './definition.js';
+
+const FIXTURE = new URL(
+  '../../../shared/protocol/fixtures/flow_json/pywa_v2_1__customer_satisfaction_survey.json',
+  import.meta.url,
+);
+const validJson = (): FlowJson => JSON.parse(readFileSync(FIXTURE, 'utf8')) as FlowJson;
+
+function definitionError(fn: () => unknown): FlowDefinitionError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FlowDefinitionError) return error;
+    throw error;
+  }
+  throw new Error('no FlowDefinitionError was thrown');
+}
+
+describe('FlowRegistry', () => {
+  it('registers a flow under a URL-safe name and finds it again', () => {
+    const registry = new FlowRegistry();
+    const def = registry.define('survey_2026-q4', { json: validJson() });
+    expect(registry.get('survey_2026-q4')).toBe(def);
+    expect(registry.require('survey_2026-q4')).toBe(def);
+    expect(registry.names()).toEqual(['survey_2026-q4']);
+    expect(registry.size).toBe(1);
+  });
+
+  it.each(['', 'Booking', 'book ing', 'book/ing', '-booking', 'x'.repeat(65), 'bookïng'])(
+    'refuses the name %j: it is part of /flows/<name>',
+    (name) => {
+      const error = definitionError(() => new FlowRegistry().define(name, { json: validJson() }));
+      expect(error.code).toBe('flowgate.flows.invalid_name');
+      expect(error.message).toContain('must be 1–64 lower-case letters, digits, "-" or "_"');
+    },
+  );
+
+  it('refuses a Flow JSON with errors, naming each with its code and path', () => {
+    const json = validJson();
+    const [first] = json.screens;
+    if (first === undefined) throw new Error('fixture has no screens');
+    const broken = { ...json, screens: [first, { ...first }, { ...first, id: 'SUCCESS' }] };
+    const registry = new FlowRegistry();
+    const error = definitionError(() => registry.define('survey', { json: broken }));
+    expect(error.code).toBe('flowgate.flows.invalid_json');
+    expect(error.message).toMatch(/^flow "survey" has an invalid Flow JSON: /);
+    expect(error.message).toContain('DUPLICATE_SCREEN_IDS at screens[1].id: ');
+    expect(error.message).toContain('SCREEN_ID_IS_RESERVED_KEYWORD at screens[2].id: ');
+    // Seven errors in all (the broken routing follows from the duplicates); the message names the first five.
+    expect(error.message.match(/\b[A-Z_]+ at screens/g)).toHaveLength(5);
+    expect(registry.get('survey')).toBeUndefined();
+  });
+
+  it('registers a name once', () => {
+    const registry = new FlowRegistry();
+    const def = registry.define('survey', { json: validJson() });
+    const error = definitionError(() => registry.define('survey', { json: validJson() }));
+    expect(error.code).toBe('flowgate.flows.duplicate');
+    expect(error.message).toBe('a flow named "survey" is already registered');
+    expect(registry.get('survey')).toBe(def);
+  });
+
+  it('names the flow it does not know', () => {
+    const error = definitionError(() => new FlowRegistry().require('booking'));
+    expect(error.code).toBe('flowgate.flows.unknown');
+    expect(error.message).toBe('no flow named "booking" is registered');
+  });
+});
