@@ -3,12 +3,15 @@
 // the handler with `awaitMedia: true` (ctx.media, per-media_id ctx.mediaErrors answered through the
 // picker's error-message), or in a queued job after the answer otherwise.
 import { readFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import { GraphClient } from '../src/graph/index.js';
 import type { FlowScreenContext, StoredFlowMedia } from '../src/flows/index.js';
 import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { publicKeyPem, type FlowJson } from '../src/protocol/index.js';
+import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
 import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
 import { PYWA_KEY, staticKeys } from './flows-helpers.js';
 
@@ -138,4 +141,66 @@ describe('picker files', () => {
     expect(seen.length).toBe(calls);
     expect(await t.app.gateway.store.flows.listMedia('tok-media-3')).toEqual([]);
   });
+
+  it('a queued file that fails verification is recorded with its error and dead-lettered, not retried', async () => {
+    await issue('queued', 'tok-media-4');
+    const s = session('queued', 'tok-media-4');
+    const file = s.uploadMedia(png(), 'tampered.png');
+    // The CDN file no longer matches what the client declared: nothing to retry.
+    const tampered = {
+      ...file,
+      encryption_metadata: { ...file.encryption_metadata, encrypted_hash: Buffer.alloc(32, 7).toString('base64') },
+    };
+    expect(await s.dataExchange('UPLOAD', { doc: [tampered] })).toMatchObject({ screen: 'DONE' });
+    const [row] = await waitFor(async () => {
+      const rows = await t.app.gateway.store.flows.listMedia('tok-media-4');
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(row).toMatchObject({ media_id: file.media_id, error: 'hash_mismatch', blob_key: null, mime_type: null });
+    const dead = await waitFor(async () => {
+      const jobs = await t.app.gateway.queue.listDead({ queue: FLOW_MEDIA_QUEUE });
+      const mine = jobs.filter((j) => JSON.stringify(j.payload).includes('tok-media-4'));
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ attempts: 1 });
+    expect(dead[0]?.lastError).toMatch(/flow picker file not stored \(hash_mismatch\)/);
+  });
+
+  it('awaitMedia: a file still downloading at the deadline is answered as too slow; its outcome is recorded later', async () => {
+    // A CDN that takes the request and answers only when told to.
+    const held: ServerResponse[] = [];
+    const cdn = createServer((_req, res) => held.push(res));
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      await issue('awaited', 'tok-media-5');
+      const s = session('awaited', 'tok-media-5');
+      const quick = s.uploadMedia(pdf(), 'quick.pdf');
+      const uploaded = s.uploadMedia(png(), 'slow.png');
+      const slow = { ...uploaded, cdn_url: `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/slow.png` };
+
+      const answer = await s.dataExchange('UPLOAD', { doc: [quick, slow] });
+      expect(answer).toMatchObject({
+        kind: 'screen',
+        screen: 'UPLOAD',
+        data: { doc_errors: { [slow.media_id]: 'The upload took too long. Try again.' } },
+      });
+      expect(seen.at(-1)?.media.map((m) => m.mediaId)).toEqual([quick.media_id]);
+      expect(held.length).toBeGreaterThan(0);
+
+      for (const res of held.splice(0)) res.writeHead(503).end();
+      cdn.close();
+      const rows = await waitFor(async () => {
+        const all = await t.app.gateway.store.flows.listMedia('tok-media-5');
+        return all.some((r) => r.media_id === slow.media_id) ? all : undefined;
+      }, 30_000);
+      expect(rows.map((r) => [r.file_name, r.error]).sort()).toEqual([
+        ['quick.pdf', null],
+        ['slow.png', 'download_failed'],
+      ]);
+    } finally {
+      for (const res of held) res.destroy();
+      cdn.close();
+    }
+  }, 40_000);
 });
