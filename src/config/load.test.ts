@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, type LoadConfigOptions } from './load.js';
 import { ENV_NAMES, REQUIRED_TO_SERVE, SECRET_KEYS, type FlowgateConfig } from './schema.js';
+import { thrown } from '../protocol/thrown.test-util.js';
 
 let dir: string;
 let fileCount = 0;
@@ -26,15 +27,7 @@ function configFile(content: unknown): string {
   return path;
 }
 
-function configError(options: LoadConfigOptions): ConfigError {
-  try {
-    loadConfig(options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
+const configError = (options: LoadConfigOptions): ConfigError => thrown(ConfigError, () => loadConfig(options));
 
 const DEFAULTS: FlowgateConfig = {
   appSecret: null,

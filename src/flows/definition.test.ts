@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowJson } from '../protocol/index.js';
 import { FlowDefinitionError, FlowRegistry } from './definition.js';
+import { thrown } from '../protocol/thrown.test-util.js';
 
 const FIXTURE = new URL(
   '../../../shared/protocol/fixtures/flow_json/pywa_v2_1__customer_satisfaction_survey.json',
@@ -11,15 +12,7 @@ const FIXTURE = new URL(
 );
 const validJson = (): FlowJson => JSON.parse(readFileSync(FIXTURE, 'utf8')) as FlowJson;
 
-function definitionError(fn: () => unknown): FlowDefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlowDefinitionError) return error;
-    throw error;
-  }
-  throw new Error('no FlowDefinitionError was thrown');
-}
+const definitionError = (run: () => unknown): FlowDefinitionError => thrown(FlowDefinitionError, run);
 
 describe('FlowRegistry', () => {
   it('registers a flow under a URL-safe name and finds it again', () => {

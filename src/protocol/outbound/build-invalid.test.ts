@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildMarkRead, buildMessage } from './build.js';
 import { MessageValidationError } from './errors.js';
 import type { BuildOptions, OutboundMessage, TemplateComponent } from './types.js';
+import { thrown } from '../thrown.test-util.js';
 
 const TO = '16505551234';
 
@@ -544,15 +545,7 @@ const ROWS: Record<string, Row> = {
   },
 };
 
-function caught(run: () => unknown): MessageValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MessageValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected MessageValidationError, nothing was thrown');
-}
+const caught = (run: () => unknown): MessageValidationError => thrown(MessageValidationError, run);
 
 describe('outbound builders reject what Meta would reject', () => {
   it.each(Object.entries(ROWS))('%s', (_name, row) => {

@@ -9,6 +9,7 @@ import { decryptFlowResponse } from './client.js';
 import { FlowCryptoError } from './errors.js';
 import { flipIv } from './gcm.js';
 import { loadPrivateKey } from './keys.js';
+import { thrown } from '../../thrown.test-util.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../../../../shared/protocol/fixtures/crypto/${name}`, import.meta.url), 'utf8');
@@ -53,15 +54,7 @@ const key = loadPrivateKey(
 );
 const hex = (value: string) => Buffer.from(value, 'hex');
 
-function decryptError(run: () => unknown): FlowCryptoError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FlowCryptoError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlowCryptoError');
-}
+const decryptError = (run: () => unknown): FlowCryptoError => thrown(FlowCryptoError, run);
 
 describe('pywa round-trip vector (a real WhatsApp INIT request)', () => {
   const decrypted = decryptFlowRequest(pywa.request_body, key);

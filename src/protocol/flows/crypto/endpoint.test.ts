@@ -15,6 +15,7 @@ import { decryptFlowResponse, encryptFlowRequest } from './client.js';
 import { decryptFlowRequest, encryptFlowResponse, encryptFlowResponseRaw } from './endpoint.js';
 import { FlowCryptoError } from './errors.js';
 import { publicKeyPem } from './keys.js';
+import { thrown } from '../../thrown.test-util.js';
 
 let active: KeyObject;
 let previous: KeyObject;
@@ -54,15 +55,7 @@ const PAYLOAD = {
 };
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
 
-function failure(run: () => unknown): FlowCryptoError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FlowCryptoError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlowCryptoError');
-}
+const failure = (run: () => unknown): FlowCryptoError => thrown(FlowCryptoError, run);
 
 describe('round trips', () => {
   it('client request → endpoint → response → client, with random key and IV', () => {

@@ -9,6 +9,7 @@ import { decryptFlowRequest } from './endpoint.js';
 import { encryptFlowRequest } from './client.js';
 import { FlowCryptoError } from './errors.js';
 import { clearPrivateKeyCache, fingerprint, loadPrivateKey, publicKeyPem } from './keys.js';
+import { thrown } from '../../thrown.test-util.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../../../../shared/protocol/fixtures/crypto/${name}`, import.meta.url), 'utf8');
@@ -24,15 +25,7 @@ function openssl(args: string[], input?: string): string {
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
-function failure(run: () => unknown): FlowCryptoError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FlowCryptoError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlowCryptoError');
-}
+const failure = (run: () => unknown): FlowCryptoError => thrown(FlowCryptoError, run);
 
 /** A key must not only load: it must decrypt a request sealed to its public half. */
 function expectWorkingKey(key: KeyObject, expectedFingerprint: string): void {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FlowCryptoError } from './errors.js';
 import { decryptFlowMedia, encryptFlowMedia, type WireFlowMediaEncryptionMetadata } from './media.js';
+import { thrown } from '../../thrown.test-util.js';
 
 interface MediaVector {
   encryption_metadata: WireFlowMediaEncryptionMetadata;
@@ -24,15 +25,7 @@ const CDN_FILE = Buffer.from(vector.cdn_file_hex, 'hex');
 const META = vector.encryption_metadata;
 const b64sha = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
-function failure(run: () => unknown): FlowCryptoError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FlowCryptoError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlowCryptoError');
-}
+const failure = (run: () => unknown): FlowCryptoError => thrown(FlowCryptoError, run);
 
 /** A copy of the CDN file with one byte flipped, and encrypted_hash updated so only the MAC can catch it. */
 function tampered(index: number): { file: Buffer; meta: WireFlowMediaEncryptionMetadata } {
