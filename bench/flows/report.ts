@@ -27,6 +27,10 @@ function loopDelay(m: Measured<LoadResult>): string {
   return `${fmt.ms(stats.eventLoopDelayMs.p99)} / ${fmt.ms(stats.eventLoopDelayMs.max)}`;
 }
 
+function sendLag(r: LoadResult): string {
+  return r.sendLagMs === undefined ? 'n/a' : `${fmt.ms(r.sendLagMs.p99)} / ${fmt.ms(r.sendLagMs.max)}`;
+}
+
 function endpointRows(e: EndpointFigures, what: string): Row[] {
   const rows: Row[] = [
     { metric: `${what}: req/s at saturation`, value: fmt.int(e.max.result.rps) },
@@ -42,6 +46,7 @@ function endpointRows(e: EndpointFigures, what: string): Row[] {
       },
       { metric: '    CPU cores: server + load gen + others', value: describeCores(e.half.cores) },
       { metric: '    server event-loop delay p99 / max', value: loopDelay(e.half) },
+      { metric: '    of which the generator sent late (its own lag) p99 / max', value: sendLag(e.half.result) },
     );
   }
   const errors = e.max.result.errors + (e.half?.result.errors ?? 0);

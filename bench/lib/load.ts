@@ -35,6 +35,11 @@ export interface LoadResult {
   errors: number;
   errorExamples: string[];
   warmup: { durationS: number; responses: number; status: Record<string, number> };
+  /**
+   * Open loop only: how late the generator itself sent each request after it was due (its own event loop
+   * or its process waiting for a core). That lateness is inside every latency figure above.
+   */
+  sendLagMs?: { p99: number; max: number };
 }
 
 export interface ClosedLoopOptions {
@@ -116,12 +121,14 @@ export async function openLoop(target: LoadTarget, options: OpenLoopOptions): Pr
   const agent = new Agent({ keepAlive: true, maxSockets: 512, timeout: 4_000, scheduling: 'lifo' });
   const tallies = { warmup: new StatusTally(), main: new StatusTally() };
   const latency = new LatencyRecorder();
+  const sendLag = new LatencyRecorder();
   const timeoutMs = options.timeoutMs ?? 10_000;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
   const send = (dueAt: number, phase: 'warmup' | 'main'): void => {
     const item = target.feed.next();
+    if (phase === 'main') sendLag.record(performance.now() - dueAt);
     inFlight++;
     const done = (status: string | number, body?: string): void => {
       if (phase === 'main') latency.record(performance.now() - dueAt);
@@ -172,7 +179,11 @@ export async function openLoop(target: LoadTarget, options: OpenLoopOptions): Pr
     const mainStart = await schedule(options.durationS, 'main');
     if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
     const durationS = (performance.now() - mainStart) / 1000;
-    return summarize(options.label, durationS, latency, tallies, (mainStart - warmupStart) / 1000);
+    const [lagP99 = Number.NaN] = sendLag.percentiles([99]);
+    return {
+      ...summarize(options.label, durationS, latency, tallies, (mainStart - warmupStart) / 1000),
+      sendLagMs: { p99: lagP99, max: sendLag.max() },
+    };
   } finally {
     agent.destroy();
   }
