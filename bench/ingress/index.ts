@@ -195,13 +195,17 @@ async function measureFlowgateIn(
     // inbox (through Flowgate's own store, as the ingress would), then timed while it drains them. The
     // dispatcher starts on the first rows while the rest are appended; the drain is timed from the last.
     const backlogItems = Array.from({ length: SETTINGS.backlogBodies }, () => feed.next());
-    const health = pollResponsiveness(`http://127.0.0.1:${port}/healthz`, 100);
+    // /healthz is polled from the last append on: the appends run on this process's event loop, and would
+    // hold the poll's own requests back.
+    const poll: { health?: ReturnType<typeof pollResponsiveness> } = {};
     const backlog = await phase(server, async (onStart) => {
       onStart();
       await appendToInbox(dataDir, backlogItems);
+      poll.health = pollResponsiveness(`http://127.0.0.1:${port}/healthz`, 100);
       return probe.drain({ intervalMs: 100, timeoutMs: 60_000 });
     });
-    const healthDuringDrain = await health.stop();
+    if (poll.health === undefined) throw new Error('the backlog phase ended before polling /healthz');
+    const healthDuringDrain = await poll.health.stop();
 
     return {
       max,
@@ -327,6 +331,11 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
     },
     { metric: '  CPU cores: server + load gen + others', value: cores(flowgate.fixedRate) },
     { metric: '  event-loop delay p99 / max', value: loop(flowgate.fixedRate) },
+    {
+      metric: '  of which the generator sent late (its own lag) p99 / max',
+      value:
+        fixed.sendLagMs === undefined ? 'n/a' : `${fmt.ms(fixed.sendLagMs.p99)} / ${fmt.ms(fixed.sendLagMs.max)}`,
+    },
     {
       metric: `dispatcher: events/s draining ${fmt.int(backlog.backlog)} bodies`,
       value: dispatcherRate === null ? 'n/a' : fmt.int(dispatcherRate),
