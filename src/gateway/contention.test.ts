@@ -45,17 +45,32 @@ describe('parseSchedstatWait', () => {
 });
 
 describe('ContentionGauge', () => {
-  it('turns on at 10 % of wall time spent waiting for a core and off below 5 %', () => {
+  it('turns on after two readings in a row at 10 % of wall time spent waiting for a core, off below 5 %', () => {
     const { step } = scripted();
     expect(step(100, 9)).toBe(false); // 9 %: not yet
-    expect(step(100, 10)).toBe(true); // 10 %
+    expect(step(100, 10)).toBe(false); // 10 %, once
+    expect(step(100, 10)).toBe(true); // 10 % again
     expect(step(100, 6)).toBe(true); // 6 %: still a busy spell
     expect(step(100, 4)).toBe(false); // 4 %: over
     expect(step(100, 0)).toBe(false);
   });
 
+  it('ignores a single reading over 10 % between quiet ones: a burst, not a busy spell', () => {
+    const { step } = scripted();
+    for (let i = 0; i < 5; i++) {
+      expect(step(50, 8)).toBe(false); // 16 %, alone
+      expect(step(50, 1)).toBe(false); // 2 %
+    }
+    expect(step(50, 8)).toBe(false);
+    expect(step(50, 9)).toBe(true); // two in a row
+    expect(step(50, 1)).toBe(false);
+    expect(step(50, 8)).toBe(false); // the count starts again after a spell
+    expect(step(50, 8)).toBe(true);
+  });
+
   it('reads the counter at most once per sample interval, answering with the last verdict in between', () => {
     const { step, reads } = scripted({ sampleMs: 50 });
+    expect(step(60, 30)).toBe(false);
     expect(step(60, 30)).toBe(true);
     const before = reads();
     expect(step(10, 0)).toBe(true);

@@ -21,6 +21,11 @@ export interface ContentionGaugeOptions {
   sampleMs?: number;
   /** Runqueue wait per wall time at or above which the cores count as contended... */
   onAbove?: number;
+  /**
+   * ...in this many readings in a row (default 2): one reading over 50 ms is a few milliseconds of waiting,
+   * which a short burst of work on a busy machine gives, and each false alarm costs the dispatcher a rest.
+   */
+  onAfter?: number;
   /** ...until it drops below this (hysteresis: one quiet interval does not end a busy spell). */
   offBelow?: number;
 }
@@ -31,8 +36,11 @@ export class ContentionGauge {
   private readonly sampleMs: number;
   private readonly onAbove: number;
   private readonly offBelow: number;
+  private readonly onAfter: number;
   private last: { at: number; waitNs: number } | null = null;
   private busy = false;
+  /** Readings in a row at or above onAbove while not busy. */
+  private above = 0;
 
   constructor(options: ContentionGaugeOptions = {}) {
     this.readWaitNs = options.readWaitNs ?? mainThreadWaitNs;
@@ -40,9 +48,13 @@ export class ContentionGauge {
     this.sampleMs = options.sampleMs ?? 50;
     this.onAbove = options.onAbove ?? 0.1;
     this.offBelow = options.offBelow ?? 0.05;
+    this.onAfter = options.onAfter ?? 2;
   }
 
-  /** True while the watched thread waits for a core at least `onAbove` of the time (false when unknown). */
+  /**
+   * True once the watched thread has waited for a core at least `onAbove` of the time in `onAfter` readings
+   * in a row, until a reading below `offBelow` (false when unknown).
+   */
   contended(): boolean {
     const at = this.now();
     if (this.last !== null && at - this.last.at < this.sampleMs) return this.busy;
@@ -50,11 +62,18 @@ export class ContentionGauge {
     if (waitNs === null) {
       this.last = null;
       this.busy = false;
+      this.above = 0;
       return false;
     }
     if (this.last !== null) {
       const share = (waitNs - this.last.waitNs) / 1e6 / (at - this.last.at);
-      this.busy = this.busy ? share >= this.offBelow : share >= this.onAbove;
+      if (this.busy) {
+        this.busy = share >= this.offBelow;
+      } else {
+        this.above = share >= this.onAbove ? this.above + 1 : 0;
+        this.busy = this.above >= this.onAfter;
+        if (this.busy) this.above = 0;
+      }
     }
     this.last = { at, waitNs };
     return this.busy;
