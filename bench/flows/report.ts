@@ -22,13 +22,7 @@ function ceilingCores(c: Ceiling): string {
 }
 
 function loopDelay(m: Measured<LoadResult>): string {
-  const stats = Object.values(m.cores.children)[0];
-  if (stats === undefined || stats === null) return 'n/a';
-  return `${fmt.ms(stats.eventLoopDelayMs.p99)} / ${fmt.ms(stats.eventLoopDelayMs.max)}`;
-}
-
-function sendLag(r: LoadResult): string {
-  return r.sendLagMs === undefined ? 'n/a' : `${fmt.ms(r.sendLagMs.p99)} / ${fmt.ms(r.sendLagMs.max)}`;
+  return fmt.p99Max(Object.values(m.cores.children)[0]?.eventLoopDelayMs);
 }
 
 function endpointRows(e: EndpointFigures, what: string): Row[] {
@@ -46,7 +40,10 @@ function endpointRows(e: EndpointFigures, what: string): Row[] {
       },
       { metric: '    CPU cores: server + load gen + others', value: describeCores(e.half.cores) },
       { metric: '    server event-loop delay p99 / max', value: loopDelay(e.half) },
-      { metric: '    of which the generator sent late (its own lag) p99 / max', value: sendLag(e.half.result) },
+      {
+        metric: '    of which the generator sent late (its own lag) p99 / max',
+        value: fmt.p99Max(e.half.result.sendLagMs),
+      },
     );
   }
   const errors = e.max.result.errors + (e.half?.result.errors ?? 0);

@@ -300,8 +300,7 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
     ]
       .map((n) => (typeof n === 'number' ? n.toFixed(2) : n))
       .join(' + ');
-  const loop = (p: Phase<unknown>): string =>
-    p.server === null ? 'n/a' : `${fmt.ms(p.server.eventLoopDelayMs.p99)} / ${fmt.ms(p.server.eventLoopDelayMs.max)}`;
+  const loop = (p: Phase<unknown>): string => fmt.p99Max(p.server?.eventLoopDelayMs);
   const rate = fmt.int(SETTINGS.fixedRate);
 
   const rows: Row[] = [
@@ -333,8 +332,7 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
     { metric: '  event-loop delay p99 / max', value: loop(flowgate.fixedRate) },
     {
       metric: '  of which the generator sent late (its own lag) p99 / max',
-      value:
-        fixed.sendLagMs === undefined ? 'n/a' : `${fmt.ms(fixed.sendLagMs.p99)} / ${fmt.ms(fixed.sendLagMs.max)}`,
+      value: fmt.p99Max(fixed.sendLagMs),
     },
     {
       metric: `dispatcher: events/s draining ${fmt.int(backlog.backlog)} bodies`,

@@ -57,7 +57,7 @@ export function report(
     { metric: '  CPU cores: emulator + bench + others', value: describeCores(throttled.cores) },
     {
       metric: '  Flowgate event-loop delay p99 / max',
-      value: `${fmt.ms(t.eventLoopDelayMs.p99)} / ${fmt.ms(t.eventLoopDelayMs.max)}`,
+      value: fmt.p99Max(t.eventLoopDelayMs),
     },
     { metric: `baseline (fetch loop, ${SETTINGS.concurrency} concurrent): msg/s`, value: fmt.int(b.rate) },
     { metric: '  p50 / p99 per POST', value: `${fmt.ms(b.latencyMs.p50)} / ${fmt.ms(b.latencyMs.p99)}` },
