@@ -1,12 +1,12 @@
 // The checkpoint thread: the main connection stops checkpointing in its commits, nothing committed is lost,
 // and a clean close leaves the database file complete (the WAL applied and removed). On Linux the thread runs
 // below the threads people wait on (its nice value, read from /proc, where Linux shows each thread's).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { niceOf, waitFor } from '../support/shared.test-util.js';
 import { startCheckpointer } from './checkpointer.js';
 import { tempDirs } from './temp-dirs.test-util.js';
 import { openDatabase } from './database.js';
@@ -38,31 +38,20 @@ describe('WAL checkpoints off the main thread', () => {
   });
 });
 
-/** Field 19 of a /proc stat line. The name (field 2) may hold spaces: count from its closing parenthesis. */
-function niceOf(tid: string): number | null {
+/** A thread's nice value, or null when it ended between listing and reading. */
+function threadNice(tid: string): number | null {
   try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+    return niceOf(`/proc/self/task/${tid}/stat`);
   } catch {
-    return null; // the thread ended between listing and reading
+    return null;
   }
 }
 
 const threads = (): Set<string> => new Set(readdirSync('/proc/self/task'));
 
-async function waitFor<T>(probe: () => T | null, ms: number): Promise<T | null> {
-  const deadline = Date.now() + ms;
-  let found = probe();
-  while (found === null && Date.now() < deadline) {
-    await sleep(10);
-    found = probe();
-  }
-  return found;
-}
-
 describe.skipIf(process.platform !== 'linux')('startCheckpointer (Linux: threads have their own nice value)', () => {
   it('runs its thread at nice 10, checkpoints the WAL, and ends the thread on stop()', async ({ skip }) => {
-    if ((niceOf(String(readdirSync('/proc/self/task')[0])) ?? 0) >= 10) skip('this process already runs at nice ≥ 10');
+    if (niceOf('/proc/thread-self/stat') >= 10) skip('this test already runs at nice ≥ 10');
     const path = join(tempDir(), 'db.sqlite');
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
@@ -70,24 +59,30 @@ describe.skipIf(process.platform !== 'linux')('startCheckpointer (Linux: threads
     const before = threads();
 
     const checkpointer = startCheckpointer(sqlite, path, { intervalMs: 20 });
-    const lowered = await waitFor(() => {
-      const fresh = [...threads()].filter((tid) => !before.has(tid) && niceOf(tid) === 10);
-      return fresh.length === 1 ? fresh[0] : null;
-    }, 5_000);
-    expect(lowered).not.toBeNull();
+    const lowered = await waitFor(
+      () => {
+        const fresh = [...threads()].filter((tid) => !before.has(tid) && threadNice(tid) === 10);
+        return fresh.length === 1 ? fresh[0] : undefined;
+      },
+      5_000,
+      'one new thread at nice 10',
+    );
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
 
     const insert = sqlite.prepare('INSERT INTO t VALUES (?)');
     for (let n = 0; n < 200; n++) insert.run(n);
     // A checkpoint that caught up leaves nothing for a PASSIVE one to copy: log and checkpointed agree.
-    const caughtUp = await waitFor(() => {
-      const [state] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
-      return state !== undefined && state.log > 0 && state.log === state.checkpointed ? state : null;
-    }, 5_000);
-    expect(caughtUp).not.toBeNull();
+    await waitFor(
+      () => {
+        const [state] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+        return state !== undefined && state.log > 0 && state.log === state.checkpointed;
+      },
+      5_000,
+      'a checkpoint that caught up with the WAL',
+    );
 
     await checkpointer.stop();
-    expect(threads().has(lowered ?? '')).toBe(false);
+    expect(threads().has(lowered)).toBe(false);
     // Stopped, the connection checkpoints by itself again.
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     sqlite.close();

@@ -1,9 +1,10 @@
 // lowerThisThreadPriority in a real worker thread: that thread's nice value changes, the thread that
 // started it keeps its own (read from /proc, where Linux shows each thread's).
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { lowerThisThreadPriority, lowerThreadPriority, threadIdFromLink } from './thread-priority.js';
+import { niceOf } from './shared.test-util.js';
 
 const MODULE_URL = new URL('./thread-priority.ts', import.meta.url).href;
 
@@ -28,12 +29,6 @@ import('tsx/esm/api')
 interface ThreadReport {
   tid: number;
   returned: boolean[];
-}
-
-/** Field 19 of a /proc stat line. The name (field 2) may hold spaces: count from its closing parenthesis. */
-function niceOf(statPath: string): number {
-  const stat = readFileSync(statPath, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
 }
 
 /** Runs the calls on a fresh thread; `inspect` sees that thread's nice value while it is still alive. */

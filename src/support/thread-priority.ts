@@ -29,12 +29,11 @@ export function lowerThreadPriority(tid: number | null, nice: number): boolean {
 
 /** Lowers the calling thread's CPU priority to `nice`. Returns whether it did. */
 export function lowerThisThreadPriority(nice: number): boolean {
-  if (process.platform !== 'linux') return false;
   let link: string;
   try {
     link = readlinkSync('/proc/thread-self');
   } catch {
-    return false;
+    return false; // no /proc/thread-self: not Linux, or /proc not mounted
   }
   return lowerThreadPriority(threadIdFromLink(link), nice);
 }
