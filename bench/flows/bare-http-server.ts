@@ -6,15 +6,9 @@
 import cluster from 'node:cluster';
 import { createPrivateKey } from 'node:crypto';
 import { createServer } from 'node:http';
-import { answerStatsRequests } from '../lib/child-stats.js';
+import { answerStatsRequests, env } from '../lib/child-stats.js';
 import { runClusterPrimary } from '../lib/cluster-primary.js';
 import { ceilingWork } from './ceiling-work.js';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is required`);
-  return value;
-};
 
 if (cluster.isPrimary) {
   runClusterPrimary(Number(env('BENCH_WORKERS')), Number(env('BENCH_READY_PORT')));

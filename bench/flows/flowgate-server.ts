@@ -13,15 +13,9 @@ import { availableParallelism } from 'node:os';
 import { createEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { createApp } from '../../src/server/app.js';
-import { answerStatsRequests } from '../lib/child-stats.js';
+import { answerStatsRequests, env } from '../lib/child-stats.js';
 import { runClusterPrimary } from '../lib/cluster-primary.js';
 import { benchFlowJson, confirmScreen, FLOW_NAME } from './flow-json.js';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is required`);
-  return value;
-};
 
 if (cluster.isPrimary) await primary();
 else await worker();

@@ -1,6 +1,7 @@
 // Run inside a server under test: answers the bench's "stats" message (over the IPC channel) with the CPU
 // time used and the event-loop delay seen since the previous one. A blocked event loop is what turns into
-// tail latency, and CPU time shows how the cores were shared with the load generator.
+// tail latency, and CPU time shows how the cores were shared with the load generator. Also reads the
+// settings the bench passed in the environment.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface ChildStats {
@@ -33,4 +34,11 @@ export function answerStatsRequests(): void {
   });
   // The channel must not keep the process alive once the server has shut down.
   process.channel?.unref();
+}
+
+/** A setting the bench passed to this server in its environment; missing or empty is an error. */
+export function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
 }
