@@ -25,6 +25,10 @@ function loopDelay(m: Measured<LoadResult>): string {
   return fmt.p99Max(Object.values(m.cores.children)[0]?.eventLoopDelayMs);
 }
 
+function mainThreadWait(m: Measured<LoadResult>): string {
+  return fmt.share(Object.values(m.cores.children)[0]?.mainThreadWaitShare);
+}
+
 function endpointRows(e: EndpointFigures, what: string): Row[] {
   const rows: Row[] = [
     { metric: `${what}: req/s at saturation`, value: fmt.int(e.max.result.rps) },
@@ -40,6 +44,7 @@ function endpointRows(e: EndpointFigures, what: string): Row[] {
       },
       { metric: '    CPU cores: server + load gen + others', value: describeCores(e.half.cores) },
       { metric: '    server event-loop delay p99 / max', value: loopDelay(e.half) },
+      { metric: '    server main thread ready to run but waiting for a core', value: mainThreadWait(e.half) },
       {
         metric: '    of which the generator sent late (its own lag) p99 / max',
         value: fmt.p99Max(e.half.result.sendLagMs),

@@ -331,6 +331,10 @@ function report(corpus: Corpus, baselines: [Phase<LoadResult>, Phase<LoadResult>
     { metric: '  CPU cores: server + load gen + others', value: cores(flowgate.fixedRate) },
     { metric: '  event-loop delay p99 / max', value: loop(flowgate.fixedRate) },
     {
+      metric: '  main thread ready to run but waiting for a core',
+      value: fmt.share(flowgate.fixedRate.server?.mainThreadWaitShare),
+    },
+    {
       metric: '  of which the generator sent late (its own lag) p99 / max',
       value: fmt.p99Max(fixed.sendLagMs),
     },

@@ -1,7 +1,10 @@
 // Run inside a server under test: answers the bench's "stats" message (over the IPC channel) with the CPU
 // time used and the event-loop delay seen since the previous one. A blocked event loop is what turns into
-// tail latency, and CPU time shows how the cores were shared with the load generator. Also reads the
-// settings the bench passed in the environment.
+// tail latency, and CPU time shows how the cores were shared with the load generator. On Linux also how long
+// the server's main thread was ready to run but waiting for a core (its run-queue wait in schedstat), which
+// on a shared 2-core machine is where most of that delay comes from. Also reads the settings the bench
+// passed in the environment.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface ChildStats {
@@ -9,6 +12,18 @@ export interface ChildStats {
   /** User + system CPU seconds; divide by wallSeconds for cores used. */
   cpuSeconds: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Share of the wall time the main thread was runnable but not running (null where Linux does not say). */
+  mainThreadWaitShare: number | null;
+}
+
+/** Nanoseconds the calling thread has spent runnable, waiting for a core (Linux), or null. */
+function runQueueWaitNs(): number | null {
+  try {
+    const waited = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
+    return Number.isFinite(waited) ? waited : null;
+  } catch {
+    return null;
+  }
 }
 
 export const STATS_REQUEST = 'bench:stats';
@@ -19,18 +34,24 @@ export function answerStatsRequests(): void {
   delay.enable();
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  let waited = runQueueWaitNs();
   process.on('message', (message) => {
     if (message !== STATS_REQUEST) return;
     const used = process.cpuUsage(cpu);
+    const wallSeconds = (performance.now() - wall) / 1000;
+    const waitedNow = runQueueWaitNs();
     const stats: ChildStats = {
-      wallSeconds: (performance.now() - wall) / 1000,
+      wallSeconds,
       cpuSeconds: (used.user + used.system) / 1e6,
       eventLoopDelayMs: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+      mainThreadWaitShare:
+        waited === null || waitedNow === null || wallSeconds <= 0 ? null : (waitedNow - waited) / 1e9 / wallSeconds,
     };
     process.send?.(stats);
     delay.reset();
     cpu = process.cpuUsage();
     wall = performance.now();
+    waited = waitedNow;
   });
   // The channel must not keep the process alive once the server has shut down.
   process.channel?.unref();

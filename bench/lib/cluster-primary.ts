@@ -1,7 +1,7 @@
 // The primary of a server under test that runs in node cluster mode: forks the workers (which share the
 // port), says 200 on `readyPort` once every worker listens, answers the bench's stats request with the sum
-// over itself and its workers (CPU summed, event-loop delay the worst worker's), and stops them all on
-// SIGTERM. A worker that dies during the run ends the primary with an error.
+// over itself and its workers (CPU summed, event-loop delay and main-thread wait the worst worker's), and
+// stops them all on SIGTERM. A worker that dies during the run ends the primary with an error.
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +44,7 @@ export function runClusterPrimary(count: number, readyPort: number): void {
           p99: Math.max(0, ...all.map((r) => r.eventLoopDelayMs.p99)),
           max: Math.max(0, ...all.map((r) => r.eventLoopDelayMs.max)),
         },
+        mainThreadWaitShare: worst(all.map((r) => r.mainThreadWaitShare)),
       };
       process.send?.(total);
     });
@@ -58,6 +59,12 @@ export function runClusterPrimary(count: number, readyPort: number): void {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** The largest of the known values, or null when none is known. */
+function worst(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : Math.max(...known);
 }
 
 function askStats(w: Worker): Promise<ChildStats | null> {

@@ -58,6 +58,9 @@ export const fmt = {
   int: (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a'),
   ms: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)} ms` : 'n/a'),
   ratio: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a'),
+  /** A share as a percentage; 'n/a' when it was not measured. */
+  share: (v: number | null | undefined): string =>
+    v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`,
   /** "p99 / max" of a latency or delay figure; 'n/a' when it was not measured. */
   p99Max: (v: { p99: number; max: number } | null | undefined): string =>
     v === null || v === undefined ? 'n/a' : `${fmt.ms(v.p99)} / ${fmt.ms(v.max)}`,
