@@ -1,11 +1,11 @@
 // Run inside a server under test: answers the bench's "stats" message (over the IPC channel) with the CPU
 // time used and the event-loop delay seen since the previous one. A blocked event loop is what turns into
 // tail latency, and CPU time shows how the cores were shared with the load generator. On Linux also how long
-// the server's main thread was ready to run but waiting for a core (its run-queue wait in schedstat), which
-// on a shared 2-core machine is where most of that delay comes from. Also reads the settings the bench
-// passed in the environment.
-import { readFileSync } from 'node:fs';
+// the server's main thread was ready to run but waiting for a core (its run-queue wait in schedstat, read as
+// the dispatcher's contention gauge reads it), which on a shared 2-core machine is where most of that delay
+// comes from. Also reads the settings the bench passed in the environment.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { mainThreadWaitNs } from '../../src/gateway/contention.js';
 
 export interface ChildStats {
   wallSeconds: number;
@@ -16,15 +16,6 @@ export interface ChildStats {
   mainThreadWaitShare: number | null;
 }
 
-/** Nanoseconds the calling thread has spent runnable, waiting for a core (Linux), or null. */
-function runQueueWaitNs(): number | null {
-  try {
-    const waited = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
-    return Number.isFinite(waited) ? waited : null;
-  } catch {
-    return null;
-  }
-}
 
 export const STATS_REQUEST = 'bench:stats';
 
@@ -34,12 +25,12 @@ export function answerStatsRequests(): void {
   delay.enable();
   let cpu = process.cpuUsage();
   let wall = performance.now();
-  let waited = runQueueWaitNs();
+  let waited = mainThreadWaitNs();
   process.on('message', (message) => {
     if (message !== STATS_REQUEST) return;
     const used = process.cpuUsage(cpu);
     const wallSeconds = (performance.now() - wall) / 1000;
-    const waitedNow = runQueueWaitNs();
+    const waitedNow = mainThreadWaitNs();
     const stats: ChildStats = {
       wallSeconds,
       cpuSeconds: (used.user + used.system) / 1e6,
