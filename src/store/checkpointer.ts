@@ -7,9 +7,9 @@
 // has caught up with the last commit, which a thread racing a writer that never pauses may not manage: past
 // `catchUpPages` the thread asks the owning connection to finish the job (catchUp below). That connection is
 // not always the writer: with the ingest thread, the dispatch thread's connection owns the checkpoints while
-// the HTTP thread writes flow answers, so a PASSIVE catch-up races that writer too. Measured with a writer
-// at ~5,700 commits/s and catchUpPages 300, the WAL never started over (9,455 pages after 12,000 commits, the test's figure);
-// with catchUp's RESTART it stays at 340–500 pages. If the thread fails, the connection goes back to
+// the HTTP thread writes flow answers, so a PASSIVE catch-up races that writer too. In the test (a writer at
+// ~5,700 commits/s, catchUpPages 300) the WAL never started over: 9,455 pages after 12,000 commits. With
+// catchUp's RESTART it stays at 340–500 pages. If the thread fails, the connection goes back to
 // auto-checkpointing.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
