@@ -16,7 +16,6 @@ export interface ChildStats {
   mainThreadWaitShare: number | null;
 }
 
-
 export const STATS_REQUEST = 'bench:stats';
 
 export function answerStatsRequests(): void {
