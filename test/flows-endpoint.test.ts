@@ -362,6 +362,8 @@ describe('screens', () => {
     expect(text).toMatch(/flowgate_flow_requests_total\{flow="fixture",status="421",outcome="decrypt_failed"\} \d+/);
     expect(text).toMatch(/flowgate_flow_error_notifications_total\{flow="fixture",error="payload-schema-error"\} 1/);
     expect(text).toMatch(/flowgate_flow_handler_failures_total\{flow="demo",reason="over_budget"\} 1/);
+    // Every request above has been answered: the RSA threads hold nothing.
+    expect(text).toMatch(/flowgate_flow_rsa_unwraps_in_flight\{thread="0"\} 0\n/);
   });
 });
 

@@ -1,5 +1,5 @@
 // Prometheus metrics of the flow endpoint, registered on the gateway's registry (so /metrics shows them).
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type FlowOutcome =
   | 'screen'
@@ -21,7 +21,18 @@ export class FlowMetrics {
   readonly errorNotifications: Counter<'flow' | 'error'>;
   readonly handlerFailures: Counter<'flow' | 'reason'>;
 
-  constructor(registry: Registry) {
+  /** `rsaInFlight`: the RSA pool's unwraps in flight per thread (RsaUnwrapPool.inFlight). */
+  constructor(registry: Registry, rsaInFlight: () => readonly number[] = () => []) {
+    new Gauge({
+      name: 'flowgate_flow_rsa_unwraps_in_flight',
+      help: 'AES key unwraps handed to an RSA thread and not answered yet, by thread',
+      labelNames: ['thread'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [thread, n] of rsaInFlight().entries()) this.set({ thread: String(thread) }, n);
+      },
+    });
     this.requests = new Counter({
       name: 'flowgate_flow_requests_total',
       help: 'Flow endpoint requests by flow, HTTP status and outcome',

@@ -51,6 +51,42 @@ describe('RsaUnwrapPool', () => {
     expect(opened.map((p) => (p.data as { i: number }).i)).toEqual(requests.map((_, i) => i));
   });
 
+  it('fills its threads in order: the next thread only once every earlier one has spillAt in flight', async () => {
+    const ordered = new RsaUnwrapPool(2, 3);
+    try {
+      expect(ordered.inFlight()).toEqual([]);
+      const keys = [active.privateKey];
+      const ask = (n: number) =>
+        Array.from({ length: n }, () => {
+          const aesKey = randomBytes(16);
+          return ordered.unwrap(wrap(active.publicKey, aesKey), keys).then((r) => {
+            expect(r?.aesKey).toEqual(aesKey);
+          });
+        });
+      const first = ask(3);
+      expect(ordered.inFlight()).toEqual([3, 0]);
+      const fourth = ask(1);
+      expect(ordered.inFlight()).toEqual([3, 1]);
+      // Both at spillAt: the one with fewer, the first of equals.
+      const more = ask(4);
+      expect(ordered.inFlight()).toEqual([4, 4]);
+      await Promise.all([...first, ...fourth, ...more]);
+      expect(ordered.inFlight()).toEqual([0, 0]);
+      // Idle again: a lone unwrap goes to the first thread.
+      const lone = ask(1);
+      expect(ordered.inFlight()).toEqual([1, 0]);
+      await Promise.all(lone);
+    } finally {
+      await ordered.close();
+    }
+  });
+
+  it('refuses a size or spillAt below 1', () => {
+    expect(() => new RsaUnwrapPool(0)).toThrow(RangeError);
+    expect(() => new RsaUnwrapPool(2, 0)).toThrow(/spillAt must be ≥ 1, got 0/);
+    expect(() => new RsaUnwrapPool(2, 1.5)).toThrow(RangeError);
+  });
+
   it('keeps the order of key arrivals and departures within one batch (more keys than a thread keeps)', async () => {
     const single = new RsaUnwrapPool(1);
     try {

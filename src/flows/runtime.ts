@@ -38,7 +38,7 @@ export class FlowRuntime {
   constructor(private readonly options: FlowRuntimeOptions) {
     const { gateway, config, logger } = options;
     this.now = options.now ?? Date.now;
-    this.metrics = new FlowMetrics(gateway.metrics.registry);
+    this.metrics = new FlowMetrics(gateway.metrics.registry, () => this.rsa.inFlight());
     this.media = new FlowMediaService({
       store: gateway.store,
       queue: gateway.queue,
