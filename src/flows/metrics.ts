@@ -20,10 +20,11 @@ export class FlowMetrics {
   readonly requests: Counter<'flow' | 'status' | 'outcome'>;
   readonly errorNotifications: Counter<'flow' | 'error'>;
   readonly handlerFailures: Counter<'flow' | 'reason'>;
+  readonly rsaUnwrapsInFlight: Gauge<'thread'>;
 
   /** `rsaInFlight`: the RSA pool's unwraps in flight per thread (RsaUnwrapPool.inFlight). */
   constructor(registry: Registry, rsaInFlight: () => readonly number[] = () => []) {
-    new Gauge({
+    this.rsaUnwrapsInFlight = new Gauge({
       name: 'flowgate_flow_rsa_unwraps_in_flight',
       help: 'AES key unwraps handed to an RSA thread and not answered yet, by thread',
       labelNames: ['thread'] as const,
