@@ -11,6 +11,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   ingress: () => import('./ingress/index.js'),
   outbound: () => import('./outbound/index.js'),
   flows: () => import('./flows/index.js'),
+  'flows-p99': () => import('./flows-p99/index.js'),
 };
 
 async function main(names: readonly string[]): Promise<void> {

@@ -100,6 +100,17 @@ async function measureBaseline(
   appSecret: string,
   pool: readonly FlowRequestItem[],
 ): Promise<EndpointFigures> {
+  return withBaselineServer(keys, appSecret, (server, where) =>
+    measureEndpoint(server, 'baseline', 1, where, pool, { halfRate: true, short: false }),
+  );
+}
+
+/** Runs `fn` against the baseline endpoint (Meta's example in Express), stopped afterwards. */
+export async function withBaselineServer<T>(
+  keys: BenchKeys,
+  appSecret: string,
+  fn: (server: Child, where: { url: string; path: string }) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
   const server = await startChild({
     name: 'baseline (Meta example, Express)',
@@ -113,8 +124,7 @@ async function measureBaseline(
     readyUrl: `http://127.0.0.1:${port}/`,
   });
   try {
-    const where = { url: `http://127.0.0.1:${port}`, path: '/' };
-    return await measureEndpoint(server, 'baseline', 1, where, pool, { halfRate: true, short: false });
+    return await fn(server, { url: `http://127.0.0.1:${port}`, path: '/' });
   } finally {
     await stopAndShowLogs(server);
   }
@@ -160,6 +170,20 @@ async function measureFlowgate(
   runOptions: FlowgateRun,
 ): Promise<EndpointFigures> {
   const { workers, sqliteSync } = runOptions;
+  const label = `flowgate ×${workers}${sqliteSync === undefined ? '' : ` sync=${sqliteSync}`}`;
+  return withFlowgateServer(keys, appSecret, tokens, runOptions, (server, where) =>
+    measureEndpoint(server, label, workers, where, pool, runOptions),
+  );
+}
+
+/** Runs `fn` against Flowgate serving the bench flow from a fresh data directory, removed afterwards. */
+export async function withFlowgateServer<T>(
+  keys: BenchKeys,
+  appSecret: string,
+  tokens: readonly string[],
+  { workers, sqliteSync }: { workers: number; sqliteSync?: 'normal' },
+  fn: (server: Child, where: { url: string; path: string }) => Promise<T>,
+): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-bench-flows-'));
   const removeDataDir = (): void => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -194,9 +218,7 @@ async function measureFlowgate(
       readyTimeoutMs: 60_000,
     });
     try {
-      const target = { url: `http://127.0.0.1:${port}`, path: `/flows/${FLOW_NAME}` };
-      const label = `flowgate ×${workers}${sqliteSync === undefined ? '' : ` sync=${sqliteSync}`}`;
-      return await measureEndpoint(server, label, workers, target, pool, runOptions);
+      return await fn(server, { url: `http://127.0.0.1:${port}`, path: `/flows/${FLOW_NAME}` });
     } finally {
       await stopAndShowLogs(server);
     }
