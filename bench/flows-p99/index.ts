@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { newFlowToken } from '../../src/flows/index.js';
 import type { Child } from '../lib/child.js';
-import { closedLoop, openLoop, type LoadResult, type LoadTarget } from '../lib/load.js';
-import { measurePhase, type Measured } from '../lib/phase.js';
+import type { LoadResult, LoadTarget } from '../lib/load.js';
+import type { Measured } from '../lib/phase.js';
 import { fmt, printTable, writeResults, type Row } from '../lib/report.js';
-import { withBaselineServer, withFlowgateServer } from '../flows/index.js';
+import { atHalfOf, atSaturation, withBaselineServer, withFlowgateServer } from '../flows/index.js';
+import { mainThreadWait } from '../flows/report.js';
 import { generateBenchKeys } from '../flows/keys.js';
 import { PoolFeed, requestPool } from '../flows/requests.js';
 import { SETTINGS, TARGETS } from '../flows/settings.js';
@@ -50,11 +51,10 @@ export async function run(): Promise<void> {
   for (const server of servers) {
     rows.push({ metric: `${server.label}: req/s at saturation`, value: fmt.int(server.max.result.rps) });
     for (const [i, w] of server.windows.entries()) {
-      const stats = Object.values(w.cores.children)[0];
       rows.push({
         metric:
           `  window ${i + 1} (${fmt.int(w.result.rps)} req/s): p50 / p99; generator lag p99; ` +
-          `main thread waiting ${fmt.share(stats?.mainThreadWaitShare)}; others ${w.cores.others?.toFixed(2) ?? 'n/a'} cores`,
+          `main thread waiting ${mainThreadWait(w)}; others ${w.cores.others?.toFixed(2) ?? 'n/a'} cores`,
         value: `${fmt.ms(w.result.latencyMs.p50)} / ${fmt.ms(w.result.latencyMs.p99)}; ${fmt.ms(w.result.sendLagMs?.p99 ?? Number.NaN)}`,
       });
     }
@@ -79,30 +79,13 @@ export async function run(): Promise<void> {
 }
 
 async function atMax(label: string, child: Child, target: LoadTarget): Promise<Server> {
-  const max = await measurePhase([child], (onStart) =>
-    closedLoop(target, {
-      label: `${label} max throughput`,
-      connections: SETTINGS.connections,
-      pipelining: SETTINGS.pipelining,
-      durationS: SETTINGS.durationS,
-      warmupS: SETTINGS.warmupS,
-      onStart,
-    }),
-  );
+  const max = await atSaturation(child, target, label);
   console.log(`${label}: ${Math.round(max.result.rps)} req/s at saturation.`);
   return { label, child, target, max, windows: [] };
 }
 
 async function halfMaxWindow(server: Server, i: number): Promise<Measured<LoadResult>> {
-  const window = await measurePhase([server.child], (onStart) =>
-    openLoop(server.target, {
-      label: `${server.label} at half max, window ${i + 1}`,
-      rate: Math.max(1, Math.round(server.max.result.rps / 2)),
-      durationS: SETTINGS.halfRateS,
-      warmupS: SETTINGS.halfRateWarmupS,
-      onStart,
-    }),
-  );
+  const window = await atHalfOf(server.child, server.target, `${server.label}, window ${i + 1}`, server.max.result);
   console.log(`${server.label}, window ${i + 1}: p99 ${fmt.ms(window.result.latencyMs.p99)}.`);
   return window;
 }

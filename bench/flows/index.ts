@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newFlowToken } from '../../src/flows/index.js';
 import { freePort, startChild, type Child } from '../lib/child.js';
-import { closedLoop, openLoop, type LoadTarget } from '../lib/load.js';
-import { measurePhase } from '../lib/phase.js';
+import { closedLoop, openLoop, type LoadResult, type LoadTarget } from '../lib/load.js';
+import { measurePhase, type Measured } from '../lib/phase.js';
 import { writeResults } from '../lib/report.js';
 import { measureCeiling } from './ceiling.js';
 import { FLOW_NAME } from './flow-json.js';
@@ -239,30 +239,47 @@ async function measureEndpoint(
   const probeItems = pool.slice(0, SETTINGS.probeRequests);
   const probeBefore = await probe(`${where.url}${where.path}`, probeItems);
   const target: LoadTarget = { ...where, feed: new PoolFeed(pool) };
-  const durationS = short ? SETTINGS.singleProcessS : SETTINGS.durationS;
-  const max = await measurePhase([server], (onStart) =>
+  const max = await atSaturation(server, target, label, short);
+  const half = halfRate ? await atHalfOf(server, target, label, max.result) : null;
+  const probeAfter = await probe(`${where.url}${where.path}`, probeItems);
+  return { label, processes, max, half, probeBefore, probeAfter };
+}
+
+/** Maximum throughput, closed loop (`short`: the shorter run after 1 s of warm-up). */
+export function atSaturation(
+  server: Child,
+  target: LoadTarget,
+  label: string,
+  short = false,
+): Promise<Measured<LoadResult>> {
+  return measurePhase([server], (onStart) =>
     closedLoop(target, {
       label: `${label} max throughput`,
       connections: SETTINGS.connections,
       pipelining: SETTINGS.pipelining,
-      durationS,
+      durationS: short ? SETTINGS.singleProcessS : SETTINGS.durationS,
       warmupS: short ? 1 : SETTINGS.warmupS,
       onStart,
     }),
   );
-  const half = halfRate
-    ? await measurePhase([server], (onStart) =>
-        openLoop(target, {
-          label: `${label} at half max`,
-          rate: Math.max(1, Math.round(max.result.rps / 2)),
-          durationS: SETTINGS.halfRateS,
-          warmupS: SETTINGS.halfRateWarmupS,
-          onStart,
-        }),
-      )
-    : null;
-  const probeAfter = await probe(`${where.url}${where.path}`, probeItems);
-  return { label, processes, max, half, probeBefore, probeAfter };
+}
+
+/** One open-loop window at half of the rate `max` reached. */
+export function atHalfOf(
+  server: Child,
+  target: LoadTarget,
+  label: string,
+  max: LoadResult,
+): Promise<Measured<LoadResult>> {
+  return measurePhase([server], (onStart) =>
+    openLoop(target, {
+      label: `${label} at half max`,
+      rate: Math.max(1, Math.round(max.rps / 2)),
+      durationS: SETTINGS.halfRateS,
+      warmupS: SETTINGS.halfRateWarmupS,
+      onStart,
+    }),
+  );
 }
 
 async function stopAndShowLogs(child: Child): Promise<void> {

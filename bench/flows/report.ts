@@ -25,7 +25,8 @@ function loopDelay(m: Measured<LoadResult>): string {
   return fmt.p99Max(Object.values(m.cores.children)[0]?.eventLoopDelayMs);
 }
 
-function mainThreadWait(m: Measured<LoadResult>): string {
+/** How long the server's main thread waited for a core during `m`, as a share of the time. */
+export function mainThreadWait(m: Measured<LoadResult>): string {
   return fmt.share(Object.values(m.cores.children)[0]?.mainThreadWaitShare);
 }
 
