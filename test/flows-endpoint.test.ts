@@ -4,6 +4,7 @@
 // encrypted like WhatsApp's client does; the synthetic and pywa vectors in fixtures/crypto are replayed.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFlowAnswer } from '../src/emulator/flow-answer-check.js';
 import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
 import { decryptFlowResponse, signFlowToken, type FlowJson } from '../src/protocol/index.js';
 import { APP_SECRET, readFixture, startTestApp, type TestApp } from './helpers.js';
@@ -26,6 +27,81 @@ const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 const calls: string[] = [];
 let t: TestApp;
 let slowResolved = false;
+
+/** One terminal entry screen whose data model INIT must fill: what a failing INIT handler answers. */
+function entryDataJson(): FlowJson {
+  const base = testFlowJson();
+  return {
+    ...base,
+    routing_model: { PICK: [] },
+    screens: [
+      {
+        id: 'PICK',
+        title: 'Pick a slot',
+        terminal: true,
+        data: {
+          title: { type: 'string', __example__: 'Tuesday' },
+          count: { type: 'number', __example__: 2 },
+          open: { type: 'boolean', __example__: true },
+          slots: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } },
+            __example__: [{ id: '9', title: '9:00' }],
+          },
+          place: {
+            type: 'object',
+            properties: { name: { type: 'string' } },
+            __example__: { name: 'Main St' },
+          },
+        },
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            { type: 'TextBody', text: '${data.title}' },
+            { type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** A DatePicker whose bounds come from the screen's data, set by INIT. */
+function datedJson(): FlowJson {
+  return {
+    ...testFlowJson(),
+    routing_model: { DAY: [] },
+    screens: [
+      {
+        id: 'DAY',
+        title: 'Pick a day',
+        terminal: true,
+        data: {
+          first: { type: 'string', __example__: '2026-03-02' },
+          closed: { type: 'array', items: { type: 'string' }, __example__: ['2026-03-05'] },
+        },
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            {
+              type: 'DatePicker',
+              name: 'day',
+              label: 'Day',
+              required: true,
+              'min-date': '${data.first}',
+              'unavailable-dates': '${data.closed}',
+            },
+            {
+              type: 'Footer',
+              label: 'Book',
+              'on-click-action': { name: 'data_exchange', payload: { day: '${form.day}' } },
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
 
 function json40(): FlowJson {
   return { ...testFlowJson(), data_api_version: '4.0' };
@@ -83,6 +159,21 @@ beforeAll(async () => {
         },
       });
       app.flow('v4', { json: json40(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
+      app.flow('dated', {
+        json: datedJson(),
+        init: (ctx) => ctx.next('DAY', { first: '2026-03-02', closed: ['2026-03-05'] }),
+        screens: { DAY: (ctx) => ctx.complete({ day: String(ctx.data.day) }) },
+      });
+      app.flow('entrydata', {
+        json: entryDataJson(),
+        init: (ctx) => {
+          if (ctx.token.token === 'tok-entry-error') return ctx.error('No slots today.', { title: 'Today' });
+          if (ctx.token.token === 'tok-entry-nan')
+            return ctx.next('PICK', { title: 'x', count: Number.NaN, open: true, slots: [], place: { name: 'y' } });
+          throw new Error('availability source down');
+        },
+        screens: { PICK: (ctx) => ctx.complete() },
+      });
     },
   );
   const now = Date.now();
@@ -96,10 +187,28 @@ beforeAll(async () => {
     now,
     expiresAt: now + 3_600_000,
   });
-  for (const token of ['tok-demo', 'tok-demo-2', 'tok-v4', 'tok-done', 'tok-old'])
+  for (const token of [
+    'tok-demo',
+    'tok-demo-2',
+    'tok-v4',
+    'tok-done',
+    'tok-old',
+    'tok-entry',
+    'tok-entry-error',
+    'tok-entry-nan',
+    'tok-fresh',
+    'tok-dated',
+  ])
     await flows.issueToken({
       token,
-      flow: token === 'tok-v4' ? 'v4' : 'demo',
+      flow:
+        token === 'tok-v4'
+          ? 'v4'
+          : token === 'tok-dated'
+            ? 'dated'
+            : token.startsWith('tok-entry')
+              ? 'entrydata'
+              : 'demo',
       waId: '16505551234',
       phoneNumberId: null,
       data: null,
@@ -334,6 +443,25 @@ describe('screens', () => {
     expect(slowResolved).toBe(true); // the handler saw its signal abort
   });
 
+  it('an INIT that fails answers the entry screen with an empty value of each declared type, which the client accepts', async () => {
+    const init = (token: string) => exchange(t.url, 'entrydata', { version: '3.0', action: 'INIT', flow_token: token });
+    const threw = await init('tok-entry');
+    const empty = { count: 0, open: false, slots: [], place: { name: '' } };
+    expect(threw.body).toEqual({ screen: 'PICK', data: { title: '', ...empty, error_message: SAFE_ERROR_MESSAGE } });
+    // What WhatsApp's client checks (the emulator's copy of it): the data model holds even with an error.
+    const ctx = { flow: entryDataJson(), action: 'INIT' as const, from: null, flowToken: 'tok-entry' };
+    expect(() => checkFlowAnswer(ctx, threw.body)).not.toThrow();
+    const error = await init('tok-entry-error');
+    expect(error.body).toEqual({
+      screen: 'PICK',
+      data: { title: 'Today', ...empty, error_message: 'No slots today.' },
+    });
+    expect(() => checkFlowAnswer({ ...ctx, flowToken: 'tok-entry-error' }, error.body)).not.toThrow();
+    // NaN would be serialized as null, which the client rejects: a handler bug, answered safely.
+    const nan = await init('tok-entry-nan');
+    expect(nan.body).toEqual({ screen: 'PICK', data: { title: '', ...empty, error_message: SAFE_ERROR_MESSAGE } });
+  });
+
   it('an action WhatsApp does not send is 400, still encrypted', async () => {
     const res = await exchange(t.url, 'demo', { ...dx('MY_SCREEN', {}, 'tok-demo-2'), action: 'teleport' });
     expect(res.status).toBe(400);
@@ -353,6 +481,30 @@ describe('screens', () => {
     const offMenu = await exchange(t.url, 'demo', dx('DETAILS', { slot: '11' }, 'tok-demo-2'));
     expect(offMenu.body).toMatchObject({ screen: 'DETAILS', data: { error_message: expect.any(String) as string } });
     expect(calls).toEqual(['MY_SCREEN:Ada']);
+    // Nothing is stored for a rejection: a fresh token stays issued, with no answers.
+    const before = await t.app.gateway.store.flows.getToken('tok-fresh');
+    const rejected = await exchange(t.url, 'demo', dx('MY_SCREEN', {}, 'tok-fresh'));
+    expect(rejected.body).toMatchObject({ screen: 'MY_SCREEN', data: { error_message: expect.any(String) as string } });
+    expect(await t.app.gateway.store.flows.getToken('tok-fresh')).toEqual(before);
+    expect(before).toMatchObject({ state: 'issued', screens: null });
+  });
+
+  it('date bounds taken from the screen data are checked with the values INIT answered', async () => {
+    const init = await exchange(t.url, 'dated', { version: '3.0', action: 'INIT', flow_token: 'tok-dated' });
+    expect(init.body).toEqual({ screen: 'DAY', data: { first: '2026-03-02', closed: ['2026-03-05'] } });
+    const pick = (day: string) => exchange(t.url, 'dated', dx('DAY', { day }, 'tok-dated'));
+    expect((await pick('2026-03-01')).body).toMatchObject({
+      screen: 'DAY',
+      data: { error_message: 'Choose a date on or after 2026-03-02' },
+    });
+    expect((await pick('2026-03-05')).body).toMatchObject({
+      screen: 'DAY',
+      data: { error_message: 'This date is not available' },
+    });
+    expect((await pick('2026-03-06')).body).toMatchObject({
+      screen: 'SUCCESS',
+      data: { extension_message_response: { params: { day: '2026-03-06', flow_token: 'tok-dated' } } },
+    });
   });
 
   it('counts requests by flow, status and outcome, and error notifications, in /metrics', async () => {
@@ -375,7 +527,7 @@ describe('admin API /api/flows', () => {
     expect((await get('', null)).status).toBe(401);
     expect((await get('', 'wrong-token-0123456789')).status).toBe(401);
     const flows = (await (await get('')).json()) as { flows: { name: string; screens: string[] }[] };
-    expect(flows.flows.map((f) => f.name)).toEqual(['fixture', 'demo', 'v4']);
+    expect(flows.flows.map((f) => f.name)).toEqual(['fixture', 'demo', 'v4', 'dated', 'entrydata']);
     expect(flows.flows[0]?.screens).toEqual(['MY_SCREEN', 'DETAILS', 'CONFIRM']);
     const errors = (await (await get('/fixture/errors')).json()) as { errors: unknown[] };
     expect(errors.errors).toEqual(

@@ -76,6 +76,17 @@ describe('checkResponse on Meta endpoint flows', () => {
       expect(checkResponse(json, 'data_exchange', to, { screen: to, data: { ...rest, error_message: 'x' } })).toEqual(
         [],
       );
+      // Moving to another screen with an error is not a re-render: its data model must hold.
+      if (to !== first.id) {
+        expect(
+          codes(checkResponse(json, 'data_exchange', first.id, { screen: to, data: { ...rest, error_message: 'x' } })),
+        ).toEqual(['missing_data']);
+      }
+      if (schema.type === 'number') {
+        expect(
+          codes(checkResponse(json, 'data_exchange', first.id, { screen: to, data: { ...rest, [key]: Infinity } })),
+        ).toEqual(['data_type']);
+      }
     }
   });
 

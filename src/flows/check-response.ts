@@ -41,6 +41,10 @@ function checkValue(schema: DataSchema, value: unknown, path: string): ResponseP
   if (actual !== schema.type) {
     return { code: 'data_type', message: `data.${path} must be ${schema.type}, got ${actual}` };
   }
+  // JSON.stringify turns NaN and ±Infinity into null, which the client rejects as not a number.
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return { code: 'data_type', message: `data.${path} must be a finite number, got ${String(value)}` };
+  }
   if (schema.type === 'array' && Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const problem = checkValue(schema.items, item, `${path}[${i}]`);
@@ -56,6 +60,22 @@ function checkValue(schema: DataSchema, value: unknown, path: string): ResponseP
     }
   }
   return null;
+}
+
+/** A value of the declared type that carries nothing: what an error answer puts in data it has no value for. */
+export function emptyValue(schema: DataSchema): unknown {
+  switch (schema.type) {
+    case 'string':
+      return '';
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, sub]) => [k, emptyValue(sub)]));
+  }
 }
 
 /** Problems of `response` answered to a request `action` from screen `from`; empty when the client accepts it. */
@@ -104,7 +124,8 @@ export function checkResponse(
     const problem = checkValue(schema, value, key);
     if (problem !== null) problems.push(problem);
   }
-  if (!hasError) {
+  // Only a re-render of the screen on display may leave declared data out (the client keeps what it shows).
+  if (!(hasError && response.screen === from)) {
     for (const key of Object.keys(declared)) {
       if (data[key] === undefined) {
         problems.push({ code: 'missing_data', message: `data.${key} declared by screen ${screen.id} is missing` });

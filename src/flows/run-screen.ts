@@ -2,7 +2,8 @@
 // budget, checks the answer against the Flow JSON, and falls back to a safe error on the same screen when
 // the handler throws, runs over budget or answers something WhatsApp's client would reject.
 import type { Logger } from '../log/index.js';
-import { allowedTargets, checkResponse, entryScreens, type ResponseProblem } from './check-response.js';
+import { screenById, type FlowJson } from '../protocol/index.js';
+import { allowedTargets, checkResponse, emptyValue, entryScreens, type ResponseProblem } from './check-response.js';
 import type { FlowDefinition } from './definition.js';
 import type {
   FlowAction,
@@ -48,14 +49,24 @@ export function currentScreen(def: FlowDefinition, req: { action: FlowAction; sc
   return entryScreens(def.json)[0] ?? def.json.screens[0]?.id ?? '';
 }
 
+/**
+ * `screen` again with `message` as its snackbar error: the data last answered for it, then `extra`, and for
+ * any declared field still without a value an empty one of its type. The client checks the data model even
+ * here, and on INIT (or a screen never answered) nothing is stored yet.
+ */
 export function errorResponse(
+  flow: FlowJson,
   screen: string,
   message: string,
   screens: Record<string, Record<string, unknown>>,
   extra: ScreenDataValues = {},
 ): FlowEndpointResponse {
   const { error_message: _previous, ...last } = screens[screen] ?? {};
-  return { screen, data: { ...last, ...extra, error_message: message } };
+  const data: Record<string, unknown> = { ...last, ...extra };
+  for (const [key, schema] of Object.entries(screenById(flow, screen)?.data ?? {})) {
+    if (data[key] === undefined) data[key] = emptyValue(schema);
+  }
+  return { screen, data: { ...data, error_message: message } };
 }
 
 /**
@@ -96,7 +107,7 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     },
     log,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
-    error: (message, data = {}) => ({ kind: 'error', response: errorResponse(here, message, req.screens, data) }),
+    error: (message, data = {}) => ({ kind: 'error', response: errorResponse(def.json, here, message, req.screens, data) }),
     complete: (params = {}) => ({
       kind: 'complete',
       response: {
@@ -149,7 +160,7 @@ export async function runScreen(
   options: { budgetMs: number; log: Logger },
 ): Promise<ScreenOutcome> {
   const here = currentScreen(def, req);
-  const safe = errorResponse(here, SAFE_ERROR_MESSAGE, req.screens);
+  const safe = errorResponse(def.json, here, SAFE_ERROR_MESSAGE, req.screens);
   const log = options.log;
   const handler = handlerFor(def, req);
   if (handler === undefined) {
