@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import { GraphClient } from '../src/graph/index.js';
-import type { FlowScreenContext, StoredFlowMedia } from '../src/flows/index.js';
+import { SAFE_ERROR_MESSAGE, type FlowScreenContext, type StoredFlowMedia } from '../src/flows/index.js';
 import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { publicKeyPem, type FlowJson } from '../src/protocol/index.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
@@ -203,4 +203,63 @@ describe('picker files', () => {
       cdn.close();
     }
   }, 40_000);
+});
+
+describe('one budget for the picker files and the handler', () => {
+  it('a handler left with less than it needs after a slow file gets the safe error; with no slow file it answers', async () => {
+    // Budget 900 ms: the files may take 600, so a handler needing 450 ms fits on its own but not after them.
+    const slowHandler = async (ctx: FlowScreenContext) => {
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      return upload(ctx);
+    };
+    const app = await startTestApp(
+      {
+        accessToken: ACCESS_TOKEN,
+        phoneNumberId: PHONE_NUMBER_ID,
+        graphUrl: emulator.graphBaseUrl ?? '',
+        flowHandlerBudgetMs: 900,
+      },
+      { flowKeys: staticKeys(PYWA_KEY) },
+      (a) => {
+        a.flow('awaited', { json: json(), awaitMedia: true, screens: { UPLOAD: slowHandler } });
+      },
+    );
+    const held: ServerResponse[] = [];
+    const cdn = createServer((_req, res) => held.push(res));
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const token of ['tok-budget-1', 'tok-budget-2']) {
+        const now = Date.now();
+        await app.app.gateway.store.flows.issueToken({
+          token,
+          flow: 'awaited',
+          waId: CUSTOMER,
+          phoneNumberId: null,
+          data: null,
+          now,
+          expiresAt: now + 3_600_000,
+        });
+      }
+      const client = (token: string) =>
+        emulator.flowClient({
+          endpointUrl: `${app.url}/flows/awaited`,
+          waId: CUSTOMER,
+          flowToken: token,
+          flowJson: json(),
+        });
+      const fast = client('tok-budget-1');
+      const answered = await fast.dataExchange('UPLOAD', { doc: [fast.uploadMedia(pdf(), 'a.pdf')] });
+      expect(answered).toMatchObject({ kind: 'screen', screen: 'DONE', data: { count: 1 } });
+
+      const slow = client('tok-budget-2');
+      const file = slow.uploadMedia(png(), 'slow.png');
+      const held_ = { ...file, cdn_url: `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/slow.png` };
+      const late = await slow.dataExchange('UPLOAD', { doc: [held_] });
+      expect(late).toMatchObject({ kind: 'screen', screen: 'UPLOAD', errorMessage: SAFE_ERROR_MESSAGE });
+    } finally {
+      for (const res of held) res.destroy();
+      cdn.close();
+      await app.stop();
+    }
+  }, 30_000);
 });

@@ -55,7 +55,8 @@ export const configSchema = z
       .max(24 * 365)
       .default(24),
     apps: z.array(z.enum(APP_NAMES)).default([]),
-    flowHandlerBudgetMs: positiveInt.max(10_000).default(2_500),
+    // WhatsApp gives up on the endpoint after 10 s (SPEC A.7); decrypting, storing and answering need some.
+    flowHandlerBudgetMs: positiveInt.max(9_000).default(2_500),
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
     /** The dispatch thread's nice value (Linux): 0 runs it like the HTTP thread, 19 lowest. */
     dispatchNice: z.coerce.number().int().min(0).max(19).default(10),

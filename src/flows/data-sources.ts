@@ -1,6 +1,6 @@
 // The options a dynamic data-source (`"data-source": "${data.slots}"`) offered on a screen, taken from the
 // data Flowgate last answered for that screen, so input validation can check choices against them.
-import type { FlowJson } from '../protocol/index.js';
+import type { FlowJson, InputConstraints } from '../protocol/index.js';
 import { perFrozenScreen } from './screen-cache.js';
 
 type Options = readonly (string | { id: string })[];
@@ -57,6 +57,61 @@ export function dynamicDataSources(
   for (const { name, key } of dynamicSources(screen)) {
     const value = screenData[key];
     if (Array.isArray(value) && value.every(isOption)) out[name] = value;
+  }
+  return out;
+}
+
+/** Date bounds a component takes from the screen's data (`"min-date": "${data.min_date}"`), by constraint. */
+const DYNAMIC_BOUNDS = {
+  'min-date': 'minDate',
+  'max-date': 'maxDate',
+  'unavailable-dates': 'unavailableDates',
+  'include-days': 'includeDays',
+} as const;
+
+type BoundKey = (typeof DYNAMIC_BOUNDS)[keyof typeof DYNAMIC_BOUNDS];
+
+interface DynamicBound {
+  name: string;
+  constraint: BoundKey;
+  key: string;
+}
+
+const dynamicBounds = perFrozenScreen((screen): readonly DynamicBound[] => {
+  const found: DynamicBound[] = [];
+  for (const node of components(screen.layout.children)) {
+    const name = node.name;
+    if (typeof name !== 'string') continue;
+    for (const [prop, constraint] of Object.entries(DYNAMIC_BOUNDS)) {
+      const value = node[prop];
+      const key = typeof value === 'string' ? /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(value)?.[1] : undefined;
+      if (key !== undefined) found.push({ name, constraint, key });
+    }
+  }
+  return found;
+});
+
+/**
+ * Component name → the date bounds its `${data.x}` properties held in `screenData` (what the person's picker
+ * enforced), so the server checks the same bounds. A bound with no usable value stays unchecked, as the
+ * client then shows no bound either.
+ */
+export function dynamicConstraints(
+  flow: FlowJson,
+  screenId: string,
+  screenData: Record<string, unknown>,
+): Record<string, Partial<InputConstraints>> {
+  const screen = flow.screens.find((s) => s.id === screenId);
+  const out: Record<string, Partial<InputConstraints>> = {};
+  if (screen === undefined) return out;
+  for (const { name, constraint, key } of dynamicBounds(screen)) {
+    const value = screenData[key];
+    const own = (out[name] ??= {});
+    if (constraint === 'minDate' || constraint === 'maxDate') {
+      if (typeof value === 'string' && value !== '') own[constraint] = value;
+    } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      own[constraint] = [...value];
+    }
   }
   return out;
 }

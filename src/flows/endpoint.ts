@@ -4,6 +4,7 @@
 // → input validation → the screen handler → the answer checked and encrypted, text/plain. Every answer
 // after decryption is encrypted; before it nothing can be.
 import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { RsaUnwrapPool } from './rsa-pool.js';
 import {
   FlowCryptoError,
@@ -17,6 +18,7 @@ import {
   verifyFlowTokenSignature,
   verifyWebhookSignature,
   type FlowJson,
+  type InputConstraints,
 } from '../protocol/index.js';
 import { BodyTooLargeError, readBodyLimited } from '../support/body.js';
 import type { BodySource } from '../support/body.js';
@@ -24,7 +26,7 @@ import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
-import { dynamicDataSources } from './data-sources.js';
+import { dynamicConstraints, dynamicDataSources } from './data-sources.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import { currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
@@ -43,7 +45,10 @@ export type ValidateInput = (
   flow: FlowJson,
   screenId: string,
   payload: Record<string, unknown>,
-  options?: { dataSources?: Readonly<Record<string, readonly (string | { id: string })[]>> },
+  options?: {
+    dataSources?: Readonly<Record<string, readonly (string | { id: string })[]>>;
+    constraints?: Readonly<Record<string, Partial<InputConstraints>>>;
+  },
 ) => FieldError[];
 
 export interface FlowEndpointDeps {
@@ -180,23 +185,24 @@ export class FlowEndpoint {
       media: [],
       mediaErrors: {},
     };
+    // Invalid input changes nothing: the same screen again, with what it was last answered and the errors.
     const rejected = this.validate(def, req, log);
-    if (rejected !== null) {
-      await this.remember(req, rejected);
-      return answer(200, rejected, 'input_rejected');
-    }
+    if (rejected !== null) return answer(200, rejected, 'input_rejected');
+    // One budget for the picker files stored before the handler and the handler itself: the files may take
+    // two thirds of it, so that a handler is left time to answer their per-media_id errors.
+    const deadline = performance.now() + this.deps.budgetMs;
     const files = action === 'data_exchange' ? this.pickerFiles(def, screen, data) : [];
     const mediaJob = { flow: def.name, token: req.token.token, screen, files };
     if (files.length > 0 && def.awaitMedia && this.deps.media !== null) {
-      const { stored, errors } = await this.deps.media.storeNow(mediaJob, this.deps.budgetMs);
+      const { stored, errors } = await this.deps.media.storeNow(mediaJob, Math.floor((this.deps.budgetMs * 2) / 3));
       req.media = stored;
       req.mediaErrors = errors;
     }
 
-    const outcome = await runScreen(def, req, { budgetMs: this.deps.budgetMs, log });
+    const budgetMs = Math.max(1, Math.floor(deadline - performance.now()));
+    const outcome = await runScreen(def, req, { budgetMs, log });
     if (outcome.kind === 'failed') {
       metrics.handlerFailures.inc({ flow: def.name, reason: outcome.reason });
-      await this.remember(req, outcome.response);
       return answer(200, outcome.response, 'handler_error');
     }
     const response = outcome.reply.response;
@@ -283,15 +289,17 @@ export class FlowEndpoint {
 
   private validate(def: FlowDefinition, req: ScreenRequest, log: Logger): FlowEndpointResponse | null {
     if (req.action !== 'data_exchange' || this.deps.validateInput === null) return null;
-    const dataSources = dynamicDataSources(def.json, req.screen, req.screens[req.screen] ?? {});
-    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources });
+    const shown = req.screens[req.screen] ?? {};
+    const dataSources = dynamicDataSources(def.json, req.screen, shown);
+    const constraints = dynamicConstraints(def.json, req.screen, shown);
+    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints });
     if (errors.length === 0) return null;
     log.info({ screen: req.screen, fields: errors.map((e) => e.field) }, 'flow input rejected');
     const message = errors
       .slice(0, 3)
       .map((e) => e.message)
       .join(' ');
-    return errorResponse(currentScreen(def, req), message.slice(0, 300), req.screens);
+    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */

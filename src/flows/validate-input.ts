@@ -3,7 +3,7 @@
 // The payload is mapped back to the screen's input components through the action that sent it
 // (validate-input-map.ts); keys that are not form references pass through unchecked.
 
-import { screenById, type FlowJson, type InputField } from '../protocol/index.js';
+import { screenById, type FlowJson, type InputConstraints, type InputField } from '../protocol/index.js';
 import { referencedFields, valueAt } from './validate-input-map.js';
 import {
   checkDate,
@@ -43,6 +43,8 @@ export interface ValidateSubmissionOptions {
   today?: string;
   /** Options a dynamic (`${data.…}`) data-source offered, by component name. */
   dataSources?: Readonly<Record<string, readonly DataSourceOption[]>>;
+  /** Bounds a component took from the screen's data (`"min-date": "${data.from}"`), by component name. */
+  constraints?: Readonly<Record<string, Partial<InputConstraints>>>;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -154,7 +156,9 @@ export function validateSubmission(
   const screen = screenById(flow, screenId);
   if (screen === undefined) return [];
   const errors: FieldError[] = [];
-  for (const { field, keyPath } of referencedFields(screen, payload)) {
+  for (const { field: declared, keyPath } of referencedFields(screen, payload)) {
+    const dynamic = options.constraints?.[declared.name];
+    const field = dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } };
     const value = valueAt(payload, keyPath);
     const key = keyPath.join('.');
     let found: Issue | null;
