@@ -38,4 +38,52 @@ describe('pickerLimits', () => {
     });
     expect(pickerLimits(doc, 'NOPE', {})).toEqual({});
   });
+
+  it("follows another screen's picker carried by a global reference (${screen.S.form.x})", () => {
+    const picker = {
+      type: 'DocumentPicker',
+      name: 'id_doc',
+      label: 'ID',
+      'allowed-mime-types': ['application/pdf'],
+      'max-file-size-kb': 100,
+    };
+    const flow = {
+      version: '7.3',
+      data_api_version: '3.0',
+      routing_model: { UPLOAD: ['REVIEW'], REVIEW: [] },
+      screens: [
+        {
+          id: 'UPLOAD',
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              picker,
+              {
+                type: 'Footer',
+                label: 'Next',
+                'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'REVIEW' }, payload: {} },
+              },
+            ],
+          },
+        },
+        {
+          id: 'REVIEW',
+          terminal: true,
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              {
+                type: 'Footer',
+                label: 'Send',
+                'on-click-action': { name: 'data_exchange', payload: { files: '${screen.UPLOAD.form.id_doc}' } },
+              },
+            ],
+          },
+        },
+      ],
+    } as unknown as FlowJson;
+    expect(pickerLimits(flow, 'REVIEW', { files: [] })).toEqual({
+      files: { field: 'id_doc', type: 'DocumentPicker', allowedMimeTypes: ['application/pdf'], maxBytes: 100 * 1024 },
+    });
+  });
 });

@@ -1,5 +1,5 @@
 // What a data_exchange payload's picker files must satisfy, read from the screen's Flow JSON: for
-// each payload key holding `${form.<picker>}`, the accepted MIME types (DocumentPicker
+// each payload key holding `${form.<picker>}` (or an earlier screen's `${screen.S.form.<picker>}`), the accepted MIME types (DocumentPicker
 // `allowed-mime-types`, else SPEC B.1's list; PhotoPicker images) and the byte bound from
 // `max-file-size-kb`. The endpoint passes these to storeFlowMedia per item.
 
@@ -25,7 +25,7 @@ export function pickerLimits(
   const screen = screenById(flow, screenId);
   if (screen === undefined) return {};
   const out: Record<string, PickerLimits> = {};
-  for (const { field, keyPath } of referencedFields(screen, payload)) {
+  for (const { field, keyPath } of referencedFields(screen, payload, flow)) {
     if ((field.type !== 'PhotoPicker' && field.type !== 'DocumentPicker') || keyPath.length !== 1) continue;
     const key = keyPath[0];
     if (key === undefined) continue;

@@ -187,6 +187,19 @@ describe('validateSubmission on built variants', () => {
     expect(messages(flow, { unrelated: 1 })).toEqual(['name: Fill in this field']);
   });
 
+  it('a screen with an empty-payload action still checks a payload that action cannot have sent', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        input('name', { required: true }),
+        { type: 'EmbeddedLink', text: 'Refresh', 'on-click-action': { name: 'data_exchange', payload: {} } },
+      ],
+      { name: '${form.name}' },
+    );
+    expect(messages(flow, {})).toEqual([]);
+    expect(messages(flow, { renamed: 'x' })).toEqual(['name: Fill in this field']);
+  });
+
   it('does not require fields that may be hidden, disabled or in an If/Switch branch, but checks their values', () => {
     const flow = flowOf(
       '7.3',

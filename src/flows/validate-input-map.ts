@@ -6,6 +6,8 @@
 import {
   inputComponents,
   screenActionsNamed,
+  screenById,
+  type FlowJson,
   type InputField,
   type Screen,
   type ScreenAction,
@@ -20,11 +22,28 @@ export interface FieldReference {
 }
 
 const FORM_REF = /^\$\{form\.([^{}`]+)\}$/;
+/** A global reference to another screen's form field (Flow JSON 4.0): `${screen.UPLOAD.form.doc}`. */
+const SCREEN_FORM_REF = /^\$\{screen\.([A-Za-z0-9_]+)\.form\.([^{}`]+)\}$/;
 
-function collectRefs(value: unknown, keyPath: readonly string[], out: { name: string; keyPath: string[] }[]): void {
+interface FormRef {
+  /** The screen whose form holds the field; undefined for the sending screen's own `${form.…}`. */
+  screen?: string;
+  name: string;
+  keyPath: string[];
+}
+
+function collectRefs(value: unknown, keyPath: readonly string[], out: FormRef[]): void {
   if (typeof value === 'string') {
-    const match = FORM_REF.exec(value.trim());
-    if (match?.[1] !== undefined) out.push({ name: match[1], keyPath: [...keyPath] });
+    const text = value.trim();
+    const match = FORM_REF.exec(text);
+    if (match?.[1] !== undefined) {
+      out.push({ name: match[1], keyPath: [...keyPath] });
+      return;
+    }
+    const global = SCREEN_FORM_REF.exec(text);
+    if (global?.[1] !== undefined && global[2] !== undefined) {
+      out.push({ screen: global[1], name: global[2], keyPath: [...keyPath] });
+    }
     return;
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
@@ -45,7 +64,7 @@ function overlap(actionKeys: readonly string[], payload: Record<string, unknown>
 interface ScreenPlan {
   actions: readonly ScreenAction[];
   fields: ReadonlyMap<string, InputField>;
-  refs: Map<ScreenAction, { name: string; keyPath: string[] }[]>;
+  refs: Map<ScreenAction, FormRef[]>;
 }
 
 const planOf = perFrozenScreen((screen): ScreenPlan => ({
@@ -56,9 +75,10 @@ const planOf = perFrozenScreen((screen): ScreenPlan => ({
 
 /**
  * The action that sent `payload`: the data_exchange action sharing the most keys with it (ties:
- * fewest of its keys missing, then document order). A payload sharing no key with any action came
- * from an action with an empty payload if the screen has one; otherwise it is treated as coming
- * from the Footer (or the first action), so dropping keys cannot skip `required` checks.
+ * fewest of its keys missing, then document order). An empty payload came from an action with an
+ * empty payload if the screen has one; any other payload sharing no key with an action is treated
+ * as coming from the Footer (or the first action), so renaming or dropping keys cannot skip
+ * `required` checks.
  */
 function sendingAction({ actions }: ScreenPlan, payload: Record<string, unknown>): ScreenAction | undefined {
   let best: ScreenAction | undefined;
@@ -76,12 +96,17 @@ function sendingAction({ actions }: ScreenPlan, payload: Record<string, unknown>
     }
   }
   if (best !== undefined) return best;
-  if (actions.some((action) => Object.keys(action.payload).length === 0)) return undefined;
+  // Only an empty payload can have come from an action with an empty payload.
+  if (Object.keys(payload).length === 0 && actions.some((action) => Object.keys(action.payload).length === 0))
+    return undefined;
   return actions.find((action) => action.componentType === 'Footer') ?? actions[0];
 }
 
-/** The form fields the submitted payload is made of, with where each value sits. */
-export function referencedFields(screen: Screen, payload: Record<string, unknown>): FieldReference[] {
+/**
+ * The form fields the submitted payload is made of, with where each value sits: the screen's own
+ * (`${form.x}`) and, given the flow, other screens' fields it carries (`${screen.S.form.x}`).
+ */
+export function referencedFields(screen: Screen, payload: Record<string, unknown>, flow?: FlowJson): FieldReference[] {
   const plan = planOf(screen);
   const best = sendingAction(plan, payload);
   if (best === undefined) return [];
@@ -91,13 +116,14 @@ export function referencedFields(screen: Screen, payload: Record<string, unknown
     collectRefs(best.payload, [], refs);
     plan.refs.set(best, refs);
   }
-  const fields = plan.fields;
   const out: FieldReference[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
-    const field = fields.get(ref.name);
-    if (field === undefined || seen.has(ref.name)) continue;
-    seen.add(ref.name);
+    const owner = ref.screen === undefined ? screen : flow === undefined ? undefined : screenById(flow, ref.screen);
+    const field = owner === undefined ? undefined : planOf(owner).fields.get(ref.name);
+    const id = `${ref.screen ?? ''}.${ref.name}`;
+    if (field === undefined || seen.has(id)) continue;
+    seen.add(id);
     out.push({ field, keyPath: ref.keyPath });
   }
   return out;

@@ -156,7 +156,7 @@ export function validateSubmission(
   const screen = screenById(flow, screenId);
   if (screen === undefined) return [];
   const errors: FieldError[] = [];
-  for (const { field: declared, keyPath } of referencedFields(screen, payload)) {
+  for (const { field: declared, keyPath } of referencedFields(screen, payload, flow)) {
     const dynamic = options.constraints?.[declared.name];
     const field = dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } };
     const value = valueAt(payload, keyPath);
