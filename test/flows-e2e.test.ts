@@ -241,6 +241,15 @@ describe('send, fill in, complete', () => {
     expect(emulator.sentMessages().filter((m) => JSON.stringify(m.body).includes('Once only'))).toHaveLength(1);
   });
 
+  it('an idempotency key first used for another message is refused, and leaves no token behind', async () => {
+    const key = 'order-4712-text';
+    await t.app.send(`+${CUSTOMER}`, { type: 'text', body: 'Your order shipped' }, { idempotencyKey: key });
+    const attempt = t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Not this', idempotencyKey: key });
+    await expect(attempt).rejects.toMatchObject({ name: 'FlowSendConflictError', status: 409 });
+    const all = await t.app.gateway.store.db.selectFrom('flow_tokens').select(['token', 'outbound_id']).execute();
+    expect(all.filter((row) => row.outbound_id === null)).toEqual([]);
+  });
+
   it('data_api_version 4.0: the client signs the token (flow_token_signature) and the endpoint checks it', async () => {
     const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'v4', { cta: 'Open', body: 'Version 4' });
     const session = emulator.flowClient({

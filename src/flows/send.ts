@@ -4,6 +4,7 @@
 import { normalizeRecipient, type OutboundFlow } from '../protocol/index.js';
 import type { OutboundService } from '../gateway/index.js';
 import type { Store } from '../store/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { newFlowToken } from './tokens.js';
 import type { SendFlowOptions, SendFlowResult } from './types.js';
 
@@ -77,9 +78,8 @@ export async function sendFlow(
     if (!sent.created) {
       // Same idempotency key as an earlier send: that message carries its own token; this one is unused.
       await deps.store.flows.deleteToken(token);
-      const earlier = await deps.store.flows.tokenByOutboundId(sent.id);
-      if (earlier !== null) return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
-      return { token, outboundId: sent.id, expiresAt };
+      const earlier = await earlierToken(deps, sent.id);
+      return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
     }
     await deps.store.flows.setOutboundId(token, sent.id);
     return { token, outboundId: sent.id, expiresAt };
@@ -87,6 +87,29 @@ export async function sendFlow(
     await deps.store.flows.deleteToken(token);
     throw error;
   }
+}
+
+export class FlowSendConflictError extends Error {
+  override readonly name = 'FlowSendConflictError';
+  readonly code = 'flowgate.flows.idempotency_conflict';
+  readonly status = 409;
+}
+
+/**
+ * The token of the message an earlier send with the same idempotency key queued. A concurrent send may not
+ * have linked it yet, so this looks a few times (bounded, jittered); a key first used for a message that is
+ * not a Flow message has none, which is the caller's error.
+ */
+async function earlierToken(deps: SendFlowDeps, outboundId: string): Promise<{ token: string; expires_at: number }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await deps.store.flows.tokenByOutboundId(outboundId);
+    if (row !== null) return row;
+    await sleep(20 + Math.random() * 30);
+  }
+  throw new FlowSendConflictError(
+    `the idempotency key was already used for outbound message ${outboundId}, which carries no flow token of ` +
+      'this app (a different message, or a send that failed): use a new key',
+  );
 }
 
 function pick(options: SendFlowOptions): { flowId?: string; flowName?: string } {
