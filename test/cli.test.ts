@@ -100,6 +100,76 @@ describe('flowgate dev, stopped while starting', () => {
   });
 });
 
+describe('flowgate start', () => {
+  it('serves the ready flows FLOWGATE_APPS names, and only those', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-start-'));
+    dirs.push(dataDir);
+    const appSecret = 'start-test-app-secret-0123456789';
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        FLOWGATE_LOG_LEVEL: 'info',
+        FLOWGATE_APPS: 'booking,kyc',
+        FLOWGATE_APP_SECRET: appSecret,
+        FLOWGATE_VERIFY_TOKEN: 'start-test-verify-token',
+        FLOWGATE_ACCESS_TOKEN: 'EAAstart-test-access-token',
+        FLOWGATE_PHONE_NUMBER_ID: '106540352242922',
+        FLOWGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const started = await new Promise<{ url: string; flows: string[] }>((resolve, reject) => {
+        void exited.then((code) => {
+          reject(new Error(`start exited early with ${String(code)}`));
+        });
+        lines.on('line', (line) => {
+          const match = /Flowgate listening on (http:\/\/[^\s"]+)/.exec(line);
+          if (match?.[1] !== undefined)
+            resolve({ url: match[1], flows: (JSON.parse(line) as { flows: string[] }).flows });
+        });
+      });
+      expect(started.flows).toEqual(['booking', 'kyc']);
+      const post = async (flow: string) => {
+        const body = JSON.stringify({ encrypted_flow_data: 'AA==', encrypted_aes_key: 'AA==', initial_vector: 'AA==' });
+        const res = await fetch(`${started.url}/flows/${flow}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, appSecret) },
+        });
+        return res.status;
+      };
+      // Served: signed but not decryptable (421, as the client re-fetches the key); not served: 404.
+      expect(await post('booking')).toBe(421);
+      expect(await post('kyc')).toBe(421);
+      expect(await post('survey')).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('refuses an unknown name in FLOWGATE_APPS with a clear message', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-start-bad-'));
+    dirs.push(dataDir);
+    const failed = await cli(['start', '--port', '0', '--data-dir', dataDir], {
+      FLOWGATE_APPS: 'booking,bookings',
+      FLOWGATE_APP_SECRET: 'x'.repeat(32),
+      FLOWGATE_VERIFY_TOKEN: 'start-test-verify-token',
+      FLOWGATE_ACCESS_TOKEN: 'EAAstart-test-access-token',
+      FLOWGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    }).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/FLOWGATE_APPS|apps/);
+    expect(failed?.stderr).toMatch(/bookings/);
+  });
+});
+
 describe('flowgate dev demo', () => {
   it('completes the live round trip through the emulator and shuts down cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-demo-'));

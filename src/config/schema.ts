@@ -54,7 +54,13 @@ export const configSchema = z
       .positive()
       .max(24 * 365)
       .default(24),
-    apps: z.array(z.enum(APP_NAMES)).default([]),
+    apps: z
+      .array(
+        z.enum(APP_NAMES, {
+          error: (issue) => `unknown ready flow ${JSON.stringify(issue.input)} (known: ${APP_NAMES.join(', ')})`,
+        }),
+      )
+      .default([]),
     // WhatsApp gives up on the endpoint after 10 s (SPEC A.7); decrypting, storing and answering need some.
     flowHandlerBudgetMs: positiveInt.max(9_000).default(2_500),
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
