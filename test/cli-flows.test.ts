@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookingFlowJson } from '../src/apps/booking/flow-json.js';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import { fixturePath } from './helpers.js';
 
@@ -147,6 +148,8 @@ describe('flowgate flows push / publish / preview / deprecate', { timeout: 60_00
       const refused = await cli(['flows', 'publish', 'purchase']);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/publishing "purchase" failed: .*code 139002.*validation errors/);
+      // Which errors, as push printed them.
+      expect(refused.stderr).toMatch(/DUPLICATE_SCREEN_IDS at line \d+, column \d+ \(screens\[2\]\.id\): /);
 
       expect((await cli(['flows', 'push', 'purchase', '--file', PURCHASE])).stdout).toContain(
         'Meta reported no validation errors',
@@ -173,6 +176,17 @@ describe('flowgate flows push / publish / preview / deprecate', { timeout: 60_00
       expect(again.stderr).toMatch(/code 139003/);
     },
   );
+
+  it('pushes a ready flow by its name alone, and asks for --file for any other name', async () => {
+    const pushed = await cli(['flows', 'push', 'booking', '--json']);
+    expect(pushed.code).toBe(0);
+    const out = JSON.parse(pushed.stdout) as { id: string; created: boolean; validation_errors: unknown[] };
+    expect(out).toMatchObject({ created: true, validation_errors: [] });
+    expect(JSON.parse(emulator.flowJson(out.id) ?? 'null')).toEqual(bookingFlowJson());
+    const other = await cli(['flows', 'push', 'my-own-flow']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('--file is required: "my-own-flow" is not a ready flow (booking, expense');
+  });
 
   it('names the flow it cannot find and the settings it needs', async () => {
     const unknown = await cli(['flows', 'publish', 'no-such-flow']);

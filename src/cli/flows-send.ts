@@ -4,13 +4,10 @@
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Command } from 'commander';
-import { APP_NAMES, type AppName } from '../config/schema.js';
-import { registerApps } from '../apps/index.js';
 import {
   DEFAULT_TOKEN_TTL_MS,
   FlowDefinition,
   sendFlow,
-  type FlowOptions,
   type FlowSendSpec,
   type SendFlowOptions,
 } from '../flows/index.js';
@@ -20,6 +17,7 @@ import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/index.js';
 import { flowsCommand } from './flows.js';
 import { CliError, configFor, globals, parsePositiveInt } from './main.js';
+import { readyFlowOptions } from './ready-flows.js';
 
 interface FlowSendOptions {
   to: string;
@@ -109,11 +107,8 @@ function flowSpec(name: string, opts: FlowSendOptions): FlowSendSpec {
       const json = JSON.parse(readFileSync(opts.flowJson, 'utf8')) as FlowJson;
       return new FlowDefinition(name, { json, ...ttl, ...target });
     }
-    if ((APP_NAMES as readonly string[]).includes(name)) {
-      let captured: FlowOptions | undefined;
-      registerApps({ flow: (_n, options) => (captured = options), gateway: { store: { db: {} } } }, [name as AppName]);
-      if (captured !== undefined) return new FlowDefinition(name, { ...captured, ...ttl, ...target });
-    }
+    const ready = readyFlowOptions(name);
+    if (ready !== undefined) return new FlowDefinition(name, { ...ready, ...ttl, ...target });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), 2);
   }

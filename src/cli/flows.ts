@@ -10,7 +10,9 @@ import type { FlowgateConfig } from '../config/index.js';
 import { JsonSyntaxError, parseLocated } from '../emulator/json-locate.js';
 import { GraphClient, GraphRequestError, type FlowValidationError } from '../graph/index.js';
 import { GraphApiError, hasErrors, summarizeFindings, validateFlowJson, type FlowFinding } from '../protocol/index.js';
+import { APP_NAMES } from '../config/schema.js';
 import { CliError, configFor, globals } from './main.js';
+import { readyFlowOptions } from './ready-flows.js';
 
 /** The `flowgate flows` command group, created on first use so other files can add to it. */
 export function flowsCommand(program: Command): Command {
@@ -140,15 +142,25 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 interface PushOptions {
-  file: string;
+  file?: string;
   category: string[];
   flowId?: string;
   endpointUri?: string;
   json?: boolean;
 }
 
+/** The Flow JSON to push: --file, else the ready flow of that name. */
+function pushText(name: string, file: string | undefined): string {
+  if (file !== undefined) return readFlowJsonFile(file).text;
+  const ready = readyFlowOptions(name);
+  if (ready === undefined) {
+    throw new CliError(`--file is required: "${name}" is not a ready flow (${APP_NAMES.join(', ')})`, 2);
+  }
+  return `${JSON.stringify(ready.json, null, 2)}\n`;
+}
+
 async function push(cmd: Command, name: string, opts: PushOptions): Promise<void> {
-  const { text } = readFlowJsonFile(opts.file);
+  const text = pushText(name, opts.file);
   const ctx = flowsContext(cmd);
   const existing = opts.flowId ?? (await findFlowId(ctx, name));
   let id: string;
@@ -223,7 +235,7 @@ export function registerFlowsCommands(program: Command): void {
     .command('push')
     .description('create the flow (if new) or upload its flow.json; prints Meta’s validation errors')
     .argument('<name>', 'flow name (unique in the WABA)')
-    .requiredOption('-f, --file <file>', 'Flow JSON file')
+    .option('-f, --file <file>', 'Flow JSON file (default: the ready flow of that name)')
     .option('--category <category>', 'flow category (repeatable; default OTHER for a new flow)', collect, [])
     .option('--flow-id <id>', 'update this flow instead of looking the name up')
     .option('--endpoint-uri <url>', 'the flow’s data endpoint (endpoint_uri)')
@@ -244,9 +256,19 @@ export function registerFlowsCommands(program: Command): void {
       .action(async (name: string, opts: { flowId?: string }, cmd: Command) => {
         const ctx = flowsContext(cmd);
         const id = await requireFlowId(ctx, name, opts.flowId);
-        await graphCall(`${verb === 'publish' ? 'publishing' : 'deprecating'} "${name}"`, () =>
-          verb === 'publish' ? ctx.graph.publishFlow(id) : ctx.graph.deprecateFlow(id),
-        );
+        try {
+          await graphCall(`${verb === 'publish' ? 'publishing' : 'deprecating'} "${name}"`, () =>
+            verb === 'publish' ? ctx.graph.publishFlow(id) : ctx.graph.deprecateFlow(id),
+          );
+        } catch (error) {
+          // A flow.json with validation errors cannot be published: say which, as push does.
+          if (verb === 'publish' && error instanceof CliError) {
+            const details = await ctx.graph.getFlow(id, ['validation_errors']).catch(() => null);
+            const errors = details?.validationErrors ?? [];
+            if (errors.length > 0) throw new CliError(`${error.message}\n${formatValidationErrors(errors)}`, 1);
+          }
+          throw error;
+        }
         console.log(`${verb === 'publish' ? 'published' : 'deprecated'} flow "${name}" (id ${id})`);
       });
   }
