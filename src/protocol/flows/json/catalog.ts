@@ -198,6 +198,8 @@ export const SCREEN_LIMITS = {
 
 export const MAX_SCREENS = 100;
 export const MAX_ROUTING_BRANCHES = 10;
+/** Whole Flow JSON ≤ 10 MB (SPEC E.1, D.6), in UTF-8 bytes; MB read as MiB, as Meta's web client counts it. */
+export const MAX_FLOW_JSON_BYTES = 10 * 1024 * 1024;
 
 /** Enumerations checked when the value is static. */
 export const ENUMS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {

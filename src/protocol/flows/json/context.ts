@@ -2,7 +2,13 @@
 // JSON version, whether the flow has an endpoint, and each screen pre-walked once.
 
 import { isComponentType } from './catalog.js';
-import { LATEST_FLOW_JSON_VERSION, isFlowJsonVersion, parseVersion, versionAtLeast } from './version.js';
+import {
+  FLOW_JSON_VERSIONS,
+  LATEST_FLOW_JSON_VERSION,
+  isFlowJsonVersion,
+  parseVersion,
+  versionAtLeast,
+} from './version.js';
 import {
   type ActionVisit,
   type ComponentVisit,
@@ -33,6 +39,7 @@ export type FlowErrorCode =
   | 'INVALID_FLOW_JSON_VERSION'
   | 'MISSING_FLOW_JSON_VERSION'
   | 'UNSUPPORTED_FLOW_JSON_VERSION'
+  | 'UNAVAILABLE_FLOW_JSON_VERSION'
   | 'NO_SUPPORTED_DATA_API_VERSION'
   | 'INVALID_ROUTING_MODEL'
   | 'INVALID_ON_CLICK_ACTION_PAYLOAD'
@@ -100,10 +107,12 @@ export interface Ctx {
   report(code: FlowErrorCode, path: string, message: string, severity?: FlowFindingSeverity): void;
 }
 
+/** An unknown `M.m` version is read as the newest known one not above it (the oldest if below all). */
 function effectiveVersion(value: unknown): string {
   if (isFlowJsonVersion(value)) return value;
   if (typeof value === 'string' && parseVersion(value) !== undefined) {
-    return versionAtLeast(value, LATEST_FLOW_JSON_VERSION) ? LATEST_FLOW_JSON_VERSION : '2.1';
+    const below = FLOW_JSON_VERSIONS.filter((known) => versionAtLeast(value, known));
+    return below.at(-1) ?? FLOW_JSON_VERSIONS[0];
   }
   return LATEST_FLOW_JSON_VERSION;
 }

@@ -1,11 +1,13 @@
 // Action rules (SPEC E.6, B.1): which action each event accepts and from which version, `complete`
 // only on terminal screens' Footer, `data_exchange` only with an endpoint, navigate targets and
-// payloads against the next screen's data model, update_data keys, and where PhotoPicker /
+// payload keys against the next screen's data model (value types: rules-payload-types.ts),
+// update_data keys, and where PhotoPicker /
 // DocumentPicker values may travel (a top-level string of a data_exchange or complete payload).
 
 import { ACTIONS_SINCE, ACTION_NAMES, ACTION_RULES, PICKER_TYPES } from './catalog.js';
 import type { Ctx, ScreenInfo } from './context.js';
 import { findReferences } from './references.js';
+import { checkNavigatePayloadTypes } from './rules-payload-types.js';
 import {
   type ActionVisit,
   type ComponentVisit,
@@ -131,6 +133,7 @@ function checkNavigate(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit, payload
         `Field '${key}' is missing in the data model of the next screen '${target}'.`,
       );
     }
+    checkNavigatePayloadTypes(ctx, screen, next_, payload, payloadPath);
   }
   walkStrings(payload, payloadPath, (text, path) => {
     const picker = pickerOf(ctx, screen, text);

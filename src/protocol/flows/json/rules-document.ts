@@ -1,9 +1,18 @@
-// Rules on the document and screen level (SPEC E.1, E.2, E.9): versions, unknown keys, screen ids,
-// terminal/success/refresh_on_back, the layout object, and the terminal-screen requirements.
+// Rules on the document and screen level (SPEC E.1, E.2, E.9): size, versions (frozen ones too),
+// unknown keys, screen ids, terminal/success/refresh_on_back, the layout object, and the
+// terminal-screen requirements.
 
-import { MAX_SCREENS } from './catalog.js';
+import { MAX_FLOW_JSON_BYTES, MAX_SCREENS } from './catalog.js';
 import type { Ctx } from './context.js';
-import { FLOW_JSON_VERSIONS, compareVersions, isDataApiVersion, isFlowJsonVersion, parseVersion } from './version.js';
+import {
+  FLOW_JSON_VERSIONS,
+  FROZEN_FLOW_JSON_VERSIONS,
+  LATEST_FLOW_JSON_VERSION,
+  compareVersions,
+  isDataApiVersion,
+  isFlowJsonVersion,
+  parseVersion,
+} from './version.js';
 import { type Json, isObject, joinPath } from './walk.js';
 
 const TOP_LEVEL_KEYS = new Set(['version', 'screens', 'routing_model', 'data_api_version', 'data_channel_uri']);
@@ -25,7 +34,20 @@ function checkVersion(ctx: Ctx): void {
     ctx.report('INVALID_FLOW_JSON_VERSION', 'version', `Invalid Flow JSON version ${JSON.stringify(version)}.`);
     return;
   }
-  if (isFlowJsonVersion(version)) return;
+  if (isFlowJsonVersion(version)) {
+    const frozen = FROZEN_FLOW_JSON_VERSIONS[version];
+    // Frozen blocks publishing new flows, not opening published ones (SPEC E.9), so only a warning.
+    // SPEC names no code for it; UNAVAILABLE_FLOW_JSON_VERSION is the E.8 version code that fits.
+    if (frozen !== undefined) {
+      ctx.report(
+        'UNAVAILABLE_FLOW_JSON_VERSION',
+        'version',
+        `Flow JSON version "${version}" is frozen since ${frozen}: new flows cannot be published on it (published ones still open); use ${LATEST_FLOW_JSON_VERSION}.`,
+        'warning',
+      );
+    }
+    return;
+  }
   const oldest = FLOW_JSON_VERSIONS[0];
   if (compareVersions(version, oldest) < 0) {
     ctx.report('UNSUPPORTED_FLOW_JSON_VERSION', 'version', `Flow JSON version "${version}" is older than ${oldest}.`);
@@ -273,6 +295,37 @@ function checkTerminal(ctx: Ctx): void {
       );
     }
   }
+}
+
+/** UTF-8 length without allocating a copy of a possibly huge string. */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The whole document is at most 10 MB (SPEC E.1); `text` is the JSON as uploaded or serialized. */
+export function checkSize(ctx: Ctx, text: string): void {
+  // Every UTF-16 unit is 1 to 3 bytes, so most documents are decided without counting.
+  if (text.length * 3 <= MAX_FLOW_JSON_BYTES) return;
+  const bytes = utf8Bytes(text);
+  if (bytes <= MAX_FLOW_JSON_BYTES) return;
+  ctx.report(
+    'INVALID_FLOW_JSON',
+    '',
+    `The maximum size of the Flow JSON is 10 MB (${MAX_FLOW_JSON_BYTES} bytes), but it is ${bytes} bytes.`,
+  );
 }
 
 export function checkDocument(ctx: Ctx): void {

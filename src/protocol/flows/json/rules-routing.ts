@@ -1,7 +1,8 @@
 // Routing rules (SPEC E.4): the supplied `routing_model`, or for endpoint-less flows the graph
 // Meta derives from `navigate` actions. Checks unknown screens, self routes, more than 10 branches,
-// backward routes and loops (supplied models only), a missing entry screen, screens not connected
-// to the entry, and navigate actions missing from a supplied model.
+// backward routes, loops and routes that never reach a terminal screen (supplied models only), a
+// missing entry screen, screens not connected to the entry, and navigate actions missing from a
+// supplied model.
 
 import { MAX_ROUTING_BRANCHES } from './catalog.js';
 import type { Ctx } from './context.js';
@@ -9,6 +10,8 @@ import { isObject, joinPath, navigateEdges } from './walk.js';
 
 interface Graph {
   readonly edges: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Screens whose routes are declared and empty, or not declared (supplied models only). */
+  readonly noRoutes?: (id: string) => boolean;
   /** Path reported for a screen's outgoing edges. */
   readonly pathOf: (from: string) => string;
 }
@@ -58,10 +61,13 @@ function loops(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<st
   return out;
 }
 
-/** Entry screens, missing entry, and screens not weakly connected to the first entry. */
-function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): void {
+/**
+ * Entry screens, missing entry, and screens not weakly connected to the first entry. Returns the
+ * entry screens connected to the rest, or none when that is already an error (or trivial).
+ */
+function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): string[] {
   const ids = [...ctx.byId.keys()];
-  if (ids.length < 2) return;
+  if (ids.length < 2) return [];
   const inbound = new Set<string>();
   for (const targets of graph.edges.values()) for (const to of targets) inbound.add(to);
   const entries = ids.filter((id) => !inbound.has(id));
@@ -74,7 +80,7 @@ function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): void {
         ? 'No entry screen found in the routing model. Expected a screen with no inbound edges as the entry screen.'
         : 'No entry screen found. Add a screen that is not used as the next screen in any of the navigate actions.',
     );
-    return;
+    return [];
   }
   const neighbours = new Map<string, Set<string>>();
   for (const [from, targets] of graph.edges) {
@@ -100,6 +106,45 @@ function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): void {
         : `Screen ${screen.id} is not connected with the rest of the screens; all screens should be connected.`
       : `Screen ${screen.id} is not connected to the other screens; a connection is formed by a navigate action.`;
     ctx.report('INVALID_ROUTING_MODEL', screen.path, message);
+  }
+  return entries.filter((id) => reached.has(id));
+}
+
+/**
+ * "All routes must end at a terminal screen" (SPEC E.4). A user can always go back along a route,
+ * so a route that has passed a terminal screen can end there: Meta's own templates route from a
+ * terminal screen to a terms screen with no routes. What is rejected is a screen without routes
+ * that some route from an entry reaches through non-terminal screens only.
+ */
+function checkDeadEnds(ctx: Ctx, graph: Graph, entries: readonly string[]): void {
+  const noRoutes = graph.noRoutes;
+  if (noRoutes === undefined || !ctx.screens.some((screen) => screen.terminal)) return;
+  const via = new Map<string, string | undefined>();
+  const queue: string[] = [];
+  for (const id of entries) {
+    // An entry missing from the model altogether is already reported as such.
+    if (graph.edges.has(id) && ctx.byId.get(id)?.terminal === false && !via.has(id)) {
+      via.set(id, undefined);
+      queue.push(id);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head] ?? '';
+    for (const next of graph.edges.get(id) ?? []) {
+      if (via.has(next) || ctx.byId.get(next)?.terminal !== false) continue;
+      via.set(next, id);
+      queue.push(next);
+    }
+  }
+  for (const id of queue) {
+    if (!noRoutes(id)) continue;
+    const route = [id];
+    for (let at = via.get(id); at !== undefined; at = via.get(at)) route.unshift(at);
+    ctx.report(
+      'INVALID_ROUTING_MODEL',
+      joinPath('routing_model', id),
+      `Screen ${id} is not terminal and has no routes, so the route [${route.join(' -> ')}] does not end at a terminal screen. All routes must end at a terminal screen.`,
+    );
   }
 }
 
@@ -143,16 +188,20 @@ function checkGraph(ctx: Ctx, graph: Graph, supplied: boolean): void {
       );
     }
   }
-  checkConnectivity(ctx, graph, supplied);
+  const entries = checkConnectivity(ctx, graph, supplied);
+  if (supplied) checkDeadEnds(ctx, graph, entries);
 }
 
 function suppliedGraph(ctx: Ctx, model: Record<string, unknown>): Graph {
   const edges = new Map<string, Set<string>>();
+  const declared = new Set<string>();
   for (const [from, targets] of Object.entries(model)) {
     const fromPath = joinPath('routing_model', from);
     if (!ctx.byId.has(from)) {
       ctx.report('INVALID_ROUTING_MODEL', fromPath, `Invalid screen found in the routing model: ${from}.`);
     }
+    // Malformed or invalid routes get their own finding; only an empty list counts as no routes.
+    if (!Array.isArray(targets) || targets.length > 0) declared.add(from);
     if (!Array.isArray(targets)) {
       ctx.report('INVALID_PROPERTY_TYPE', fromPath, `Expected the routes of ${from} to be an array of screen ids.`);
       continue;
@@ -175,7 +224,7 @@ function suppliedGraph(ctx: Ctx, model: Record<string, unknown>): Graph {
       addEdge(edges, from, to);
     });
   }
-  return { edges, pathOf: (from) => joinPath('routing_model', from) };
+  return { edges, pathOf: (from) => joinPath('routing_model', from), noRoutes: (id) => !declared.has(id) };
 }
 
 export function checkRouting(ctx: Ctx): void {

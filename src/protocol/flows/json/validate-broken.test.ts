@@ -27,10 +27,15 @@ const DATES = 'pywa_v5_0__date_picker_dates_obj.json';
 const PURCHASE = 'meta_docs_example__purchase_intent_v7_2.json';
 const SURVEY = 'meta_WhatsApp-Flows-Tools__articles_creating-surveys_survey.json';
 const OPEN_URL = 'pywa_v6_0__open_url.json';
+const OFFER = 'meta_docs_example__personalised_offer_v7_2_endpoint.json';
+const LOAN = 'meta_docs_example__pre_approved_loan_v7_2_endpoint.json';
+const ENGAGEMENT = 'pywa_v2_1__costumer_engagement.json';
 
 const IF_KIDS = 'screens[0].layout.children';
 const PHOTO_FORM = 'screens[0].layout.children[0].children';
 const FOOTER_ACTION = `${PHOTO_FORM}[1]['on-click-action']`;
+const PURCHASE_NAV = "screens[0].layout.children[0].children[5]['on-click-action']";
+const MIB = 1024 * 1024;
 
 const text = (value: string): Doc => ({ type: 'TextBody', text: value });
 const footer = (action: Doc): Doc => ({ type: 'Footer', label: 'Done', 'on-click-action': action });
@@ -49,6 +54,11 @@ const bareScreen = (id: string, kids: Doc[] = [text('Hi')], extra: Doc = {}): Do
   ...extra,
   layout: { type: 'SingleColumnLayout', children: kids },
 });
+
+const purchasePayload = (doc: Doc): Doc => obj(children(doc, 0)[0], 'children', 5, 'on-click-action', 'payload');
+/** Adds an unused string field whose example makes the document that long. */
+const padded = (doc: Doc, example: string): Doc =>
+  (obj(screenAt(doc, 0), 'data').padding = { type: 'string', __example__: example });
 
 const CASES: Record<string, Case> = {
   'duplicate screen id': {
@@ -163,6 +173,40 @@ const CASES: Record<string, Case> = {
       },
     ],
   },
+  'route ending at a non-terminal screen with no routes': {
+    base: OFFER,
+    mutate: (doc) => {
+      list(doc, 'screens').push(bareScreen('EXTRA'));
+      routing(doc).OFFER = ['PRODUCT_DETAIL', 'EXTRA'];
+      routing(doc).EXTRA = [];
+    },
+    errors: [{ code: 'INVALID_ROUTING_MODEL', path: 'routing_model.EXTRA' }],
+  },
+  'route ending at a non-terminal screen not listed as a key': {
+    base: OFFER,
+    mutate: (doc) => {
+      list(doc, 'screens').push(bareScreen('EXTRA'));
+      routing(doc).OFFER = ['PRODUCT_DETAIL', 'EXTRA'];
+    },
+    errors: [{ code: 'INVALID_ROUTING_MODEL', path: 'routing_model.EXTRA' }],
+  },
+  'non-terminal screen after a terminal one (the terms-screen pattern of Meta templates)': {
+    base: LOAN,
+    mutate: (doc) => {
+      list(doc, 'screens').push(bareScreen('TERMS'));
+      routing(doc).COMPLETE = ['TERMS'];
+      routing(doc).TERMS = [];
+    },
+    errors: [],
+  },
+  'endpoint-less non-terminal screen without a navigate (no routing model: not checked)': {
+    base: GLOBAL,
+    mutate: (doc) => {
+      children(doc, 0).unshift({ type: 'EmbeddedLink', text: 'Side', 'on-click-action': navigate('SIDE') });
+      list(doc, 'screens').push(bareScreen('SIDE'));
+    },
+    errors: [],
+  },
   'navigate to an unknown screen': {
     base: GLOBAL,
     mutate: (doc) => (obj(children(doc, 0)[1], 'on-click-action', 'next').name = 'NOPE'),
@@ -207,6 +251,54 @@ const CASES: Record<string, Case> = {
       obj(children(doc, 0)[1], 'on-click-action').payload = { name: 'x' };
     },
     errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${IF_KIDS}[1]['on-click-action'].payload` }],
+  },
+  'navigate payload literal of the wrong type': {
+    base: PURCHASE,
+    mutate: (doc) => (purchasePayload(doc).tos_optin = 'yes'),
+    errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${PURCHASE_NAV}.payload.tos_optin` }],
+  },
+  'navigate payload number for a string field': {
+    base: PURCHASE,
+    mutate: (doc) => (purchasePayload(doc).name = 42),
+    errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${PURCHASE_NAV}.payload.name` }],
+  },
+  'navigate payload null': {
+    base: PURCHASE,
+    mutate: (doc) => (purchasePayload(doc).email = null),
+    errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${PURCHASE_NAV}.payload.email` }],
+  },
+  'navigate payload ${form.x} of the wrong type (OptIn is boolean)': {
+    base: PURCHASE,
+    mutate: (doc) => (purchasePayload(doc).name = '${form.tos_optin}'),
+    errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${PURCHASE_NAV}.payload.name` }],
+  },
+  'navigate payload ${data.x} of the wrong type (2.1)': {
+    base: ENGAGEMENT,
+    mutate: (doc) =>
+      (obj(children(doc, 1)[0], 'children', 2, 'on-click-action', 'payload').question2RadioButtons =
+        '${data.question1Checkbox}'),
+    errors: [
+      {
+        code: 'INVALID_NAVIGATE_ACTION_PAYLOAD',
+        path: "screens[1].layout.children[0].children[2]['on-click-action'].payload.question2RadioButtons",
+      },
+    ],
+  },
+  'navigate payload array item of the wrong type': {
+    base: PURCHASE,
+    mutate: (doc) => {
+      obj(screenAt(doc, 1), 'data').tags = { type: 'array', items: { type: 'string' }, __example__: ['a'] };
+      purchasePayload(doc).tags = ['a', 2];
+    },
+    errors: [{ code: 'INVALID_NAVIGATE_ACTION_PAYLOAD', path: `${PURCHASE_NAV}.payload.tags[1]` }],
+  },
+  'navigate payload with matching literals, references and an expression': {
+    base: PURCHASE,
+    mutate: (doc) => {
+      obj(screenAt(doc, 1), 'data').tags = { type: 'array', items: { type: 'string' }, __example__: ['a'] };
+      Object.assign(purchasePayload(doc), { tos_optin: true, tags: ['a', 'b'], name: "`'Ms ' ${form.name}`" });
+    },
+    errors: [],
   },
   'duplicate component names across If branches': {
     base: IF,
@@ -348,7 +440,10 @@ const CASES: Record<string, Case> = {
       obj(children(doc, 0)[0], 'children', 1)['on-click-action'] = complete({ images: '${form.photo_picker}' });
     },
     errors: [],
-    warnings: [{ code: 'INVALID_ON_CLICK_ACTION_PAYLOAD', path: `${FOOTER_ACTION}.payload` }],
+    warnings: [
+      { code: 'UNAVAILABLE_FLOW_JSON_VERSION', path: 'version' },
+      { code: 'INVALID_ON_CLICK_ACTION_PAYLOAD', path: `${FOOTER_ACTION}.payload` },
+    ],
   },
   '${data.nope}': {
     base: IF,
@@ -406,6 +501,29 @@ const CASES: Record<string, Case> = {
     mutate: (doc) => (doc.version = '1.0'),
     contains: true,
     errors: [{ code: 'UNSUPPORTED_FLOW_JSON_VERSION', path: 'version' }],
+  },
+  'unknown version 6.4 between known ones': {
+    base: IF,
+    mutate: (doc) => (doc.version = '6.4'),
+    errors: [{ code: 'INVALID_FLOW_JSON_VERSION', path: 'version' }],
+  },
+  'frozen version 4.0 (warning: published flows still open)': {
+    base: IF,
+    mutate: () => undefined,
+    errors: [],
+    warnings: [{ code: 'UNAVAILABLE_FLOW_JSON_VERSION', path: 'version' }],
+  },
+  'frozen version 5.0': {
+    base: DATES,
+    mutate: () => undefined,
+    errors: [],
+    warnings: [{ code: 'UNAVAILABLE_FLOW_JSON_VERSION', path: 'version' }],
+  },
+  'version 5.1 is not frozen': {
+    base: IF,
+    mutate: (doc) => (doc.version = '5.1'),
+    errors: [],
+    warnings: [],
   },
   'missing version': {
     base: IF,
@@ -606,6 +724,8 @@ const CASES: Record<string, Case> = {
     base: 'pywa_v6_2__navigation_list.json',
     mutate: (doc) => {
       const items = list(children(doc, 0)[0], 'list-items');
+      // Drop the base fixture's two known defects: a navigate to a missing screen, a boolean for a string.
+      obj(items[4], 'on-click-action', 'payload').first_name = 'Bob';
       items.splice(2, 1);
       while (items.length < 21) items.push({ id: `i${items.length}`, 'main-content': { title: 'More' } });
     },
@@ -709,6 +829,21 @@ const CASES: Record<string, Case> = {
     mutate: (doc) => (doc.data_channel_uri = 'placeholder_uri'),
     errors: [{ code: 'INVALID_PROPERTY_VALUE_FORMAT', path: 'data_channel_uri' }],
   },
+  'Flow JSON over 10 MB': {
+    base: IF,
+    mutate: (doc) => padded(doc, 'x'.repeat(10 * MIB)),
+    errors: [{ code: 'INVALID_FLOW_JSON', path: '' }],
+  },
+  'Flow JSON over 10 MB in UTF-8 bytes, not in characters': {
+    base: IF,
+    mutate: (doc) => padded(doc, 'é'.repeat(5.5 * MIB)),
+    errors: [{ code: 'INVALID_FLOW_JSON', path: '' }],
+  },
+  'Flow JSON just under 10 MB': {
+    base: IF,
+    mutate: (doc) => padded(doc, 'x'.repeat(10 * MIB - 100_000)),
+    errors: [],
+  },
   'no screens': {
     base: IF,
     mutate: (doc) => (doc.screens = []),
@@ -737,6 +872,16 @@ describe('validateFlowJson on broken variants of the fixtures', () => {
     else expect(pick('error')).toEqual(test.errors);
     if (test.warnings !== undefined) expect(pick('warning')).toEqual(test.warnings);
     for (const finding of findings) expect(finding.message.length).toBeGreaterThan(10);
+  });
+
+  it('measures JSON text as given, whitespace included', () => {
+    const doc = loadFixture(IF);
+    padded(doc, 'x'.repeat(9 * MIB));
+    const text = `${JSON.stringify(doc)}${' '.repeat(2 * MIB)}`;
+    expect(validateFlowJson(doc).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(validateFlowJson(text).filter((f) => f.severity === 'error')).toMatchObject([
+      { code: 'INVALID_FLOW_JSON', path: '' },
+    ]);
   });
 
   it('reaches the fixture paths it mutates', () => {

@@ -7,7 +7,7 @@ import { checkActions } from './rules-actions.js';
 import { checkComponent } from './rules-components.js';
 import { checkContent } from './rules-content.js';
 import { checkScreenData } from './rules-data.js';
-import { checkDocument } from './rules-document.js';
+import { checkDocument, checkSize } from './rules-document.js';
 import { checkReferences } from './rules-references.js';
 import { checkRouting } from './rules-routing.js';
 import { checkScreenComposition } from './rules-screen.js';
@@ -34,6 +34,8 @@ export function validateFlowJson(json: unknown): FlowFinding[] {
     return [{ code: 'INVALID_FLOW_JSON', severity: 'error', message: 'Flow JSON must be a JSON object.', path: '' }];
   }
   const ctx = createContext(document, findings);
+  const text = typeof json === 'string' ? json : serialize(document);
+  if (text !== undefined) checkSize(ctx, text);
   checkDocument(ctx);
   checkScreenData(ctx);
   checkRouting(ctx);
@@ -47,6 +49,15 @@ export function validateFlowJson(json: unknown): FlowFinding[] {
   checkActions(ctx);
   checkReferences(ctx);
   return findings;
+}
+
+/** Compact JSON text of an object, or undefined when it cannot be serialized (cycles, BigInt). */
+function serialize(document: object): string | undefined {
+  try {
+    return JSON.stringify(document);
+  } catch {
+    return undefined;
+  }
 }
 
 export function hasErrors(findings: readonly FlowFinding[]): boolean {

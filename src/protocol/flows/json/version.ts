@@ -22,6 +22,18 @@ export type FlowJsonVersion = (typeof FLOW_JSON_VERSIONS)[number];
 
 export const LATEST_FLOW_JSON_VERSION: FlowJsonVersion = '7.3';
 
+/**
+ * Frozen versions and since when (SPEC E.9 / [S12]): new flows can no longer be published on them,
+ * while flows already published still open. Expiry dates are not in the spec.
+ */
+export const FROZEN_FLOW_JSON_VERSIONS: Readonly<Partial<Record<FlowJsonVersion, string>>> = {
+  '2.1': 'Apr 8 2025',
+  '3.0': 'Apr 8 2025',
+  '3.1': 'Apr 8 2025',
+  '4.0': 'Apr 8 2025',
+  '5.0': 'Sep 10 2025',
+};
+
 export const DATA_API_VERSIONS = ['3.0', '4.0'] as const;
 
 export type DataApiVersion = (typeof DATA_API_VERSIONS)[number];
