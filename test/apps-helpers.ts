@@ -1,15 +1,14 @@
 // Helpers for the ready-flow end-to-end tests: a running Flowgate app with every ready flow, the
 // emulator as Meta (webhooks, Flow messages, the encrypting Flow client and its CDN), picker files
-// stored in a real FileBlobStore, and real PNG/PDF bytes.
-import { join } from 'node:path';
+// stored by the app's own production storer (the picker's MIME types and max-file-size-kb applied)
+// in its FileBlobStore, and real PNG/PDF bytes.
 import { deflateSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import { APP_NAMES } from '../src/config/schema.js';
 import { registerApps, SqlAppStorage, type AppsOptions } from '../src/apps/index.js';
 import type { AppsTables } from '../src/apps/common/tables.js';
-import { FileBlobStore } from '../src/blobs/index.js';
+import type { BlobStore } from '../src/blobs/index.js';
 import { createEmulator, type Emulator, type FlowSession } from '../src/emulator/index.js';
-import { storeFlowMedia } from '../src/flows/flow-media.js';
 import { GraphClient } from '../src/graph/index.js';
 import { createLogger } from '../src/log/index.js';
 import { publicKeyPem } from '../src/protocol/index.js';
@@ -23,7 +22,8 @@ export interface AppsHarness {
   emulator: Emulator;
   t: TestApp;
   storage: SqlAppStorage;
-  blobs: FileBlobStore;
+  /** Where the app stores picker files (its default FileBlobStore under the data dir). */
+  blobs: BlobStore;
   /** A customer messages the business (opening the 24-hour window), gets the Flow message, opens it. */
   open(flow: string, waId: string): Promise<{ session: FlowSession; token: string }>;
   stop(): Promise<void>;
@@ -36,29 +36,19 @@ export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsH
     PHONE_NUMBER_ID,
     publicKeyPem(PYWA_KEY),
   );
-  const holder: { blobs?: FileBlobStore } = {};
+  // No flowMedia override: the app's default storer stores picker files, bounded by each picker's
+  // limits (max-file-size-kb, allowed-mime-types) exactly as in production.
   const t = await startTestApp(
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     {
       flowKeys: staticKeys(PYWA_KEY),
       ...(process.env.APPS_DEBUG === undefined ? {} : { logger: createLogger({ level: 'warn' }) }),
-      flowMedia: (item, allowedMimeTypes) => {
-        if (holder.blobs === undefined) throw new Error('blob store not ready');
-        return storeFlowMedia(item, {
-          fetch,
-          blobs: holder.blobs,
-          maxBytes: 25 * 1024 * 1024,
-          timeoutMs: 5_000,
-          ...(allowedMimeTypes === undefined ? {} : { allowedMimeTypes }),
-        });
-      },
     },
     (app) => {
       registerApps(app, APP_NAMES, options);
     },
   );
-  const blobs = new FileBlobStore({ root: join(t.dataDir, 'blobs'), secret: 'apps-test-blob-secret-0123456789' });
-  holder.blobs = blobs;
+  const blobs = t.app.blobs;
   emulator.setWebhookUrl(`${t.url}/webhook`);
   const storage = new SqlAppStorage(t.app.gateway.store.db as unknown as Kysely<AppsTables>);
   const opened = new Set<string>();

@@ -1,12 +1,15 @@
 // The seven ready flows end to end over loopback: Flowgate serves them at /flows/<name>, the
 // emulator sends the Flow messages and its Flow client (encrypting like WhatsApp and checking every
 // answer against the Flow JSON) walks INIT → screens → SUCCESS, then the nfm_reply webhook completes
-// the stored record. Booking is raced by many customers for one slot (exactly one wins); KYC and
-// expense send real PNG/PDF bytes through the encrypted picker media path into the blob store.
+// the stored record. Every screen is driven through submit(): the test fills the form as a user would
+// and the client sends what the Flow JSON's Footer action says, so a Flow JSON whose payload does not
+// carry what its handler reads fails here. Booking is raced by many customers for one slot (exactly
+// one wins); KYC and expense send real PNG/PDF bytes through the encrypted picker media path into the
+// blob store, bounded by the pickers' own limits.
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../src/flows/index.js';
-import type { FlowResponse, FlowSession } from '../src/emulator/index.js';
+import type { FlowSubmitResult, FlowSession } from '../src/emulator/index.js';
 import { addDays, weekday } from '../src/apps/common/dates.js';
 import { startAppsHarness, pdfBytes, pngBytes, type AppsHarness } from './apps-helpers.js';
 import { waitFor } from './helpers.js';
@@ -23,15 +26,15 @@ afterAll(async () => {
   await h.stop();
 });
 
-function screen(response: FlowResponse, id: string): Extract<FlowResponse, { kind: 'screen' }> {
-  expect(response, JSON.stringify(response.body)).toMatchObject({ kind: 'screen', screen: id });
+function screen(response: FlowSubmitResult, id: string): Extract<FlowSubmitResult, { kind: 'screen' }> {
+  expect(response, JSON.stringify(response)).toMatchObject({ kind: 'screen', screen: id });
   if (response.kind !== 'screen') throw new Error(`expected screen ${id}`);
   return response;
 }
 
 /** Completes the flow: SUCCESS params → nfm_reply → the app record is marked completed. */
-async function finish(app: string, session: FlowSession, token: string, response: FlowResponse): Promise<Record<string, unknown>> {
-  if (response.kind !== 'success') throw new Error(`expected SUCCESS, got ${JSON.stringify(response.body)}`);
+async function finish(app: string, session: FlowSession, token: string, response: FlowSubmitResult): Promise<Record<string, unknown>> {
+  if (response.kind !== 'success') throw new Error(`expected SUCCESS, got ${JSON.stringify(response)}`);
   expect(response.params.flow_token).toBe(token);
   await session.complete(response.params);
   const record = await waitFor(
@@ -61,13 +64,13 @@ describe('booking', () => {
     let day = addDays(date.min_date as string, 1);
     while (unavailable.includes(day) || weekday(day) === 0 || weekday(day) === 6) day = addDays(day, 1);
 
-    const slotScreens = await Promise.all(racers.map(({ session }) => session.dataExchange('DATE', { date: day })));
+    const slotScreens = await Promise.all(racers.map(({ session }) => session.submit('DATE', { date: day })));
     const slots = screen(slotScreens[0]!, 'SLOTS').data.slots as { id: string; title: string }[];
     expect(slots.map((s) => s.title)).toEqual(['09:00', '10:00', '11:00']);
     const contested = slots[0]!.id;
 
     const answers = await Promise.all(
-      racers.map(({ session }) => session.dataExchange('SLOTS', { date: day, slot: contested })),
+      racers.map(({ session }) => session.submit('SLOTS', { slot: contested })),
     );
     const winners = answers.flatMap((a, i) => (a.kind === 'screen' && a.screen === 'DETAILS' ? [i] : []));
     expect(winners).toHaveLength(1);
@@ -80,11 +83,11 @@ describe('booking', () => {
 
     const { session, token } = racers[winners[0]!]!;
     const confirm = screen(
-      await session.dataExchange('DETAILS', { name: 'Ada Lovelace', email: 'ada@example.com', notes: 'First visit' }),
+      await session.submit('DETAILS', { name: 'Ada Lovelace', email: 'ada@example.com', notes: 'First visit' }),
       'CONFIRM',
     );
     expect(confirm.data).toMatchObject({ name: 'Ada Lovelace', notes: 'First visit' });
-    const data = await finish('booking', session, token, await session.dataExchange('CONFIRM', { confirm: true }));
+    const data = await finish('booking', session, token, await session.submit('CONFIRM'));
     expect(data).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
 
     // The completion sends the customer a summary message (once, through the outbound path).
@@ -98,13 +101,16 @@ describe('booking', () => {
     expect(bookings[0]).toMatchObject({ status: 'confirmed', flowToken: token, name: 'Ada Lovelace' });
     expect(bookings[0]!.completedAt).not.toBeNull();
 
-    // A loser books the next slot; the slot list it sees no longer offers the taken one.
+    // A loser goes back to DATE (on the phone: SLOTS has no refresh_on_back) and asks again; the slot
+    // list it gets no longer offers the taken one. The contested slot is no option a user can pick.
     const loser = racers[(winners[0]! + 1) % racers.length]!;
-    const fresh = screen(await loser.session.dataExchange('DATE', { date: day }), 'SLOTS');
+    await expect(loser.session.submit('SLOTS', { slot: contested })).rejects.toThrow(/offers no option/);
+    screen(await loser.session.back(), 'DATE');
+    const fresh = screen(await loser.session.submit('DATE', { date: day }), 'SLOTS');
     expect((fresh.data.slots as { id: string }[]).map((s) => s.id)).toEqual([slots[1]!.id, slots[2]!.id]);
-    screen(await loser.session.dataExchange('SLOTS', { date: day, slot: slots[1]!.id }), 'DETAILS');
-    screen(await loser.session.dataExchange('DETAILS', { name: 'Grace Hopper', email: 'grace@example.com' }), 'CONFIRM');
-    await finish('booking', loser.session, loser.token, await loser.session.dataExchange('CONFIRM', { confirm: true }));
+    screen(await loser.session.submit('SLOTS', { slot: slots[1]!.id }), 'DETAILS');
+    screen(await loser.session.submit('DETAILS', { name: 'Grace Hopper', email: 'grace@example.com' }), 'CONFIRM');
+    await finish('booking', loser.session, loser.token, await loser.session.submit('CONFIRM'));
     const confirmed = (await h.storage.bookings.list('clinic')).filter((b) => b.status === 'confirmed');
     expect(confirmed.map((b) => b.slotStart).sort()).toEqual([slots[0]!.id, slots[1]!.id]);
   });
@@ -114,16 +120,16 @@ describe('expense', () => {
   it('stores an expense with its receipt photo', async () => {
     const { session, token } = await h.open('expense', '15552000001');
     screen(await session.init(), 'EXPENSE');
-    const bad = screen(await session.dataExchange('EXPENSE', { amount: '0', category: 'meals', description: 'Lunch' }), 'EXPENSE');
+    const bad = screen(await session.submit('EXPENSE', { amount: '0', category: 'meals', description: 'Lunch' }), 'EXPENSE');
     expect(bad.errorMessage).toBe('Enter an amount like 12.50.');
     const receipt = screen(
-      await session.dataExchange('EXPENSE', { amount: '42.90', category: 'travel', description: 'Taxi to the airport' }),
+      await session.submit('EXPENSE', { amount: '42.90', category: 'travel', description: 'Taxi to the airport' }),
       'RECEIPT',
     );
     expect(receipt.data.summary).toBe('€42.90 · Travel · Taxi to the airport');
     const png = pngBytes(40, 30);
     const item = session.uploadMedia(png, 'receipt.png', 'image/png');
-    const data = await finish('expense', session, token, await session.dataExchange('RECEIPT', { receipt: [item] }));
+    const data = await finish('expense', session, token, await session.submit('RECEIPT', { receipt: [item] }));
     expect(data).toMatchObject({ amount_minor: 4290, currency: 'EUR', category: 'travel', receipt: { fileName: 'receipt.png', mimeType: 'image/png', size: png.length } });
     expect(await blobBytes(data.receipt as StoredFlowMedia)).toEqual(Buffer.from(png));
   });
@@ -133,11 +139,12 @@ describe('survey', () => {
   it('collects a four-screen survey', async () => {
     const { session, token } = await h.open('survey', '15552000002');
     screen(await session.init(), 'RATINGS');
-    screen(await session.dataExchange('RATINGS', { rating: '5', recommend: 'very_likely' }), 'CHOICES');
-    screen(await session.dataExchange('CHOICES', { liked: ['staff', 'speed'], improve: [] }), 'COMMENTS');
-    const thanks = screen(await session.dataExchange('COMMENTS', { comments: 'Great!', contact_ok: false }), 'THANKS');
+    screen(await session.submit('RATINGS', { rating: '5', recommend: 'very_likely' }), 'CHOICES');
+    screen(await session.submit('CHOICES', { liked: ['staff', 'speed'] }), 'COMMENTS');
+    // The contact opt-in is left unticked.
+    const thanks = screen(await session.submit('COMMENTS', { comments: 'Great!' }), 'THANKS');
     expect(thanks.data).toEqual({ rating_label: '★★★★★ Excellent', liked_label: 'You liked: Speed of service, Friendly staff' });
-    const data = await finish('survey', session, token, await session.dataExchange('THANKS', { confirm: true }));
+    const data = await finish('survey', session, token, await session.submit('THANKS'));
     expect(data).toEqual({ rating: 5, recommend: 'very_likely', liked: ['staff', 'speed'], improve: [], comments: 'Great!', contact_ok: false });
   });
 });
@@ -147,19 +154,23 @@ describe('preferences', () => {
     const waId = '15552000003';
     const first = await h.open('preferences', waId);
     expect(screen(await first.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['whatsapp'], reminders: true, digest: false });
-    screen(await first.session.dataExchange('NOTIFICATIONS', { channels: ['email', 'whatsapp'], reminders: true, digest: true }), 'TIMEZONE');
+    // "Remind me" stays ticked from its init value.
+    screen(await first.session.submit('NOTIFICATIONS', { channels: ['email', 'whatsapp'], digest: true }), 'TIMEZONE');
     const data = await finish(
       'preferences',
       first.session,
       first.token,
-      await first.session.dataExchange('TIMEZONE', { timezone: 'Asia/Tokyo', lead: '10m' }),
+      await first.session.submit('TIMEZONE', { timezone: 'Asia/Tokyo', lead: '10m' }),
     );
     expect(data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true, timezone: 'Asia/Tokyo', lead: '10m' });
 
     const second = await h.open('preferences', waId);
     expect(screen(await second.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true });
-    const tz = screen(await second.session.dataExchange('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }), 'TIMEZONE');
+    const tz = screen(await second.session.submit('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }), 'TIMEZONE');
     expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m' });
+    // Saving without touching the pre-filled time zone screen keeps the saved choices.
+    const again = await finish('preferences', second.session, second.token, await second.session.submit('TIMEZONE'));
+    expect(again).toEqual({ channels: ['sms'], reminders: false, digest: false, timezone: 'Asia/Tokyo', lead: '10m' });
   });
 });
 
@@ -169,14 +180,17 @@ describe('schedule', () => {
     const range = screen(await session.init(), 'RANGE').data;
     const start = addDays(range.min_date as string, 3);
     const end = addDays(start, 2);
-    const days = screen(await session.dataExchange('RANGE', { range: { 'start-date': start, 'end-date': end } }), 'DAYS');
+    const days = screen(await session.submit('RANGE', { range: { 'start-date': start, 'end-date': end } }), 'DAYS');
     expect(days.data.selected).toEqual([start, addDays(start, 1), end]);
-    const perDay = screen(await session.dataExchange('DAYS', { days: [start, end] }), 'PER_DAY');
+    const perDay = screen(await session.submit('DAYS', { days: [start, end] }), 'PER_DAY');
     expect(perDay.data).toMatchObject({ day_1_visible: true, day_2_visible: true, day_3_visible: false });
-    screen(await session.dataExchange('PER_DAY', { day_1: 'morning', day_2: 'all_day' }), 'NOTES');
-    const review = screen(await session.dataExchange('NOTES', { notes: '', reminders: true }), 'REVIEW');
+    // Only the chosen days' dropdowns are shown, and each of them is required.
+    await expect(session.submit('PER_DAY', { day_1: 'morning' })).rejects.toThrow(/"day_2" of screen "PER_DAY" is required/);
+    await expect(session.submit('PER_DAY', { day_1: 'morning', day_2: 'evening', day_3: 'evening' })).rejects.toThrow(/no input named "day_3"/);
+    screen(await session.submit('PER_DAY', { day_1: 'morning', day_2: 'all_day' }), 'NOTES');
+    const review = screen(await session.submit('NOTES', { reminders: true }), 'REVIEW');
     expect(review.data.notes).toBe('No notes');
-    const data = await finish('schedule', session, token, await session.dataExchange('REVIEW', { confirm: true }));
+    const data = await finish('schedule', session, token, await session.submit('REVIEW'));
     expect(data).toEqual({
       start_date: start,
       end_date: end,
@@ -195,14 +209,14 @@ describe('budget', () => {
     const { session, token } = await h.open('budget', '15552000005');
     screen(await session.init(), 'CATEGORIES');
     const limits = screen(
-      await session.dataExchange('CATEGORIES', { categories: ['dining', 'transport'], currency: 'USD', period: 'weekly' }),
+      await session.submit('CATEGORIES', { categories: ['dining', 'transport'], currency: 'USD', period: 'weekly' }),
       'LIMITS',
     );
     expect(limits.data).toMatchObject({ intro: 'Weekly limits in USD', show_dining: true, show_transport: true, show_housing: false });
-    screen(await session.dataExchange('LIMITS', { limit_transport: '60', limit_dining: '120' }), 'ALERTS');
-    const review = screen(await session.dataExchange('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }), 'REVIEW');
+    screen(await session.submit('LIMITS', { limit_transport: '60', limit_dining: '120' }), 'ALERTS');
+    const review = screen(await session.submit('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }), 'REVIEW');
     expect(review.data).toEqual({ summary: 'Transport: US$60.00\nEating out: US$120.00', total: 'Total per week: US$180.00' });
-    const data = await finish('budget', session, token, await session.dataExchange('REVIEW', { confirm: true }));
+    const data = await finish('budget', session, token, await session.submit('REVIEW'));
     expect(data).toMatchObject({ currency: 'USD', period: 'weekly', total_minor: 18_000, thresholds: [75, 100], weekly_summary: true });
   });
 });
@@ -213,15 +227,18 @@ describe('kyc', () => {
     screen(await session.init(), 'FRONT');
     const png = pngBytes(64, 40, [20, 90, 200]);
     const front = session.uploadMedia(png, 'id-front.png', 'image/png');
-    const back = screen(await session.dataExchange('FRONT', { document_type: 'id_card', id_front: [front] }), 'BACK');
-    expect(back.data.front_name).toBe('Front: id-front.png');
+    const back = screen(await session.submit('FRONT', { document_type: 'id_card', id_front: [front] }), 'BACK');
+    expect(back.data).toEqual({ front_name: 'Front: id-front.png', back_errors: {} });
     const pdf = pdfBytes('ID card back side');
     const item = session.uploadMedia(pdf, 'id-back.pdf', 'application/pdf');
-    const review = screen(await session.dataExchange('BACK', { id_back: [item] }), 'REVIEW');
+    const review = screen(await session.submit('BACK', { id_back: [item] }), 'REVIEW');
     expect(review.data.summary).toBe('National ID card: id-front.png (front), id-back.pdf (back)');
+    // The consent OptIn is required: the client does not let the user submit without it…
+    await expect(session.submit('REVIEW')).rejects.toThrow(/"consent" of screen "REVIEW" is required/);
+    // …and the endpoint refuses a client that sends it anyway.
     const refused = screen(await session.dataExchange('REVIEW', { consent: false }), 'REVIEW');
     expect(refused.errorMessage).not.toBeNull();
-    const data = await finish('kyc', session, token, await session.dataExchange('REVIEW', { consent: true }));
+    const data = await finish('kyc', session, token, await session.submit('REVIEW', { consent: true }));
     expect(data).toMatchObject({
       document_type: 'id_card',
       front: { fileName: 'id-front.png', mimeType: 'image/png', size: png.length },
@@ -233,20 +250,28 @@ describe('kyc', () => {
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
   });
 
-  it('refuses a file of another type and a file over the size limit on the same screen', async () => {
-    const { session } = await h.open('kyc', '15552000007');
+  it('refuses a file of another type and a file over the picker size limit, per file in the picker', async () => {
+    const { session, token } = await h.open('kyc', '15552000007');
     screen(await session.init(), 'FRONT');
+    // An old phone may let the user pick a type the picker does not list (SPEC B.1).
     const gif = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
-    const wrongType = screen(
-      await session.dataExchange('FRONT', { document_type: 'passport', id_front: [session.uploadMedia(gif, 'id.gif', 'image/gif')] }),
-      'FRONT',
-    );
-    expect(wrongType.errorMessage).not.toBeNull();
+    const gifItem = session.uploadMedia(gif, 'id.gif', 'image/gif');
+    const wrongType = screen(await session.submit('FRONT', { document_type: 'passport', id_front: [gifItem] }), 'FRONT');
+    expect(wrongType.errorMessage).toBe('Front of your ID: This file type is not accepted.');
+    expect(wrongType.data.front_errors).toEqual({ [gifItem.media_id]: 'This file type is not accepted.' });
+    // 70 KB against the picker's max-file-size-kb of 64: the runtime stops the download.
     const big = pdfBytes('x'.repeat(70 * 1024));
-    const tooBig = screen(
-      await session.dataExchange('FRONT', { document_type: 'passport', id_front: [session.uploadMedia(big, 'id.pdf', 'application/pdf')] }),
-      'FRONT',
-    );
-    expect(tooBig.errorMessage).toContain('too large');
+    const bigItem = session.uploadMedia(big, 'id.pdf', 'application/pdf');
+    const tooBig = screen(await session.submit('FRONT', { document_type: 'passport', id_front: [bigItem] }), 'FRONT');
+    expect(tooBig.errorMessage).toBe('Front of your ID: This file is too large.');
+    expect(tooBig.data.front_errors).toEqual({ [bigItem.media_id]: 'This file is too large.' });
+    const outcomes = await h.t.app.gateway.store.flows.listMedia(token);
+    expect(outcomes.map((r) => [r.media_id, r.error])).toEqual([
+      [gifItem.media_id, 'mime_not_allowed'],
+      [bigItem.media_id, 'too_large'],
+    ]);
+    // A fitting file afterwards goes through, and the picker's errors are cleared.
+    const fine = session.uploadMedia(pngBytes(20, 20), 'id.png', 'image/png');
+    expect(screen(await session.submit('FRONT', { document_type: 'passport', id_front: [fine] }), 'BACK').data.back_errors).toEqual({});
   });
 });

@@ -213,10 +213,14 @@ class EmulatorImpl implements Emulator {
       {
         appSecret: config.appSecret,
         defaultPhoneNumberId: config.phoneNumberId,
-        businessKey: (id) =>
-          id === config.phoneNumberId && state.businessKey !== null
-            ? { pem: state.businessKey, status: state.keyStatus }
-            : null,
+        // Over HTTP like WhatsApp: the real socket once listening, else this app in-process.
+        graphGet: (path, signal) => {
+          const headers = { authorization: `Bearer ${config.accessToken}` };
+          const base = this.#graphBaseUrl;
+          return base === null
+            ? this.fetch(new Request(`http://emulator.invalid${path}`, { headers, signal }))
+            : fetch(`${base}${path}`, { headers, signal });
+        },
         customer: (waId) => this.customer(waId),
         lastFlowMessageTo: (waId) =>
           state.sent.findLast((m) => m.to === waId && m.type === 'interactive' && isFlowMessage(m.body))?.wamid ?? null,

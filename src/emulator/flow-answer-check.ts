@@ -133,3 +133,27 @@ export function checkFlowAnswer(ctx: AnswerContext, body: unknown): FlowResponse
   }
   return { kind: 'screen', screen, data, errorMessage: errorMessage ?? null, body };
 }
+
+function isPickerItems(value: unknown): boolean {
+  return Array.isArray(value) && value.some((item) => isRecord(item) && 'media_id' in item && 'cdn_url' in item);
+}
+
+/**
+ * A navigate action the client performs itself (SPEC E.6): the next screen exists, the routing
+ * model has the edge, the payload is the next screen's data and matches its model, and holds no
+ * picker files. Throws FlowClientError (no HTTP status: no endpoint was involved).
+ */
+export function checkNavigate(flow: FlowJson, from: string, to: string, payload: Record<string, unknown>): void {
+  const local = (error: FlowClientError): FlowClientError => new FlowClientError(error.code, error.message);
+  try {
+    if (screenById(flow, to) === undefined)
+      throw transitionError(`navigate names screen "${to}", which the Flow JSON does not have.`);
+    if (!allowedTransitions(flow, from).includes(to))
+      throw transitionError(`The routing model does not allow to go from "${from}" to "${to}".`);
+    for (const [key, value] of Object.entries(payload))
+      if (isPickerItems(value)) throw schemaError(`A navigate payload cannot carry picker files ("${key}").`);
+    checkScreenData(flow, to, payload, false);
+  } catch (error) {
+    throw error instanceof FlowClientError ? local(error) : error;
+  }
+}

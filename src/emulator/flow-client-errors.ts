@@ -7,6 +7,8 @@ export type FlowClientErrorCode =
   | 'public-key-missing'
   /** The uploaded key's signature status is MISMATCH. */
   | 'public-key-signature-verification'
+  /** GET /{phone-number-id}/whatsapp_business_encryption failed (HTTP error, timeout, unusable PEM). */
+  | 'public-key-fetch-error'
   /** 421 even after re-fetching the public key. */
   | 'business-decryption-error'
   /** 427: the flow token is no longer valid; `errorMessage` is the decrypted error_msg, if any. */
@@ -26,7 +28,7 @@ export type FlowClientErrorCode =
 export class FlowClientError extends Error {
   override readonly name = 'FlowClientError';
   readonly code: FlowClientErrorCode;
-  /** HTTP status of the endpoint's answer, when there was one. */
+  /** HTTP status of the endpoint's answer (of the Graph API's for public-key-fetch-error), when there was one. */
   readonly status: number | null;
   /** The user-visible message of a 427 (`error_msg`), or null. */
   readonly errorMessage: string | null;

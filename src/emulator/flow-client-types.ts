@@ -15,11 +15,14 @@ export interface FlowClientOptions {
   flowJson?: FlowJson | string;
   /** The Flow message the completion answers (context.id of the nfm_reply); see complete(). */
   contextMessageId?: string;
-  /** Payload `version`; default "3.0". With "4.0" every payload carrying the token also has flow_token_signature. */
+  /**
+   * Payload `version`; default the Flow JSON's `data_api_version`, else "3.0". With "4.0" every
+   * payload carrying the token also has flow_token_signature.
+   */
   version?: string;
   /** Injected fetch for the endpoint POSTs (real HTTP by default). */
   fetch?: typeof fetch;
-  /** Per request; default 10 000 (WhatsApp's endpoint timeout). */
+  /** Per request (endpoint POSTs and the public key GET); default 10 000 (WhatsApp's endpoint timeout). */
   timeoutMs?: number;
   /** Base delay before the single 421 retry (× attempt, plus jitter); default 500. */
   retryDelayMs?: number;
@@ -45,6 +48,25 @@ export type FlowResponse =
       params: Record<string, unknown> & { flow_token: string };
       body: Record<string, unknown>;
     };
+
+/** What submit() did: the endpoint's answer, a screen reached by navigate, or the completion. */
+export type FlowSubmitResult =
+  | FlowResponse
+  | {
+      kind: 'completed';
+      /** wamid of the nfm_reply message. */
+      wamid: string;
+      /** The completion's response_json, flow_token included. */
+      responseJson: Record<string, unknown>;
+    };
+
+export interface FlowSubmitOptions {
+  /**
+   * Tap this component instead of pressing the Footer: its `name` (an EmbeddedLink by its
+   * `text`); its `on-click-action` (else `on-select-action`) is performed.
+   */
+  component?: string;
+}
 
 /** One PhotoPicker/DocumentPicker item as a data_exchange payload carries it (SPEC B.2). */
 export interface WirePickerItem {
@@ -79,9 +101,24 @@ export interface FlowSession {
   ping(): Promise<string>;
   /** The flow opened with flow_action data_exchange. */
   init(data?: Record<string, unknown>): Promise<FlowResponse>;
+  /** A data_exchange request from `screen` with `data` as its payload, exactly as given. */
   dataExchange(screen: string, data: Record<string, unknown>): Promise<FlowResponse>;
-  /** Back pressed on a screen with refresh_on_back. */
-  back(screen: string): Promise<FlowResponse>;
+  /**
+   * The user fills the form of `screen` (the current one) with `values` (by component name;
+   * picker values are uploadMedia() items) and presses its Footer, like WhatsApp's client: the
+   * Flow JSON's on-click-action is performed with its payload resolved (`${form.x}`,
+   * `${data.x}`, `${screen.ID.form|data.x}`, literals). data_exchange → the request to the
+   * endpoint; navigate → the next screen locally, its data checked against the screen's model;
+   * complete → the nfm_reply completion (picker files become Cloud API media). Needs flowJson.
+   * Throws TypeError where a user could not press (no such input, a required one empty).
+   */
+  submit(screen: string, values?: Record<string, unknown>, options?: FlowSubmitOptions): Promise<FlowSubmitResult>;
+  /**
+   * Back pressed on `screen` (default the current one). With the Flow JSON known, a BACK request
+   * goes to the endpoint only when `screen` has refresh_on_back (SPEC E.2); otherwise the client
+   * shows the previous screen again with the data it had. Without the Flow JSON, always BACK.
+   */
+  back(screen?: string): Promise<FlowResponse>;
   /** Reports an invalid previous answer; resolves when the endpoint acknowledged it. */
   errorNotification(screen: string, error: FlowErrorReport, action?: 'data_exchange' | 'INIT'): Promise<void>;
   /**

@@ -5,27 +5,30 @@
 // media round trip, and the nfm_reply completion webhook.
 
 import { serve, type ServerType } from '@hono/node-server';
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  decryptFlowMedia,
-  decryptFlowRequest,
-  encryptFlowResponse,
-  publicKeyPem,
-  verifyFlowTokenSignature,
-  verifyWebhookSignature,
-  type FlowJson,
-} from '../protocol/index.js';
+import { decryptFlowMedia, verifyFlowTokenSignature, type FlowJson } from '../protocol/index.js';
+import { keyEntry } from './flow-business-key.js';
 import { createEmulator } from './emulator.js';
 import { FlowClientError } from './flow-client-errors.js';
-import { createWebhookReceiver, manualClock, seededRandom } from './testing.js';
-import type { Emulator } from './types.js';
+import {
+  APP_SECRET,
+  TOKEN,
+  WA_ID,
+  closeAll,
+  closeServer,
+  emulatorWithKey,
+  isErrorReport,
+  newKey,
+  onClose,
+  startEndpoint,
+  uploadKey,
+  type Answer,
+} from './flow-client.test-util.js';
+import { createWebhookReceiver } from './testing.js';
 
-const APP_SECRET = 'flow-client-app-secret';
-const PHONE = '106540352242922';
-const WA_ID = '15551234567';
-const TOKEN = 'flow-token-1';
+afterEach(closeAll);
 
 const FLOW: FlowJson = {
   version: '7.3',
@@ -55,80 +58,6 @@ const FLOW: FlowJson = {
     { id: 'CONFIRM', title: 'Confirm', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } },
   ],
 } as unknown as FlowJson;
-
-type Answer = { status: number; body?: unknown; raw?: string };
-interface Received {
-  payload: Record<string, unknown>;
-  signatureOk: boolean;
-}
-
-/** A business endpoint the way SPEC A describes it, with a scripted answer per decrypted payload. */
-async function startEndpoint(answer: (payload: Record<string, unknown>) => Answer) {
-  const state: { key: KeyObject; received: Received[] } = {
-    key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
-    received: [],
-  };
-  const app = new Hono();
-  app.post('/flows/test', async (c) => {
-    const raw = await c.req.text();
-    const signatureOk = verifyWebhookSignature(raw, c.req.header('x-hub-signature-256'), [APP_SECRET]).ok;
-    if (!signatureOk) return new Response('', { status: 432 });
-    let decrypted;
-    try {
-      decrypted = decryptFlowRequest(JSON.parse(raw), state.key);
-    } catch {
-      return new Response('', { status: 421 });
-    }
-    state.received.push({ payload: decrypted.payload, signatureOk });
-    const { status, body, raw: rawBody } = answer(decrypted.payload);
-    const text = rawBody ?? (body === undefined ? '' : encryptFlowResponse(body, decrypted.aesKey, decrypted.iv));
-    return new Response(text, { status, headers: { 'content-type': 'text/plain' } });
-  });
-  const { server, url } = await new Promise<{ server: ServerType; url: string }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({ server: s, url: `http://127.0.0.1:${info.port}/flows/test` });
-    });
-  });
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  );
-  return { url, state };
-}
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-function emulatorWithKey(key: KeyObject, options: { webhookUrl?: string; fetch?: typeof fetch } = {}) {
-  const clock = manualClock();
-  const emulator = createEmulator({
-    appSecret: APP_SECRET,
-    accessToken: 'token',
-    now: clock.now,
-    random: seededRandom(4),
-    ...options,
-  });
-  closers.push(() => emulator.close());
-  return { emulator, clock, upload: (k: KeyObject) => uploadKey(emulator, k), ready: uploadKey(emulator, key) };
-}
-
-async function uploadKey(emulator: Emulator, key: KeyObject): Promise<void> {
-  const response = await emulator.fetch(
-    new Request(`http://graph.test/v24.0/${PHONE}/whatsapp_business_encryption`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer token', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ business_public_key: publicKeyPem(key) }).toString(),
-    }),
-  );
-  expect(response.status).toBe(200);
-}
 
 const screens: Record<string, Answer> = {
   START: { status: 200, body: { screen: 'START', data: { greeting: 'Hello' } } },
@@ -204,7 +133,7 @@ describe('emulator flow client', () => {
     });
     expect(await session.init()).toMatchObject({ screen: 'START' });
     // The business rotates: its endpoint only knows the new key, which it uploads to Meta.
-    endpoint.state.key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    endpoint.state.key = newKey();
     await upload(endpoint.state.key);
     expect(await session.init()).toMatchObject({ screen: 'START' });
     expect(endpoint.state.received).toHaveLength(2);
@@ -212,7 +141,7 @@ describe('emulator flow client', () => {
 
   it('gives up with business-decryption-error when the retry is answered 421 too', async () => {
     const endpoint = await startEndpoint(() => screens.START!);
-    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    const { emulator, ready } = emulatorWithKey(newKey());
     await ready;
     const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN, retryDelayMs: 0 });
     const error = await session.init().catch((e: unknown) => e);
@@ -223,13 +152,82 @@ describe('emulator flow client', () => {
   it('refuses to send without an uploaded key or with a MISMATCH signature status', async () => {
     const endpoint = await startEndpoint(() => screens.START!);
     const emulator = createEmulator({ appSecret: APP_SECRET, accessToken: 'token' });
-    closers.push(() => emulator.close());
+    onClose(() => emulator.close());
     const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN });
     await expect(session.ping()).rejects.toMatchObject({ code: 'public-key-missing' });
     await uploadKey(emulator, endpoint.state.key);
     emulator.setKeyStatus('MISMATCH');
     await expect(session.ping()).rejects.toMatchObject({ code: 'public-key-signature-verification' });
     expect(endpoint.state.received).toEqual([]);
+  });
+
+  it('fetches the key over HTTP from GET /{phone-number-id}/whatsapp_business_encryption, with a timeout', async () => {
+    const endpoint = await startEndpoint(() => screens.START!);
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key);
+    await ready;
+    await emulator.listen();
+    const open = () =>
+      emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN, timeoutMs: 150 }).init();
+    // The Graph API's own fault knobs apply to the key request, so it really goes through the route.
+    emulator.setFaults({ serverErrorRate: 1 });
+    await expect(open()).rejects.toMatchObject({ code: 'public-key-fetch-error', status: 500 });
+    emulator.setFaults({ serverErrorRate: 0, latencyMs: 400 });
+    await expect(open()).rejects.toMatchObject({
+      code: 'public-key-fetch-error',
+      message: expect.stringContaining('within 150 ms') as unknown,
+    });
+    expect(endpoint.state.received).toEqual([]);
+    emulator.setFaults({ latencyMs: 0 });
+    expect(await open()).toMatchObject({ screen: 'START' });
+    // A phone number Graph does not know is not a missing key but a failed request.
+    const other = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN, phoneNumberId: '1' });
+    await expect(other.ping()).rejects.toMatchObject({ code: 'public-key-fetch-error', status: 400 });
+  });
+
+  it('reads both documented shapes of the key answer (SPEC D.5)', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----';
+    expect(
+      keyEntry({ data: [{ business_public_key: pem, business_public_key_signature_status: 'MISMATCH' }] }),
+    ).toEqual({ pem, status: 'MISMATCH' });
+    expect(keyEntry({ business_public_key: pem, business_public_key_signature_status: 'VALID' })).toEqual({
+      pem,
+      status: 'VALID',
+    });
+    expect(keyEntry({ data: [] })).toBeNull();
+    expect(keyEntry({ business_public_key: '' })).toBeNull();
+  });
+
+  it('fetches the key once per session and again only after a 421', async () => {
+    const endpoint = await startEndpoint(() => ({ status: 200, body: { data: { status: 'active' } } }));
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key);
+    await ready;
+    const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN });
+    await session.ping();
+    // Graph would now fail every call; the session keeps the key it fetched.
+    emulator.setFaults({ serverErrorRate: 1 });
+    expect(await session.ping()).toBe('active');
+    endpoint.state.key = newKey();
+    await expect(session.ping()).rejects.toMatchObject({ code: 'public-key-fetch-error', status: 500 });
+  });
+
+  it("sends the Flow JSON's data_api_version as the payload version unless one is given", async () => {
+    const endpoint = await startEndpoint(() => screens.START!);
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key);
+    await ready;
+    const v4 = { ...FLOW, data_api_version: '4.0' } as FlowJson;
+    const open = (options: { flowJson?: FlowJson; version?: string }) =>
+      emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN, ...options }).init();
+    await open({ flowJson: v4 });
+    await open({ flowJson: FLOW });
+    await open({ flowJson: v4, version: '3.0' });
+    await open({});
+    const [fromV4, fromV3, explicit, none] = endpoint.state.received.map((r) => r.payload);
+    expect(fromV4).toMatchObject({ version: '4.0', flow_token: TOKEN });
+    expect(verifyFlowTokenSignature(fromV4?.flow_token_signature as string, TOKEN, [APP_SECRET])).toBe(true);
+    for (const payload of [fromV3, explicit, none]) {
+      expect(payload?.version).toBe('3.0');
+      expect(payload).not.toHaveProperty('flow_token_signature');
+    }
   });
 
   it('surfaces 427 with the decrypted error_msg, and an empty 427 without one', async () => {
@@ -254,7 +252,7 @@ describe('emulator flow client', () => {
     const endpoint = await startEndpoint(() => screens.START!);
     const receiverSecret = 'another-app-secret';
     const emulator = createEmulator({ appSecret: receiverSecret, accessToken: 'token' });
-    closers.push(() => emulator.close());
+    onClose(() => emulator.close());
     await uploadKey(emulator, endpoint.state.key);
     const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN });
     await expect(session.init()).rejects.toMatchObject({ code: 'signature-verification-failed', status: 432 });
@@ -364,7 +362,7 @@ describe('emulator flow client', () => {
   });
 
   it('serves picker media from the emulated CDN until the TTL passes', async () => {
-    const { emulator, clock, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    const { emulator, clock, ready } = emulatorWithKey(newKey());
     await ready;
     const { url: base } = await emulator.listen();
     const session = emulator.flowClient({
@@ -422,17 +420,11 @@ describe('emulator flow client', () => {
         resolve({ s, url: `http://127.0.0.1:${info.port}/slow` });
       });
     });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          release();
-          server.s.close(() => {
-            resolve();
-          });
-          if ('closeAllConnections' in server.s) server.s.closeAllConnections();
-        }),
-    );
-    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    onClose(() => {
+      release();
+      return closeServer(server.s);
+    });
+    const { emulator, ready } = emulatorWithKey(newKey());
     await ready;
     const session = emulator.flowClient({ endpointUrl: server.url, waId: WA_ID, flowToken: TOKEN, timeoutMs: 100 });
     await expect(session.ping()).rejects.toMatchObject({ code: 'timeout_error' });
@@ -441,7 +433,7 @@ describe('emulator flow client', () => {
   });
 
   it('turns a picker file into the Cloud API media object of the completion (SPEC B.4)', async () => {
-    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    const { emulator, ready } = emulatorWithKey(newKey());
     await ready;
     const session = emulator.flowClient({ endpointUrl: 'http://127.0.0.1:9/x', waId: WA_ID, flowToken: TOKEN });
     const bytes = new Uint8Array(Buffer.from('%PDF-1.4 id card'));
@@ -458,8 +450,8 @@ describe('emulator flow client', () => {
   it('completes with a signed nfm_reply webhook from the customer', async () => {
     const receiver = createWebhookReceiver({ appSecret: APP_SECRET });
     const webhookUrl = await receiver.listen();
-    closers.push(() => receiver.close());
-    const { emulator, ready } = emulatorWithKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, {
+    onClose(() => receiver.close());
+    const { emulator, ready } = emulatorWithKey(newKey(), {
       webhookUrl,
     });
     await ready;
@@ -490,8 +482,3 @@ describe('emulator flow client', () => {
     expect(JSON.parse(nfm.response_json)).toEqual({ flow_token: TOKEN, slot: 'a' });
   });
 });
-
-function isErrorReport(payload: Record<string, unknown>): boolean {
-  const data = payload.data;
-  return typeof data === 'object' && data !== null && 'error' in data;
-}

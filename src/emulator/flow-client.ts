@@ -1,13 +1,23 @@
-// The emulator's Flow client: opens a flow the way WhatsApp does (SPEC A). It takes the business
-// public key from the emulated encryption endpoint, encrypts every request with a fresh AES-128
-// key and IV, signs the exact body with the app secret (X-Hub-Signature-256), re-fetches the key
-// and retries once on 421, surfaces 427/432 as typed errors, decrypts and checks 200 answers
-// against the Flow JSON (reporting bad ones back as error notifications), sends the nfm_reply
-// completion webhook and serves PhotoPicker/DocumentPicker files from the emulated CDN.
+// The emulator's Flow client: opens a flow the way WhatsApp does (SPEC A). It fetches the business
+// public key from the emulated Graph API (GET /{phone-number-id}/whatsapp_business_encryption),
+// encrypts every request with a fresh AES-128 key and IV, signs the exact body with the app secret
+// (X-Hub-Signature-256), re-fetches the key and retries once on 421, surfaces 427/432 as typed
+// errors, decrypts and checks 200 answers against the Flow JSON (reporting bad ones back as error
+// notifications), keeps the screens shown so far so submit() can press a screen's Footer and back()
+// can go back locally, sends the nfm_reply completion webhook and serves picker files from the
+// emulated CDN.
 
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decryptFlowResponse, encryptFlowRequest, signBody, signFlowToken, type FlowJson } from '../protocol/index.js';
-import { checkFlowAnswer, parseFlowJson, type FlowAction } from './flow-answer-check.js';
+import type { KeyObject } from 'node:crypto';
+import {
+  decryptFlowResponse,
+  encryptFlowRequest,
+  screenById,
+  signBody,
+  signFlowToken,
+  type FlowJson,
+} from '../protocol/index.js';
+import { checkFlowAnswer, checkNavigate, parseFlowJson, type FlowAction } from './flow-answer-check.js';
+import { fetchBusinessKey, type GraphGet } from './flow-business-key.js';
 import type { FlowCdn } from './flow-cdn.js';
 import { FlowClientError } from './flow-client-errors.js';
 import type {
@@ -15,17 +25,20 @@ import type {
   FlowErrorReport,
   FlowResponse,
   FlowSession,
+  FlowSubmitOptions,
+  FlowSubmitResult,
   WirePickerItem,
   WireResponseMedia,
 } from './flow-client-types.js';
-import type { KeyStatus, SimulatedCustomer } from './types.js';
+import { planAction } from './flow-submit.js';
+import type { SimulatedCustomer } from './types.js';
 
 /** What the client needs from the emulator around it. */
 export interface FlowClientDeps {
   appSecret: string;
   defaultPhoneNumberId: string;
-  /** The business key as GET /{phone-number-id}/whatsapp_business_encryption reports it. */
-  businessKey(phoneNumberId: string): { pem: string; status: KeyStatus } | null;
+  /** GETs a Graph path with the access token: the business key comes from the encryption endpoint. */
+  graphGet: GraphGet;
   customer(waId: string): SimulatedCustomer;
   /** wamid of the latest Flow message the business sent to `waId`, or null. */
   lastFlowMessageTo(waId: string): string | null;
@@ -55,11 +68,41 @@ function positive(value: number | undefined, fallback: number, name: string, all
   return value;
 }
 
+/** A screen the client shows, with the data it was rendered with. */
+interface Shown {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+interface Upload {
+  bytes: Uint8Array;
+  fileName: string;
+  mimeType: string;
+}
+
+function shownScreen(shown: Shown): FlowResponse {
+  return {
+    kind: 'screen',
+    screen: shown.id,
+    data: shown.data,
+    errorMessage: null,
+    body: { screen: shown.id, data: shown.data },
+  };
+}
+
 export class FlowClientSession implements FlowSession {
   readonly flowToken: string;
-  #currentScreen: string | null = null;
+  /** The screens shown, the current one last (what the back button walks). */
+  #stack: Shown[] = [];
+  /** The flow closed (SUCCESS or completion); init() opens it again. */
+  #closed = false;
+  /** Last form values and data per screen, for `${screen.ID.form|data.x}`. */
+  readonly #forms = new Map<string, Record<string, unknown>>();
+  readonly #rendered = new Map<string, Record<string, unknown>>();
+  /** Files given to uploadMedia, by media_id: a complete payload sends them as Cloud API media. */
+  readonly #uploads = new Map<string, Upload>();
   #lastAction: 'INIT' | 'data_exchange' = 'INIT';
-  #publicKey: KeyObject | null = null;
+  #publicKey: Promise<KeyObject> | null = null;
   readonly #deps: FlowClientDeps;
   readonly #endpointUrl: string;
   readonly #phoneNumberId: string;
@@ -83,7 +126,7 @@ export class FlowClientSession implements FlowSession {
     this.#waId = options.waId;
     this.flowToken = options.flowToken;
     this.#flow = options.flowJson === undefined ? null : parseFlowJson(options.flowJson);
-    this.#version = options.version ?? '3.0';
+    this.#version = options.version ?? this.#flow?.data_api_version ?? '3.0';
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.#retryDelayMs = positive(options.retryDelayMs, DEFAULT_RETRY_DELAY_MS, 'retryDelayMs', true);
@@ -93,7 +136,7 @@ export class FlowClientSession implements FlowSession {
   }
 
   get currentScreen(): string | null {
-    return this.#currentScreen;
+    return this.#stack.at(-1)?.id ?? null;
   }
 
   async ping(): Promise<string> {
@@ -114,8 +157,59 @@ export class FlowClientSession implements FlowSession {
     return this.#navigate('data_exchange', screen, data);
   }
 
-  back(screen: string): Promise<FlowResponse> {
-    return this.#navigate('BACK', screen, {});
+  async submit(
+    screen: string,
+    values: Record<string, unknown> = {},
+    options: FlowSubmitOptions = {},
+  ): Promise<FlowSubmitResult> {
+    const flow = this.#flow;
+    if (flow === null) throw new TypeError('submit() needs the Flow JSON (flowJson) to know what the screen does');
+    if (this.#closed) throw new TypeError('The flow is closed.');
+    const current = this.#stack.at(-1);
+    if (current !== undefined && current.id !== screen)
+      throw new TypeError(`The client shows screen "${current.id}", not "${screen}".`);
+    const data = current?.data ?? {};
+    const plan = planAction({
+      flow,
+      screen,
+      values,
+      data,
+      screens: (id) => ({ form: this.#forms.get(id) ?? {}, data: this.#rendered.get(id) ?? {} }),
+      ...(options.component === undefined ? {} : { component: options.component }),
+    });
+    this.#forms.set(screen, plan.form);
+    if (current === undefined) this.#show({ id: screen, data });
+    switch (plan.name) {
+      case 'data_exchange':
+        return this.#navigate('data_exchange', screen, plan.payload);
+      case 'navigate': {
+        const next = plan.next ?? '';
+        checkNavigate(flow, screen, next, plan.payload);
+        const shown = { id: next, data: plan.payload };
+        this.#show(shown);
+        return shownScreen(shown);
+      }
+      case 'complete': {
+        const responseJson = this.#asResponseMedia(plan.payload);
+        const wamid = await this.complete(responseJson);
+        this.#close();
+        return { kind: 'completed', wamid, responseJson: { flow_token: this.flowToken, ...responseJson } };
+      }
+    }
+  }
+
+  async back(screen?: string): Promise<FlowResponse> {
+    const flow = this.#flow;
+    const leaving = screen ?? this.currentScreen;
+    if (flow === null) return this.#navigate('BACK', leaving ?? '', {});
+    if (leaving === null) throw new TypeError('No screen is shown.');
+    if (screenById(flow, leaving)?.refresh_on_back === true) return this.#navigate('BACK', leaving, {});
+    const at = this.#stack.findLastIndex((shown) => shown.id === leaving);
+    if (at < 0) throw new TypeError(`The client does not show screen "${leaving}".`);
+    const previous = this.#stack[at - 1];
+    if (previous === undefined) throw new TypeError(`"${leaving}" is the first screen: back closes the flow.`);
+    this.#stack = this.#stack.slice(0, at);
+    return shownScreen(previous);
   }
 
   async errorNotification(
@@ -151,9 +245,14 @@ export class FlowClientSession implements FlowSession {
     return this.#deps.customer(this.#waId).sendFlowReply({ flow_token: this.flowToken, ...rest }, contextId);
   }
 
-  /** The CDN file is ciphertext, so the MIME type only matters to the picker UI, which this is not. */
-  uploadMedia(bytes: Uint8Array, fileName: string, _mimeType?: string): WirePickerItem {
-    return this.#deps.cdn.publish(bytes, fileName, this.#deps.baseUrl(), this.#mediaTtlMs);
+  /**
+   * The CDN file is ciphertext, so the MIME type only matters to the picker UI and to the Cloud API
+   * media a complete payload turns the file into.
+   */
+  uploadMedia(bytes: Uint8Array, fileName: string, mimeType = 'application/octet-stream'): WirePickerItem {
+    const item = this.#deps.cdn.publish(bytes, fileName, this.#deps.baseUrl(), this.#mediaTtlMs);
+    this.#uploads.set(item.media_id, { bytes, fileName, mimeType });
+    return item;
   }
 
   responseMedia(bytes: Uint8Array, fileName: string, mimeType: string): WireResponseMedia {
@@ -176,12 +275,61 @@ export class FlowClientSession implements FlowSession {
       checked = checkFlowAnswer({ flow: this.#flow, action, from: screen, flowToken: this.flowToken }, answer);
     } catch (error) {
       if (error instanceof FlowClientError)
-        await this.#report(screen === '' ? (this.#currentScreen ?? '') : screen, error, action);
+        await this.#report(screen === '' ? (this.currentScreen ?? '') : screen, error, action);
       throw error;
     }
     this.#lastAction = action === 'INIT' ? 'INIT' : 'data_exchange';
-    this.#currentScreen = checked.kind === 'success' ? null : checked.screen;
+    this.#record(action, screen, checked);
     return checked;
+  }
+
+  /** Where the answer leaves the screens shown. */
+  #record(action: FlowAction, from: string, answer: FlowResponse): void {
+    if (answer.kind === 'success') {
+      this.#close();
+      return;
+    }
+    this.#closed = false;
+    const target = answer.screen;
+    if (action === 'INIT') this.#stack = [];
+    const at = this.#stack.findLastIndex((shown) => shown.id === from);
+    if (action === 'BACK' && at >= 0) this.#stack = this.#stack.slice(0, at);
+    else if (at >= 0) this.#stack = this.#stack.slice(0, at + 1);
+    const top = this.#stack.at(-1);
+    if (top?.id === target) {
+      // An error_message re-render keeps the data the screen already has.
+      const data = answer.errorMessage === null ? answer.data : { ...top.data, ...answer.data };
+      this.#stack[this.#stack.length - 1] = { id: target, data };
+      this.#rendered.set(target, data);
+      return;
+    }
+    this.#show({ id: target, data: answer.data });
+  }
+
+  #show(shown: Shown): void {
+    this.#stack.push(shown);
+    this.#rendered.set(shown.id, shown.data);
+  }
+
+  #close(): void {
+    this.#stack = [];
+    this.#closed = true;
+  }
+
+  /** Picker values of a complete payload go out as Cloud API media objects (SPEC B.4). */
+  #asResponseMedia(payload: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(payload)) {
+      const items = Array.isArray(value) ? (value as unknown[]) : null;
+      const uploads = items?.map((item) =>
+        isRecord(item) && typeof item.media_id === 'string' ? this.#uploads.get(item.media_id) : undefined,
+      );
+      out[key] =
+        uploads !== undefined && uploads.length > 0 && uploads.every((u) => u !== undefined)
+          ? uploads.map((u) => this.responseMedia(u.bytes, u.fileName, u.mimeType))
+          : value;
+    }
+    return out;
   }
 
   /** WhatsApp tells the endpoint about an answer it could not use; a failing report changes nothing. */
@@ -197,24 +345,23 @@ export class FlowClientSession implements FlowSession {
     }
   }
 
-  #key(refresh: boolean): KeyObject {
-    if (this.#publicKey !== null && !refresh) return this.#publicKey;
-    const key = this.#deps.businessKey(this.#phoneNumberId);
-    if (key === null)
-      throw new FlowClientError('public-key-missing', 'No business public key is uploaded for this phone number.');
-    if (key.status !== 'VALID')
-      throw new FlowClientError(
-        'public-key-signature-verification',
-        `The business public key's signature status is ${key.status}.`,
-      );
-    this.#publicKey = createPublicKey(key.pem);
+  /** The business key, fetched once per session and again after a 421. */
+  #key(refresh: boolean): Promise<KeyObject> {
+    if (this.#publicKey === null || refresh) {
+      const fetching = fetchBusinessKey(this.#deps.graphGet, this.#phoneNumberId, this.#timeoutMs);
+      this.#publicKey = fetching;
+      // A failed fetch is not cached: the next request tries again.
+      fetching.catch(() => {
+        if (this.#publicKey === fetching) this.#publicKey = null;
+      });
+    }
     return this.#publicKey;
   }
 
   /** Encrypts, signs and POSTs one payload; returns the decrypted 200 answer. */
   async #exchange(payload: Record<string, unknown>): Promise<unknown> {
     for (let attempt = 1; ; attempt += 1) {
-      const request = encryptFlowRequest(payload, this.#key(attempt > 1));
+      const request = encryptFlowRequest(payload, await this.#key(attempt > 1));
       const body = JSON.stringify(request.body);
       const response = await this.#post(body);
       switch (response.status) {

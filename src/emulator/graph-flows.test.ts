@@ -83,11 +83,13 @@ describe('Flow JSON validation', () => {
     },
   );
 
-  it('rejects the NavigationList fixture, whose third item navigates to a screen the flow lacks', () => {
+  it('rejects the NavigationList fixture: its third item navigates to a screen the flow lacks, its fifth sends a boolean for a string', () => {
     // SPEC E.6/E.8: a navigate target must exist; the example's FOURTH_SCREEN does not.
     const text = readFileSync(new URL('pywa_v6_2__navigation_list.json', FLOW_JSON_DIR), 'utf8');
     const path = "screens[0].layout.children[0]['list-items'][2]['on-click-action'].next.name";
     const position = { line_start: 83, line_end: 83, column_start: 29, column_end: 44 };
+    const typedPath = "screens[0].layout.children[0]['list-items'][4]['on-click-action'].payload.first_name";
+    const typed = { line_start: 125, line_end: 125, column_start: 35, column_end: 39 };
     expect(checkFlowJsonAsset(text).errors).toEqual([
       {
         error: 'INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME',
@@ -95,6 +97,14 @@ describe('Flow JSON validation', () => {
         message: expect.stringContaining('FOURTH_SCREEN') as unknown,
         ...position,
         pointers: [{ ...position, path }],
+      },
+      {
+        // SPEC E.6: a navigate payload becomes the next screen's data and must match its declared types.
+        error: 'INVALID_NAVIGATE_ACTION_PAYLOAD',
+        error_type: 'FLOW_JSON_ERROR',
+        message: expect.stringContaining("Property is expecting 'string' but got boolean") as unknown,
+        ...typed,
+        pointers: [{ ...typed, path: typedPath }],
       },
     ]);
     expect(text.split('\n')[82]?.slice(28, 43)).toBe('"FOURTH_SCREEN"');

@@ -19,6 +19,8 @@ export type {
   FlowErrorReport,
   FlowResponse,
   FlowSession,
+  FlowSubmitOptions,
+  FlowSubmitResult,
   WirePickerItem,
   WireResponseMedia,
 } from './flow-client-types.js';

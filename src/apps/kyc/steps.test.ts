@@ -34,7 +34,7 @@ describe('kyc steps', () => {
     expect(await steps.screens.FRONT!(stepInput('t', { document_type: 'id_card' }, NOW, { media: [front] }))).toEqual({
       kind: 'next',
       screen: 'BACK',
-      data: { front_name: 'Front: front.png' },
+      data: { front_name: 'Front: front.png', back_errors: {} },
     });
     expect(await steps.screens.BACK!(stepInput('t', {}, NOW, { media: [back] }))).toEqual({
       kind: 'next',
@@ -52,6 +52,23 @@ describe('kyc steps', () => {
     });
   });
 
+  it('opens FRONT with no file errors, and says the limit in KB below 1 MB', async () => {
+    expect(await steps.init(stepInput('t', {}, NOW))).toEqual({ kind: 'next', screen: 'FRONT', data: { front_errors: {} } });
+    const small = kycSteps({ allowedMimeTypes: ['image/jpeg', 'image/png'], maxFileBytes: 64 * 1024 }, () => db.storage);
+    const big = file('a.png', 'image/png', 65 * 1024);
+    expect(await small.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media: [big] }))).toMatchObject({
+      message: 'The file is too large (max 64 KB).',
+    });
+    expect(await small.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media: [file('a.pdf', 'application/pdf')] }))).toMatchObject({
+      message: 'Please use a JPEG or PNG file.',
+    });
+    expect(await small.screens.BACK!(stepInput('t', {}, NOW, { mediaErrors: { m1: 'This file is too large.' } }))).toEqual({
+      kind: 'error',
+      message: 'Back of your ID: This file is too large.',
+      data: { back_errors: { m1: 'This file is too large.' } },
+    });
+  });
+
   it('refuses a missing file, two files, other types, files over the limit and media errors', async () => {
     const go = (media: StoredFlowMedia[], mediaErrors: Record<string, string> = {}) =>
       steps.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media, mediaErrors }));
@@ -59,7 +76,11 @@ describe('kyc steps', () => {
     expect(await go([file('a.png', 'image/png'), file('b.png', 'image/png')])).toMatchObject({ kind: 'error' });
     expect(await go([file('a.gif', 'image/gif')])).toMatchObject({ message: 'Please use a JPEG, PNG or PDF file.' });
     expect(await go([file('a.png', 'image/png', 2 * 1024 * 1024)])).toMatchObject({ message: 'The file is too large (max 1 MB).' });
-    expect(await go([], { 'id-x': 'hash mismatch' })).toMatchObject({ kind: 'error' });
+    expect(await go([], { 'id-x': 'The upload was damaged. Try again.' })).toEqual({
+      kind: 'error',
+      message: 'Front of your ID: The upload was damaged. Try again.',
+      data: { front_errors: { 'id-x': 'The upload was damaged. Try again.' } },
+    });
     expect(await steps.screens.FRONT!(stepInput('t', { document_type: 'selfie' }, NOW, { media: [file('a.png', 'image/png')] }))).toMatchObject({
       kind: 'error',
     });

@@ -1,11 +1,13 @@
 // KYC logic: FRONT and BACK each take exactly one stored file (the runtime downloads, verifies,
-// decrypts, MIME-sniffs and stores it before the step runs) and check its type and size; REVIEW
-// needs the consent and stores the submission with both files, status pending_review.
+// decrypts, MIME-sniffs and stores it before the step runs, within the picker's type and size
+// limits) and check its type and size; a file the runtime refused is reported with the runtime's
+// reason, as the snackbar and per media_id in the picker's error-message. REVIEW needs the consent
+// and stores the submission with both files, status pending_review.
 import type { StoredFlowMedia } from '../common/host.js';
 import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, text } from '../common/values.js';
-import { DOCUMENT_TYPES } from './flow-json.js';
+import { DOCUMENT_TYPES, sizeLabel, typesLabel } from './flow-json.js';
 
 export const KYC_APP = 'kyc';
 
@@ -24,13 +26,14 @@ export function kycSteps(
 ): Steps {
   /** The one acceptable file of a picker step, or the message to show. */
   function oneFile(input: StepInput, side: string): StoredFlowMedia | string {
-    const errors = Object.values(input.mediaErrors);
-    if (errors.length > 0) return `The ${side} could not be read. Please try another file.`;
+    // The runtime's reason (too large, type not accepted, damaged…) is what the person can act on.
+    const [error] = Object.values(input.mediaErrors);
+    if (error !== undefined) return `${side === 'front' ? 'Front' : 'Back'} of your ID: ${error}`;
     const [file, ...rest] = input.media;
     if (file === undefined) return `Please add the ${side} of your ID.`;
     if (rest.length > 0) return `Please add only one file for the ${side}.`;
-    if (!settings.allowedMimeTypes.includes(file.mimeType)) return 'Please use a JPEG, PNG or PDF file.';
-    if (file.size > settings.maxFileBytes) return `The file is too large (max ${Math.floor(settings.maxFileBytes / 1024 / 1024)} MB).`;
+    if (!settings.allowedMimeTypes.includes(file.mimeType)) return `Please use a ${typesLabel(settings.allowedMimeTypes)} file.`;
+    if (file.size > settings.maxFileBytes) return `The file is too large (max ${sizeLabel(settings.maxFileBytes / 1024)}).`;
     return file;
   }
 
@@ -38,19 +41,21 @@ export function kycSteps(
     typeof value === 'object' && value !== null && typeof (value as StoredFlowMedia).blobKey === 'string' ? (value as StoredFlowMedia) : null;
 
   return {
-    init: () => Promise.resolve(next('FRONT')),
+    init: () => Promise.resolve(next('FRONT', { front_errors: {} })),
     screens: {
       async FRONT(input): Promise<StepResult> {
+        // The picker shows the per-file reasons of this request (none: earlier ones are cleared).
+        const errors = { front_errors: { ...input.mediaErrors } };
         const documentType = text(input.data, 'document_type');
-        if (!TYPES.has(documentType)) return fail('Please choose the document type.');
+        if (!TYPES.has(documentType)) return fail('Please choose the document type.', errors);
         const file = oneFile(input, 'front');
-        if (typeof file === 'string') return fail(file);
+        if (typeof file === 'string') return fail(file, errors);
         await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { document_type: documentType, front: file }, input.now);
-        return next('BACK', { front_name: `Front: ${file.fileName}`.slice(0, 200) });
+        return next('BACK', { front_name: `Front: ${file.fileName}`.slice(0, 200), back_errors: {} });
       },
       async BACK(input): Promise<StepResult> {
         const file = oneFile(input, 'back');
-        if (typeof file === 'string') return fail(file);
+        if (typeof file === 'string') return fail(file, { back_errors: { ...input.mediaErrors } });
         const draft = await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { back: file }, input.now);
         const front = media(draft.front);
         if (front === null) return fail('Please go back and add the front of your ID.');

@@ -1,0 +1,215 @@
+// What pressing a screen's Footer (or tapping a component with an on-click-action) does on
+// WhatsApp's client, up to the request: the form holds the values the user entered over the
+// components' init values; only what the screen shows counts (If/Switch branches as evaluated,
+// `visible`); the button stays disabled while a required input is empty; the action's payload is
+// then resolved against the form, the screen's data and the earlier screens (SPEC E.6, E.7).
+
+import { screenById, type FlowJson } from '../protocol/index.js';
+import { evaluate, resolveValue, type ExpressionScope } from './flow-expression.js';
+
+type Json = Record<string, unknown>;
+
+export type SubmitActionName = 'data_exchange' | 'navigate' | 'complete';
+
+export interface SubmitInput {
+  flow: FlowJson;
+  screen: string;
+  /** What the user entered, by component name. */
+  values: Readonly<Record<string, unknown>>;
+  /** The data the screen was rendered with. */
+  data: Readonly<Record<string, unknown>>;
+  /** Earlier screens, for `${screen.ID.form|data.x}`. */
+  screens: ExpressionScope['screen'];
+  /** A component's action instead of the Footer's: its `name` (an EmbeddedLink by its `text`). */
+  component?: string;
+}
+
+export interface PlannedAction {
+  name: SubmitActionName;
+  /** The resolved payload; references to empty inputs are left out. */
+  payload: Record<string, unknown>;
+  /** navigate: the next screen. */
+  next: string | null;
+  /** The form as the screen holds it: init values, overridden by what the user entered. */
+  form: Record<string, unknown>;
+}
+
+const INPUT_TYPES = new Set([
+  'TextInput',
+  'TextArea',
+  'CheckboxGroup',
+  'RadioButtonsGroup',
+  'Dropdown',
+  'ChipsSelector',
+  'DatePicker',
+  'CalendarPicker',
+  'OptIn',
+  'PhotoPicker',
+  'DocumentPicker',
+]);
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+/** Every component of a layout, through Form, If and Switch, ignoring what is shown. */
+function everyComponent(children: unknown, form: Json | null, out: { node: Json; form: Json | null }[]): void {
+  for (const node of list(children)) {
+    out.push({ node, form });
+    if (node.type === 'Form') everyComponent(node.children, node, out);
+    if (node.type === 'If') {
+      everyComponent(node.then, form, out);
+      everyComponent(node.else, form, out);
+    }
+    if (node.type === 'Switch' && isRecord(node.cases))
+      for (const arm of Object.values(node.cases)) everyComponent(arm, form, out);
+  }
+}
+
+/** The components the screen shows: taken If/Switch branches, `visible` not false. */
+function shownComponents(children: unknown, scope: ExpressionScope, out: Json[]): void {
+  for (const node of list(children)) {
+    if (node.visible !== undefined && resolveValue(node.visible, scope) === false) continue;
+    if (node.type === 'If') {
+      const condition = typeof node.condition === 'string' ? evaluate(node.condition, scope) : node.condition;
+      shownComponents(condition === true ? node.then : node.else, scope, out);
+      continue;
+    }
+    if (node.type === 'Switch') {
+      const value = resolveValue(node.value, scope);
+      const arm = isRecord(node.cases) && typeof value === 'string' ? node.cases[value] : undefined;
+      shownComponents(arm, scope, out);
+      continue;
+    }
+    out.push(node);
+    if (node.type === 'Form') shownComponents(node.children, scope, out);
+  }
+}
+
+/** Init values (component `init-value`, Form `init-values`), resolved against the screen's data. */
+function initValues(components: readonly { node: Json; form: Json | null }[], scope: ExpressionScope): Json {
+  const out: Json = {};
+  for (const { node, form } of components) {
+    const name = node.name;
+    if (!INPUT_TYPES.has(String(node.type)) || typeof name !== 'string') continue;
+    const fromForm = form === null ? undefined : resolveValue(form['init-values'], scope);
+    const value =
+      node['init-value'] !== undefined
+        ? resolveValue(node['init-value'], scope)
+        : isRecord(fromForm)
+          ? fromForm[name]
+          : undefined;
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** The option ids a selection input offers (its data-source, static or from data), or null. */
+function options(node: Json, scope: ExpressionScope): string[] | null {
+  if (node['data-source'] === undefined) return null;
+  const source = resolveValue(node['data-source'], scope);
+  return Array.isArray(source) ? list(source).flatMap((item) => (typeof item.id === 'string' ? [item.id] : [])) : null;
+}
+
+function empty(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/** Why the client keeps the button disabled for this input, or null. */
+function missing(node: Json, value: unknown, scope: ExpressionScope): string | null {
+  const required = resolveValue(node.required, scope);
+  if (isRecord(required)) {
+    // A range CalendarPicker: required per end of the range.
+    const ends = Object.entries(required)
+      .filter(([, on]) => on === true)
+      .map(([end]) => end);
+    const range = isRecord(value) ? value : {};
+    const absent = ends.filter((end) => empty(range[end]));
+    return absent.length > 0 ? `needs ${absent.join(' and ')}` : null;
+  }
+  if (required === true && empty(value)) return 'is required';
+  const min = resolveValue(
+    node['min-uploaded-photos'] ?? node['min-uploaded-documents'] ?? node['min-selected-items'],
+    scope,
+  );
+  if (typeof min === 'number' && min > 0 && (!empty(value) || required === true)) {
+    const count = Array.isArray(value) ? value.length : 0;
+    if (count < min) return `needs at least ${min} item(s), got ${count}`;
+  }
+  return null;
+}
+
+function pickAction(shown: readonly Json[], screen: string, component: string | undefined): Json {
+  if (component === undefined) {
+    const footer = shown.find((node) => node.type === 'Footer');
+    if (footer === undefined) throw new TypeError(`Screen "${screen}" shows no Footer to press.`);
+    if (footer.enabled === false) throw new TypeError(`The Footer of screen "${screen}" is disabled.`);
+    if (!isRecord(footer['on-click-action']))
+      throw new TypeError(`The Footer of screen "${screen}" has no on-click-action.`);
+    return footer['on-click-action'];
+  }
+  const node = shown.find((n) => n.name === component || (n.type === 'EmbeddedLink' && n.text === component));
+  if (node === undefined) throw new TypeError(`Screen "${screen}" shows no component "${component}".`);
+  const action = node['on-click-action'] ?? node['on-select-action'];
+  if (!isRecord(action)) throw new TypeError(`Component "${component}" of screen "${screen}" has no action.`);
+  return action;
+}
+
+/** The action the press performs, with its resolved payload; throws TypeError where a user could not press. */
+export function planAction(input: SubmitInput): PlannedAction {
+  const screen = screenById(input.flow, input.screen);
+  if (screen === undefined) throw new TypeError(`The Flow JSON has no screen "${input.screen}".`);
+  const children = isRecord(screen.layout) ? screen.layout.children : undefined;
+  const scope = (form: Json): ExpressionScope => ({ form, data: input.data, screen: input.screens });
+  const all: { node: Json; form: Json | null }[] = [];
+  everyComponent(children, null, all);
+  const form = { ...initValues(all, scope({})), ...input.values };
+  const formScope = scope(form);
+
+  const shown: Json[] = [];
+  shownComponents(children, formScope, shown);
+  const inputs = new Map(
+    shown.flatMap((node) =>
+      INPUT_TYPES.has(String(node.type)) && typeof node.name === 'string' ? [[node.name, node]] : [],
+    ),
+  );
+  for (const [name, value] of Object.entries(input.values)) {
+    const node = inputs.get(name);
+    if (node === undefined) throw new TypeError(`Screen "${input.screen}" shows no input named "${name}".`);
+    if (node.enabled !== undefined && resolveValue(node.enabled, formScope) === false)
+      throw new TypeError(`Input "${name}" of screen "${input.screen}" is disabled.`);
+    const offered = options(node, formScope);
+    const chosen = Array.isArray(value) ? (value as unknown[]) : [value];
+    const foreign = offered === null ? undefined : chosen.find((id) => typeof id !== 'string' || !offered.includes(id));
+    if (foreign !== undefined)
+      throw new TypeError(`Input "${name}" of screen "${input.screen}" offers no option ${JSON.stringify(foreign)}.`);
+  }
+  for (const [name, node] of inputs) {
+    const problem = missing(node, form[name], formScope);
+    if (problem !== null)
+      throw new TypeError(
+        `Input "${name}" of screen "${input.screen}" ${problem}: the client does not let the user go on.`,
+      );
+  }
+
+  const action = pickAction(shown, input.screen, input.component);
+  const name = action.name;
+  if (name !== 'data_exchange' && name !== 'navigate' && name !== 'complete')
+    throw new TypeError(`The "${String(name)}" action is not something submit() performs.`);
+  const payload = resolveValue(action.payload ?? {}, formScope);
+  const next =
+    name === 'navigate' && isRecord(action.next) && typeof action.next.name === 'string' ? action.next.name : null;
+  if (name === 'navigate' && next === null)
+    throw new TypeError(`The navigate action of "${input.screen}" names no next screen.`);
+  return { name, payload: isRecord(payload) ? payload : {}, next, form };
+}
