@@ -187,6 +187,49 @@ describe('validateSubmission on built variants', () => {
     expect(messages(flow, { unrelated: 1 })).toEqual(['name: Fill in this field']);
   });
 
+  it("checks values carried from another screen's form (${screen.S.form.x}) against that screen's component", () => {
+    const flow = {
+      version: '7.3',
+      data_api_version: '3.0',
+      routing_model: { FORM: ['REVIEW'], REVIEW: [] },
+      screens: [
+        {
+          id: 'FORM',
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              input('email', { required: true, 'input-type': 'email' }),
+              {
+                type: 'Footer',
+                label: 'Next',
+                'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'REVIEW' }, payload: {} },
+              },
+            ],
+          },
+        },
+        {
+          id: 'REVIEW',
+          terminal: true,
+          layout: {
+            type: 'SingleColumnLayout',
+            children: [
+              {
+                type: 'Footer',
+                label: 'Send',
+                'on-click-action': { name: 'data_exchange', payload: { mail: '${screen.FORM.form.email}' } },
+              },
+            ],
+          },
+        },
+      ],
+    } as unknown as FlowJson;
+    const check = (payload: Record<string, unknown>) =>
+      validateSubmission(flow, 'REVIEW', payload).map((e) => `${e.field}@${e.key}: ${e.code}`);
+    expect(check({ mail: 'ada@example.com' })).toEqual([]);
+    expect(check({ mail: 'not an address' })).toEqual(['email@mail: invalid_email']);
+    expect(check({ mail: '' })).toEqual(['email@mail: required']);
+  });
+
   it('a screen with an empty-payload action still checks a payload that action cannot have sent', () => {
     const flow = flowOf(
       '7.3',
