@@ -32,26 +32,31 @@ import type {
   TextInput,
   TextSubheading,
 } from './components.js';
+import { conditionText } from './expressions.js';
+import type { TextOrDynamic, UntypedOr } from './types.js';
 
 type Rest<T, K extends keyof Options<T>> = Omit<Options<T>, K>;
 
-export function textHeading(text: string, options: Rest<TextHeading, 'text'> = {}): TextHeading {
+export function textHeading(text: TextOrDynamic, options: Rest<TextHeading, 'text'> = {}): TextHeading {
   return { type: 'TextHeading', text, ...kebab(options) };
 }
 
-export function textSubheading(text: string, options: Rest<TextSubheading, 'text'> = {}): TextSubheading {
+export function textSubheading(text: TextOrDynamic, options: Rest<TextSubheading, 'text'> = {}): TextSubheading {
   return { type: 'TextSubheading', text, ...kebab(options) };
 }
 
-export function textBody(text: string | string[], options: Rest<TextBody, 'text'> = {}): TextBody {
+export function textBody(text: TextOrDynamic | TextOrDynamic[], options: Rest<TextBody, 'text'> = {}): TextBody {
   return { type: 'TextBody', text, ...kebab(options) };
 }
 
-export function textCaption(text: string | string[], options: Rest<TextCaption, 'text'> = {}): TextCaption {
+export function textCaption(
+  text: TextOrDynamic | TextOrDynamic[],
+  options: Rest<TextCaption, 'text'> = {},
+): TextCaption {
   return { type: 'TextCaption', text, ...kebab(options) };
 }
 
-export function richText(text: string | string[], options: Rest<RichText, 'text'> = {}): RichText {
+export function richText(text: TextOrDynamic | TextOrDynamic[], options: Rest<RichText, 'text'> = {}): RichText {
   return { type: 'RichText', text, ...kebab(options) };
 }
 
@@ -123,9 +128,16 @@ export function imageCarousel(
   return { type: 'ImageCarousel', images, ...kebab(options) };
 }
 
-/** The `If` component (Flow JSON 4.0+); a Footer in one branch needs one in the other. */
-export function ifElse(condition: string, then: Component[], otherwise?: Component[]): If {
-  return otherwise === undefined ? { type: 'If', condition, then } : { type: 'If', condition, then, else: otherwise };
+/**
+ * The `If` component (Flow JSON 4.0+); a Footer in one branch needs one in the other. The condition
+ * is a string such as "${form.topic} == 'other'" or an `expr` boolean (or `expr.not(…)`) condition,
+ * written without the backticks a nested expression has elsewhere (SPEC E.5, E.7).
+ */
+export function ifElse(condition: UntypedOr<'boolean' | 'condition'>, then: Component[], otherwise?: Component[]): If {
+  const bare = conditionText(condition);
+  return otherwise === undefined
+    ? { type: 'If', condition: bare, then }
+    : { type: 'If', condition: bare, then, else: otherwise };
 }
 
 /** The `Switch` component (Flow JSON 4.0+). */

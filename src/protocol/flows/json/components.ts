@@ -8,8 +8,11 @@ import type {
   DataExchangeAction,
   Dynamic,
   NavigateAction,
+  NumberExpression,
   NumberOrDynamic,
   OpenUrlAction,
+  StringExpression,
+  TextOrDynamic,
   UpdateDataAction,
 } from './types.js';
 
@@ -55,19 +58,19 @@ export type RangeValue<T> = T | { 'start-date': T; 'end-date': T };
 
 export interface TextHeading {
   type: 'TextHeading';
-  text: string;
+  text: TextOrDynamic;
   visible?: BooleanOrDynamic;
 }
 
 export interface TextSubheading {
   type: 'TextSubheading';
-  text: string;
+  text: TextOrDynamic;
   visible?: BooleanOrDynamic;
 }
 
 interface TextBlock {
   /** A string array is joined line by line (markdown, Flow JSON 5.1+). */
-  text: string | string[];
+  text: TextOrDynamic | TextOrDynamic[];
   'font-weight'?: FontWeight | Dynamic;
   strikethrough?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
@@ -86,7 +89,7 @@ export interface TextCaption extends TextBlock {
 /** Flow JSON 5.1+. */
 export interface RichText {
   type: 'RichText';
-  text: string | string[];
+  text: TextOrDynamic | TextOrDynamic[];
   visible?: BooleanOrDynamic;
 }
 
@@ -282,6 +285,7 @@ export interface ImageCarousel {
 /** Flow JSON 4.0+. */
 export interface If {
   type: 'If';
+  /** A bare boolean expression, without the backticks of a nested expression (SPEC E.5, E.7). */
   condition: string;
   then: Component[];
   else?: Component[];
@@ -290,7 +294,7 @@ export interface If {
 /** Flow JSON 4.0+. */
 export interface Switch {
   type: 'Switch';
-  value: Dynamic;
+  value: Dynamic | StringExpression | NumberExpression;
   cases: Record<string, Component[]>;
 }
 

@@ -53,6 +53,15 @@ export {
   textInput,
   textSubheading,
 } from './component-builders.js';
+export {
+  expr,
+  type BooleanOperand,
+  type ConditionOperand,
+  type NumberOperand,
+  type StringOperand,
+  type TextPart,
+} from './expressions.js';
+export { FlowExpressionError } from './expression-error.js';
 export { findReferences, type Reference } from './references.js';
 export {
   hasErrors,

@@ -12,8 +12,33 @@ import type { DataApiVersion, FlowJsonVersion } from './version.js';
  */
 export type Dynamic = `\${${string}}` | `\`${string}\``;
 
-export type BooleanOrDynamic = boolean | Dynamic;
-export type NumberOrDynamic = number | Dynamic;
+// The type an expression built with `expr` (expressions.ts) evaluates to lives only in TypeScript:
+// on the wire it is the plain backtick string. A phantom property keyed by a symbol that exists
+// nowhere at runtime keeps a number expression out of `visible` and a boolean one out of `text`,
+// while untyped strings fit wherever they did before.
+declare const evaluatesTo: unique symbol;
+
+export type ExpressionType = 'string' | 'number' | 'boolean' | 'condition';
+
+/** A nested expression (Flow JSON 6.0+) known to evaluate to T. */
+export type Typed<T extends ExpressionType> = string & { readonly [evaluatesTo]: T };
+
+/** A string that is either untyped (a literal, a reference, a hand-written expression) or a T expression. */
+export type UntypedOr<T extends ExpressionType> = string & { readonly [evaluatesTo]?: T };
+
+export type StringExpression = Typed<'string'>;
+export type NumberExpression = Typed<'number'>;
+export type BooleanExpression = Typed<'boolean'>;
+/**
+ * A boolean only an `If` condition may hold: it uses `!`, which SPEC E.7 lists for `If.condition`
+ * and not for nested expressions in other properties.
+ */
+export type Condition = Typed<'condition'>;
+
+export type BooleanOrDynamic = boolean | Dynamic | BooleanExpression;
+export type NumberOrDynamic = number | Dynamic | NumberExpression;
+/** A text property: any string, a reference, or a string or number expression (not a boolean one). */
+export type TextOrDynamic = UntypedOr<'string' | 'number'>;
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
