@@ -241,11 +241,16 @@ describe('send, fill in, complete', () => {
     expect(emulator.sentMessages().filter((m) => JSON.stringify(m.body).includes('Once only'))).toHaveLength(1);
   });
 
-  it('an idempotency key first used for another message is refused, and leaves no token behind', async () => {
+  it('an idempotency key first used for another message or flow is refused, and leaves no token behind', async () => {
     const key = 'order-4712-text';
     await t.app.send(`+${CUSTOMER}`, { type: 'text', body: 'Your order shipped' }, { idempotencyKey: key });
     const attempt = t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Not this', idempotencyKey: key });
     await expect(attempt).rejects.toMatchObject({ name: 'FlowSendConflictError', status: 409 });
+    // A key first used to send another flow does not hand out that flow's token either.
+    const flowKey = 'order-4713-demo';
+    await t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Demo', idempotencyKey: flowKey });
+    const other = t.app.sendFlow(`+${CUSTOMER}`, 'v4', { cta: 'Open', body: 'V4', idempotencyKey: flowKey });
+    await expect(other).rejects.toMatchObject({ name: 'FlowSendConflictError' });
     const all = await t.app.gateway.store.db.selectFrom('flow_tokens').select(['token', 'outbound_id']).execute();
     expect(all.filter((row) => row.outbound_id === null)).toEqual([]);
   });

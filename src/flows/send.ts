@@ -78,7 +78,7 @@ export async function sendFlow(
     if (!sent.created) {
       // Same idempotency key as an earlier send: that message carries its own token; this one is unused.
       await deps.store.flows.deleteToken(token);
-      const earlier = await earlierToken(deps, sent.id);
+      const earlier = await earlierToken(deps, sent.id, def.name, waId);
       return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
     }
     await deps.store.flows.setOutboundId(token, sent.id);
@@ -100,15 +100,21 @@ export class FlowSendConflictError extends Error {
  * have linked it yet, so this looks a few times (bounded, jittered); a key first used for a message that is
  * not a Flow message has none, which is the caller's error.
  */
-async function earlierToken(deps: SendFlowDeps, outboundId: string): Promise<{ token: string; expires_at: number }> {
+async function earlierToken(
+  deps: SendFlowDeps,
+  outboundId: string,
+  flow: string,
+  waId: string,
+): Promise<{ token: string; expires_at: number }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const row = await deps.store.flows.tokenByOutboundId(outboundId);
-    if (row !== null) return row;
+    if (row !== null && row.flow === flow && row.wa_id === waId) return row;
+    if (row !== null) break; // the key was first used to send another flow, or to someone else
     await sleep(20 + Math.random() * 30);
   }
   throw new FlowSendConflictError(
-    `the idempotency key was already used for outbound message ${outboundId}, which carries no flow token of ` +
-      'this app (a different message, or a send that failed): use a new key',
+    `the idempotency key was already used for outbound message ${outboundId}, which is not this flow's ` +
+      'message to this customer (another message, another flow or recipient, or a send that failed): use a new key',
   );
 }
 

@@ -199,6 +199,7 @@ describe('validateSubmission on built variants', () => {
             type: 'SingleColumnLayout',
             children: [
               input('email', { required: true, 'input-type': 'email' }),
+              { type: 'DatePicker', name: 'day', label: 'Day' },
               {
                 type: 'Footer',
                 label: 'Next',
@@ -216,7 +217,10 @@ describe('validateSubmission on built variants', () => {
               {
                 type: 'Footer',
                 label: 'Send',
-                'on-click-action': { name: 'data_exchange', payload: { mail: '${screen.FORM.form.email}' } },
+                'on-click-action': {
+                  name: 'data_exchange',
+                  payload: { mail: '${screen.FORM.form.email}', day: '${screen.FORM.form.day}' },
+                },
               },
             ],
           },
@@ -228,6 +232,9 @@ describe('validateSubmission on built variants', () => {
     expect(check({ mail: 'ada@example.com' })).toEqual([]);
     expect(check({ mail: 'not an address' })).toEqual(['email@mail: invalid_email']);
     expect(check({ mail: '' })).toEqual(['email@mail: required']);
+    // Bounds the submitting screen's data set belong to its own fields, not to a namesake on another screen.
+    const bounds = { constraints: { day: { minDate: '2030-01-01' } } };
+    expect(validateSubmission(flow, 'REVIEW', { mail: 'ada@example.com', day: '2026-03-01' }, bounds)).toEqual([]);
   });
 
   it('a screen with an empty-payload action still checks a payload that action cannot have sent', () => {

@@ -17,6 +17,8 @@ import { perFrozenScreen } from './screen-cache.js';
 /** A form field referenced by the action, with where its value sits in the payload. */
 export interface FieldReference {
   field: InputField;
+  /** The field is another screen's (`${screen.S.form.x}`), not the submitting screen's own. */
+  global: boolean;
   /** Path of keys from the payload root to the value. */
   keyPath: readonly string[];
 }
@@ -124,7 +126,7 @@ export function referencedFields(screen: Screen, payload: Record<string, unknown
     const id = `${ref.screen ?? ''}.${ref.name}`;
     if (field === undefined || seen.has(id)) continue;
     seen.add(id);
-    out.push({ field, keyPath: ref.keyPath });
+    out.push({ field, keyPath: ref.keyPath, global: ref.screen !== undefined });
   }
   return out;
 }

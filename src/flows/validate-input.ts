@@ -156,9 +156,13 @@ export function validateSubmission(
   const screen = screenById(flow, screenId);
   if (screen === undefined) return [];
   const errors: FieldError[] = [];
-  for (const { field: declared, keyPath } of referencedFields(screen, payload, flow)) {
-    const dynamic = options.constraints?.[declared.name];
-    const field = dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } };
+  for (const { field: declared, keyPath, global } of referencedFields(screen, payload, flow)) {
+    // What the screen's data offered (options, date bounds) is this screen's; another screen's field is
+    // checked against its static declaration only.
+    const shown = global ? {} : options;
+    const dynamic = shown.constraints?.[declared.name];
+    const field =
+      dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } };
     const value = valueAt(payload, keyPath);
     const key = keyPath.join('.');
     let found: Issue | null;
@@ -166,7 +170,7 @@ export function validateSubmission(
       found =
         isRequired(field) && shownAndEnabled(field) ? { code: 'required', message: requiredMessage(field) } : null;
     } else {
-      found = checkPresent(field, value, { dynamicOptions: dynamicOptions(field, options) });
+      found = checkPresent(field, value, { dynamicOptions: dynamicOptions(field, shown) });
     }
     if (found) errors.push({ field: field.name, message: found.message, code: found.code, key });
   }
