@@ -29,7 +29,8 @@ export function keyEntry(body: unknown): { pem: string; status: string } | null 
   return { pem: entry.business_public_key, status: typeof status === 'string' ? status : 'VALID' };
 }
 
-async function get(graph: GraphGet, path: string, timeoutMs: number): Promise<Response> {
+/** The answer's status and body, both within `timeoutMs` (a body that stalls after the headers times out too). */
+async function get(graph: GraphGet, path: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // An in-process Graph may not watch the signal, so the timeout is also raced.
@@ -41,7 +42,11 @@ async function get(graph: GraphGet, path: string, timeoutMs: number): Promise<Re
     }, timeoutMs);
   });
   try {
-    return await Promise.race([graph(path, controller.signal), timedOut]);
+    const read = graph(path, controller.signal).then(async (response) => ({
+      status: response.status,
+      text: await response.text(),
+    }));
+    return await Promise.race([read, timedOut]);
   } catch (error) {
     const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     throw fetchError(
@@ -59,7 +64,7 @@ export async function fetchBusinessKey(graph: GraphGet, phoneNumberId: string, t
   const fields = 'business_public_key,business_public_key_signature_status';
   const path = `/${GRAPH_VERSION}/${encodeURIComponent(phoneNumberId)}/whatsapp_business_encryption?fields=${fields}`;
   const response = await get(graph, path, timeoutMs);
-  const text = await response.text();
+  const text = response.text;
   if (response.status !== 200)
     throw fetchError(`The Graph API answered the public key request with HTTP ${response.status}.`, {
       status: response.status,

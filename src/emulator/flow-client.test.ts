@@ -221,7 +221,11 @@ describe('emulator flow client', () => {
     await open({ flowJson: FLOW });
     await open({ flowJson: v4, version: '3.0' });
     await open({});
-    const [fromV4, fromV3, explicit, none] = endpoint.state.received.map((r) => r.payload);
+    // SPEC A.4: the token is signed only with data API 4.0 on Flow JSON 7.3 or later.
+    await open({ flowJson: { ...v4, version: '7.2' } });
+    const [fromV4, fromV3, explicit, none, v4on72] = endpoint.state.received.map((r) => r.payload);
+    expect(v4on72).toMatchObject({ version: '4.0', flow_token: TOKEN });
+    expect(v4on72).not.toHaveProperty('flow_token_signature');
     expect(fromV4).toMatchObject({ version: '4.0', flow_token: TOKEN });
     expect(verifyFlowTokenSignature(fromV4?.flow_token_signature as string, TOKEN, [APP_SECRET])).toBe(true);
     for (const payload of [fromV3, explicit, none]) {

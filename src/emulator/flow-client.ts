@@ -9,6 +9,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import {
+  compareVersions,
   decryptFlowResponse,
   encryptFlowRequest,
   screenById,
@@ -260,9 +261,13 @@ export class FlowClientSession implements FlowSession {
     return this.#deps.storeMedia(bytes, fileName, mimeType);
   }
 
-  /** The token fields of a payload: flow_token, and flow_token_signature from data API 4.0 on. */
+  /**
+   * The token fields of a payload: flow_token, and flow_token_signature with data API 4.0 on Flow JSON 7.3 or
+   * later (SPEC A.4; without a Flow JSON, data API 4.0 alone decides).
+   */
   #token(): Record<string, string> {
-    if (this.#version !== '4.0') return { flow_token: this.flowToken };
+    const signs = this.#version === '4.0' && (this.#flow === null || compareVersions(this.#flow.version, '7.3') >= 0);
+    if (!signs) return { flow_token: this.flowToken };
     const signature = signFlowToken(this.flowToken, this.#deps.appSecret, this.#deps.now());
     return { flow_token: this.flowToken, flow_token_signature: signature };
   }

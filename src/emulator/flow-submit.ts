@@ -142,24 +142,34 @@ function missing(node: Json, value: unknown, scope: ExpressionScope): string | n
     node['min-uploaded-photos'] ?? node['min-uploaded-documents'] ?? node['min-selected-items'],
     scope,
   );
-  if (typeof min === 'number' && min > 0 && (!empty(value) || required === true)) {
+  // A picker with a minimum above 0 must be filled (SPEC B.1: min 0, the default, makes it optional).
+  const picker = node.type === 'PhotoPicker' || node.type === 'DocumentPicker';
+  if (typeof min === 'number' && min > 0 && (!empty(value) || required === true || picker)) {
     const count = Array.isArray(value) ? value.length : 0;
     if (count < min) return `needs at least ${min} item(s), got ${count}`;
   }
   return null;
 }
 
-function pickAction(shown: readonly Json[], screen: string, component: string | undefined): Json {
+function pickAction(
+  shown: readonly Json[],
+  screen: string,
+  component: string | undefined,
+  scope: ExpressionScope,
+): Json {
   if (component === undefined) {
     const footer = shown.find((node) => node.type === 'Footer');
     if (footer === undefined) throw new TypeError(`Screen "${screen}" shows no Footer to press.`);
-    if (footer.enabled === false) throw new TypeError(`The Footer of screen "${screen}" is disabled.`);
+    if (resolveValue(footer.enabled, scope) === false)
+      throw new TypeError(`The Footer of screen "${screen}" is disabled.`);
     if (!isRecord(footer['on-click-action']))
       throw new TypeError(`The Footer of screen "${screen}" has no on-click-action.`);
     return footer['on-click-action'];
   }
   const node = shown.find((n) => n.name === component || (n.type === 'EmbeddedLink' && n.text === component));
   if (node === undefined) throw new TypeError(`Screen "${screen}" shows no component "${component}".`);
+  if (resolveValue(node.enabled, scope) === false)
+    throw new TypeError(`Component "${component}" of screen "${screen}" is disabled.`);
   const action = node['on-click-action'] ?? node['on-select-action'];
   if (!isRecord(action)) throw new TypeError(`Component "${component}" of screen "${screen}" has no action.`);
   return action;
@@ -194,7 +204,8 @@ export function planAction(input: SubmitInput): PlannedAction {
     if (foreign !== undefined)
       throw new TypeError(`Input "${name}" of screen "${input.screen}" offers no option ${JSON.stringify(foreign)}.`);
   }
-  for (const [name, node] of inputs) {
+  // Inputs left empty hold back the Footer only; a component's own action (on-select, a link) still fires.
+  for (const [name, node] of input.component === undefined ? inputs : []) {
     const problem = missing(node, form[name], formScope);
     if (problem !== null)
       throw new TypeError(
@@ -202,7 +213,7 @@ export function planAction(input: SubmitInput): PlannedAction {
       );
   }
 
-  const action = pickAction(shown, input.screen, input.component);
+  const action = pickAction(shown, input.screen, input.component, formScope);
   const name = action.name;
   if (name !== 'data_exchange' && name !== 'navigate' && name !== 'complete')
     throw new TypeError(`The "${String(name)}" action is not something submit() performs.`);
