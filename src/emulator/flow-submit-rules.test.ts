@@ -26,7 +26,15 @@ const plan = (
   values: Record<string, unknown>,
   data: Record<string, unknown> = {},
   component?: string,
-) => planAction({ flow, screen: 'S', values, data, screens: {}, ...(component === undefined ? {} : { component }) });
+) =>
+  planAction({
+    flow,
+    screen: 'S',
+    values,
+    data,
+    screens: () => undefined,
+    ...(component === undefined ? {} : { component }),
+  });
 
 describe('planAction: what a user can press', () => {
   it("a component's on-select-action fires while a required input is still empty; the Footer does not", () => {
