@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowJson } from '../protocol/index.js';
 import { FLOW_MEDIA_DEFAULT_MIME_TYPES, PHOTO_MIME_TYPES } from './flow-media-sniff.js';
+import { carryFlow } from './carry-flow.test-util.js';
 import { pickerLimits } from './picker-limits.js';
 
 const DIR = new URL('../../../shared/protocol/fixtures/flow_json/', import.meta.url);
@@ -47,41 +48,7 @@ describe('pickerLimits', () => {
       'allowed-mime-types': ['application/pdf'],
       'max-file-size-kb': 100,
     };
-    const flow = {
-      version: '7.3',
-      data_api_version: '3.0',
-      routing_model: { UPLOAD: ['REVIEW'], REVIEW: [] },
-      screens: [
-        {
-          id: 'UPLOAD',
-          layout: {
-            type: 'SingleColumnLayout',
-            children: [
-              picker,
-              {
-                type: 'Footer',
-                label: 'Next',
-                'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'REVIEW' }, payload: {} },
-              },
-            ],
-          },
-        },
-        {
-          id: 'REVIEW',
-          terminal: true,
-          layout: {
-            type: 'SingleColumnLayout',
-            children: [
-              {
-                type: 'Footer',
-                label: 'Send',
-                'on-click-action': { name: 'data_exchange', payload: { files: '${screen.UPLOAD.form.id_doc}' } },
-              },
-            ],
-          },
-        },
-      ],
-    } as unknown as FlowJson;
+    const flow = carryFlow('UPLOAD', [picker], { files: '${screen.UPLOAD.form.id_doc}' });
     expect(pickerLimits(flow, 'REVIEW', { files: [] })).toEqual({
       files: { field: 'id_doc', type: 'DocumentPicker', allowedMimeTypes: ['application/pdf'], maxBytes: 100 * 1024 },
     });

@@ -107,7 +107,10 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     },
     log,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
-    error: (message, data = {}) => ({ kind: 'error', response: errorResponse(def.json, here, message, req.screens, data) }),
+    error: (message, data = {}) => ({
+      kind: 'error',
+      response: errorResponse(def.json, here, message, req.screens, data),
+    }),
     complete: (params = {}) => ({
       kind: 'complete',
       response: {

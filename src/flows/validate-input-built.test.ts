@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validateFlowJson, type FlowJson } from '../protocol/index.js';
 import { dynamicDataSources } from './data-sources.js';
 import { FlowRegistry } from './definition.js';
+import { carryFlow } from './carry-flow.test-util.js';
 import { validateSubmission } from './validate-input.js';
 
 function flowOf(version: string, children: unknown[], payload: Record<string, unknown>): FlowJson {
@@ -188,45 +189,11 @@ describe('validateSubmission on built variants', () => {
   });
 
   it("checks values carried from another screen's form (${screen.S.form.x}) against that screen's component", () => {
-    const flow = {
-      version: '7.3',
-      data_api_version: '3.0',
-      routing_model: { FORM: ['REVIEW'], REVIEW: [] },
-      screens: [
-        {
-          id: 'FORM',
-          layout: {
-            type: 'SingleColumnLayout',
-            children: [
-              input('email', { required: true, 'input-type': 'email' }),
-              { type: 'DatePicker', name: 'day', label: 'Day' },
-              {
-                type: 'Footer',
-                label: 'Next',
-                'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'REVIEW' }, payload: {} },
-              },
-            ],
-          },
-        },
-        {
-          id: 'REVIEW',
-          terminal: true,
-          layout: {
-            type: 'SingleColumnLayout',
-            children: [
-              {
-                type: 'Footer',
-                label: 'Send',
-                'on-click-action': {
-                  name: 'data_exchange',
-                  payload: { mail: '${screen.FORM.form.email}', day: '${screen.FORM.form.day}' },
-                },
-              },
-            ],
-          },
-        },
-      ],
-    } as unknown as FlowJson;
+    const flow = carryFlow(
+      'FORM',
+      [input('email', { required: true, 'input-type': 'email' }), { type: 'DatePicker', name: 'day', label: 'Day' }],
+      { mail: '${screen.FORM.form.email}', day: '${screen.FORM.form.day}' },
+    );
     const check = (payload: Record<string, unknown>) =>
       validateSubmission(flow, 'REVIEW', payload).map((e) => `${e.field}@${e.key}: ${e.code}`);
     expect(check({ mail: 'ada@example.com' })).toEqual([]);
