@@ -163,12 +163,13 @@ export async function runScreen(
   options: { budgetMs: number; log: Logger },
 ): Promise<ScreenOutcome> {
   const here = currentScreen(def, req);
-  const safe = errorResponse(def.json, here, SAFE_ERROR_MESSAGE, req.screens);
+  // Built only when a handler fails: it fills the screen's declared data, which a good answer never needs.
+  const safe = (): FlowEndpointResponse => errorResponse(def.json, here, SAFE_ERROR_MESSAGE, req.screens);
   const log = options.log;
   const handler = handlerFor(def, req);
   if (handler === undefined) {
     log.error({ action: req.action, screen: req.screen }, 'flow has no handler for this screen; answered a safe error');
-    return { kind: 'failed', reason: 'no_handler', response: safe };
+    return { kind: 'failed', reason: 'no_handler', response: safe() };
   }
   const abort = new LazyAbort();
   let reply: unknown;
@@ -182,14 +183,14 @@ export async function runScreen(
         ? 'flow handler ran over its budget; answered a safe error'
         : 'flow handler threw; answered a safe error',
     );
-    return { kind: 'failed', reason: overBudget ? 'over_budget' : 'threw', response: safe };
+    return { kind: 'failed', reason: overBudget ? 'over_budget' : 'threw', response: safe() };
   }
   if (!isReply(reply)) {
     log.error(
       { action: req.action, screen: req.screen },
       'flow handler did not return ctx.next/ctx.error/ctx.complete',
     );
-    return { kind: 'failed', reason: 'invalid_response', response: safe };
+    return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
   const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, reply.response);
   if (problems.length > 0) {
@@ -203,7 +204,7 @@ export async function runScreen(
       },
       'flow handler answer would be rejected by WhatsApp; answered a safe error',
     );
-    return { kind: 'failed', reason: 'invalid_response', response: safe };
+    return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
   return { kind: 'answer', reply };
 }
