@@ -7,6 +7,7 @@
 import { allowedTransitions, screenById, type DataSchema, type FlowJson } from '../protocol/index.js';
 import { FlowClientError } from './flow-client-errors.js';
 import type { FlowResponse } from './flow-client-types.js';
+import { isRecord } from './graph-common.js';
 
 export type FlowAction = 'INIT' | 'BACK' | 'data_exchange';
 
@@ -16,10 +17,6 @@ export interface AnswerContext {
   /** The screen the request was sent from ("" or null when not populated). */
   from: string | null;
   flowToken: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function schemaError(message: string): FlowClientError {

@@ -6,15 +6,12 @@
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { FlowClientError } from './flow-client-errors.js';
+import { isRecord } from './graph-common.js';
 
 /** GETs a Graph path (with the access token) from the Graph API the client talks to. */
 export type GraphGet = (path: string, signal: AbortSignal) => Promise<Response>;
 
 export const GRAPH_VERSION = 'v24.0';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fetchError(message: string, options: { status?: number; cause?: unknown } = {}): FlowClientError {
   return new FlowClientError('public-key-fetch-error', message, options);

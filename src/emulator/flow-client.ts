@@ -33,6 +33,7 @@ import type {
 } from './flow-client-types.js';
 import { planAction } from './flow-submit.js';
 import type { SimulatedCustomer } from './types.js';
+import { isRecord } from './graph-common.js';
 
 /** What the client needs from the emulator around it. */
 export interface FlowClientDeps {
@@ -57,10 +58,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY_DELAY_MS = 500;
 /** WhatsApp re-sends once after a 421 (SPEC A.6). */
 const MAX_ATTEMPTS = 2;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function positive(value: number | undefined, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback;

@@ -4,6 +4,8 @@
 // `== != < <= > >= && || !`, parentheses, math (`/` and `%` by 0 give 0) and string
 // concatenation by juxtaposition. A value that is not there resolves to undefined.
 
+import { isRecord } from './graph-common.js';
+
 /** What a screen's expressions can see. */
 export interface ExpressionScope {
   /** The current screen's form values. */
@@ -12,10 +14,6 @@ export interface ExpressionScope {
   data: Readonly<Record<string, unknown>>;
   /** Another screen's last form values and data, or undefined when it was never shown. */
   screen(id: string): { form: Readonly<Record<string, unknown>>; data: Readonly<Record<string, unknown>> } | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `a.b[0].c` → ['a', 'b', 0, 'c']. */

@@ -4,8 +4,9 @@
 // `visible`); the button stays disabled while a required input is empty; the action's payload is
 // then resolved against the form, the screen's data and the earlier screens (SPEC E.6, E.7).
 
-import { screenById, type FlowJson } from '../protocol/index.js';
+import { isInputType, screenById, walkComponents, type ComponentVisit, type FlowJson } from '../protocol/index.js';
 import { evaluate, resolveValue, type ExpressionScope } from './flow-expression.js';
+import { isRecord } from './graph-common.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,40 +35,8 @@ export interface PlannedAction {
   form: Record<string, unknown>;
 }
 
-const INPUT_TYPES = new Set([
-  'TextInput',
-  'TextArea',
-  'CheckboxGroup',
-  'RadioButtonsGroup',
-  'Dropdown',
-  'ChipsSelector',
-  'DatePicker',
-  'CalendarPicker',
-  'OptIn',
-  'PhotoPicker',
-  'DocumentPicker',
-]);
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
-/** Every component of a layout, through Form, If and Switch, ignoring what is shown. */
-function everyComponent(children: unknown, form: Json | null, out: { node: Json; form: Json | null }[]): void {
-  for (const node of list(children)) {
-    out.push({ node, form });
-    if (node.type === 'Form') everyComponent(node.children, node, out);
-    if (node.type === 'If') {
-      everyComponent(node.then, form, out);
-      everyComponent(node.else, form, out);
-    }
-    if (node.type === 'Switch' && isRecord(node.cases))
-      for (const arm of Object.values(node.cases)) everyComponent(arm, form, out);
-  }
 }
 
 /** The components the screen shows: taken If/Switch branches, `visible` not false. */
@@ -91,12 +60,12 @@ function shownComponents(children: unknown, scope: ExpressionScope, out: Json[])
 }
 
 /** Init values (component `init-value`, Form `init-values`), resolved against the screen's data. */
-function initValues(components: readonly { node: Json; form: Json | null }[], scope: ExpressionScope): Json {
+function initValues(components: readonly ComponentVisit[], scope: ExpressionScope): Json {
   const out: Json = {};
   for (const { node, form } of components) {
     const name = node.name;
-    if (!INPUT_TYPES.has(String(node.type)) || typeof name !== 'string') continue;
-    const fromForm = form === null ? undefined : resolveValue(form['init-values'], scope);
+    if (!isInputType(node.type) || typeof name !== 'string') continue;
+    const fromForm = form === undefined ? undefined : resolveValue(form['init-values'], scope);
     const value =
       node['init-value'] !== undefined
         ? resolveValue(node['init-value'], scope)
@@ -181,17 +150,14 @@ export function planAction(input: SubmitInput): PlannedAction {
   if (screen === undefined) throw new TypeError(`The Flow JSON has no screen "${input.screen}".`);
   const children = isRecord(screen.layout) ? screen.layout.children : undefined;
   const scope = (form: Json): ExpressionScope => ({ form, data: input.data, screen: input.screens });
-  const all: { node: Json; form: Json | null }[] = [];
-  everyComponent(children, null, all);
-  const form = { ...initValues(all, scope({})), ...input.values };
+  // Every component, shown or not (through Form, If and Switch): init values are the form's start.
+  const form = { ...initValues(walkComponents(children, ''), scope({})), ...input.values };
   const formScope = scope(form);
 
   const shown: Json[] = [];
   shownComponents(children, formScope, shown);
   const inputs = new Map(
-    shown.flatMap((node) =>
-      INPUT_TYPES.has(String(node.type)) && typeof node.name === 'string' ? [[node.name, node]] : [],
-    ),
+    shown.flatMap((node) => (isInputType(node.type) && typeof node.name === 'string' ? [[node.name, node]] : [])),
   );
   for (const [name, value] of Object.entries(input.values)) {
     const node = inputs.get(name);

@@ -63,6 +63,8 @@ export {
 } from './expressions.js';
 export { FlowExpressionError } from './expression-error.js';
 export { findReferences, type Reference } from './references.js';
+export { isInputType } from './catalog.js';
+export { walkComponents, type ComponentVisit } from './walk.js';
 export {
   hasErrors,
   summarizeFindings,
