@@ -27,6 +27,11 @@ function isOption(value: unknown): value is string | { id: string } {
   );
 }
 
+/** `x` of a property that is exactly `${data.x}`, else undefined. */
+function dataKey(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(value)?.[1] : undefined;
+}
+
 /** Which components take their options from which data key, per screen. */
 interface DynamicSource {
   name: string;
@@ -39,7 +44,7 @@ const dynamicSources = perFrozenScreen((screen): readonly DynamicSource[] => {
     const source = node['data-source'];
     const name = node.name;
     if (typeof source !== 'string' || typeof name !== 'string') continue;
-    const key = /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(source)?.[1];
+    const key = dataKey(source);
     if (key !== undefined) found.push({ name, key });
   }
   return found;
@@ -84,7 +89,7 @@ const dynamicBounds = perFrozenScreen((screen): readonly DynamicBound[] => {
     if (typeof name !== 'string') continue;
     for (const [prop, constraint] of Object.entries(DYNAMIC_BOUNDS)) {
       const value = node[prop];
-      const key = typeof value === 'string' ? /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(value)?.[1] : undefined;
+      const key = dataKey(value);
       if (key !== undefined) found.push({ name, constraint, key });
     }
   }

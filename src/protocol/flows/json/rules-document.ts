@@ -297,29 +297,11 @@ function checkTerminal(ctx: Ctx): void {
   }
 }
 
-/** UTF-8 length without allocating a copy of a possibly huge string. */
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** The whole document is at most 10 MB (SPEC E.1); `text` is the JSON as uploaded or serialized. */
 export function checkSize(ctx: Ctx, text: string): void {
   // Every UTF-16 unit is 1 to 3 bytes, so most documents are decided without counting.
   if (text.length * 3 <= MAX_FLOW_JSON_BYTES) return;
-  const bytes = utf8Bytes(text);
+  const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= MAX_FLOW_JSON_BYTES) return;
   ctx.report(
     'INVALID_FLOW_JSON',
