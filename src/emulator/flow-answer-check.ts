@@ -154,3 +154,15 @@ export function checkNavigate(flow: FlowJson, from: string, to: string, payload:
     throw error instanceof FlowClientError ? local(error) : error;
   }
 }
+
+/**
+ * An update_data action (SPEC E.6, 6.0+): its payload updates the current screen's data, so each
+ * key must be declared by that screen and match its type; undeclared keys are payload-schema-error.
+ */
+export function checkUpdateData(flow: FlowJson, screen: string, payload: Record<string, unknown>): void {
+  try {
+    checkScreenData(flow, screen, payload, true);
+  } catch (error) {
+    throw error instanceof FlowClientError ? new FlowClientError(error.code, error.message) : error;
+  }
+}

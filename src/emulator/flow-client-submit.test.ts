@@ -20,6 +20,13 @@ import {
   option,
   radioButtonsGroup,
   ref,
+  checkboxGroup,
+  embeddedLink,
+  navigationItem,
+  navigationList,
+  openUrl,
+  updateData,
+  validateFlowJson,
   screen,
   textArea,
   textInput,
@@ -278,6 +285,113 @@ describe('flow client back()', () => {
     // The refreshed data is what the next submit resolves ${data.greeting} against.
     await session.submit('START', { name: 'Ada' });
     expect(sent().at(-1)).toMatchObject({ action: 'data_exchange', data: { greeting: 'Again' } });
+  });
+});
+
+/** MENU (NavigationList) → PICK (options with update_data, a link, data_exchange) → DONE. */
+function menuFlow(): FlowJson {
+  return flow({
+    version: '7.3',
+    dataApiVersion: '3.0',
+    routingModel: { MENU: ['PICK'], PICK: ['DONE'], DONE: [] },
+    screens: [
+      screen('MENU', {
+        title: 'Menu',
+        children: [
+          navigationList({
+            name: 'menu',
+            listItems: [
+              navigationItem('pizza', { title: 'Pizza' }, { onClickAction: navigate('PICK', { note: 'plain' }) }),
+              navigationItem('help', { title: 'Help' }),
+            ],
+            onClickAction: dataExchange({ asked: 'help' }),
+          }),
+        ],
+      }),
+      screen('PICK', {
+        title: 'Toppings',
+        data: { note: field.string('plain') },
+        children: [
+          textInput({ name: 'who', label: 'Name' }),
+          checkboxGroup({
+            name: 'toppings',
+            label: 'Toppings',
+            maxSelectedItems: 2,
+            dataSource: [
+              option('ham', 'Ham', { onSelectAction: updateData({ note: 'with meat' }) }),
+              option('olive', 'Olive'),
+            ],
+          }),
+          embeddedLink('Allergens', openUrl('https://example.com/allergens')),
+          footer(
+            'Order',
+            dataExchange({ note: ref.data('note'), toppings: ref.form('toppings'), who: ref.form('who') }),
+          ),
+        ],
+      }),
+      screen('DONE', { title: 'Done', terminal: true, children: [footer('Close', complete())] }),
+    ],
+  });
+}
+
+describe('flow client submit(): items, update_data and open_url', () => {
+  it('is a Flow JSON the validator passes', () => {
+    expect(validateFlowJson(menuFlow())).toEqual([]);
+  });
+
+  it('taps NavigationList items, updates screen data locally and keeps the form across local actions', async () => {
+    const { session, sent } = await open(menuFlow(), (p) =>
+      p.action === 'INIT'
+        ? { status: 200, body: { screen: 'MENU', data: {} } }
+        : { status: 200, body: { screen: 'DONE', data: {} } },
+    );
+    await session.init();
+    // An item with its own action navigates on the phone.
+    expect(await session.submit('MENU', {}, { component: 'menu', item: 'pizza' })).toMatchObject({
+      kind: 'screen',
+      screen: 'PICK',
+      data: { note: 'plain' },
+    });
+    // Selecting Ham fires its update_data: the screen's data changes, nothing is sent.
+    expect(await session.submit('PICK', { who: 'Ada' }, { component: 'toppings', item: 'ham' })).toEqual({
+      kind: 'updated',
+      screen: 'PICK',
+      data: { note: 'with meat' },
+    });
+    expect(await session.submit('PICK', {}, { component: 'Allergens' })).toEqual({
+      kind: 'url',
+      url: 'https://example.com/allergens',
+    });
+    expect(sent().map((p) => p.action)).toEqual(['INIT']);
+    // The Footer sees the updated data and what was entered before the local actions.
+    expect(await session.submit('PICK', {})).toMatchObject({ kind: 'screen', screen: 'DONE' });
+    expect(sent()[1]).toMatchObject({
+      action: 'data_exchange',
+      screen: 'PICK',
+      data: { note: 'with meat', toppings: ['ham'], who: 'Ada' },
+    });
+  });
+
+  it('an item without its own action performs the list’s; an undeclared update_data key is refused', async () => {
+    const { session, sent } = await open(menuFlow(), (p) =>
+      p.action === 'INIT'
+        ? { status: 200, body: { screen: 'MENU', data: {} } }
+        : { status: 200, body: { screen: 'MENU', data: {} } },
+    );
+    await session.init();
+    await session.submit('MENU', {}, { component: 'menu', item: 'help' });
+    expect(sent()[1]).toMatchObject({ action: 'data_exchange', screen: 'MENU', data: { asked: 'help' } });
+
+    // Ham's update_data now sets a key PICK does not declare: the client refuses it, locally.
+    const broken = JSON.parse(JSON.stringify(menuFlow()).replace('"note":"with meat"', '"colour":"red"')) as FlowJson;
+    const second = await open(broken, () => ({ status: 200, body: { screen: 'MENU', data: {} } }));
+    await second.session.init();
+    await second.session.submit('MENU', {}, { component: 'menu', item: 'pizza' });
+    await expect(second.session.submit('PICK', {}, { component: 'toppings', item: 'ham' })).rejects.toMatchObject({
+      code: 'payload-schema-error',
+      message: expect.stringMatching(/does not declare the data field "colour"/) as unknown,
+    });
+    expect(second.sent().map((p) => p.action)).toEqual(['INIT']);
   });
 });
 

@@ -49,7 +49,10 @@ export type FlowResponse =
       body: Record<string, unknown>;
     };
 
-/** What submit() did: the endpoint's answer, a screen reached by navigate, or the completion. */
+/**
+ * What submit() did: the endpoint's answer, a screen reached by navigate, the completion, the
+ * screen's data after update_data, or the address open_url opens.
+ */
 export type FlowSubmitResult =
   | FlowResponse
   | {
@@ -58,6 +61,17 @@ export type FlowSubmitResult =
       wamid: string;
       /** The completion's response_json, flow_token included. */
       responseJson: Record<string, unknown>;
+    }
+  | {
+      /** update_data (SPEC E.6): the screen stays, its data now updated by the action's payload. */
+      kind: 'updated';
+      screen: string;
+      data: Record<string, unknown>;
+    }
+  | {
+      /** open_url (SPEC E.6): the client opens this address; the flow stays where it is. */
+      kind: 'url';
+      url: string;
     };
 
 export interface FlowSubmitOptions {
@@ -66,6 +80,12 @@ export interface FlowSubmitOptions {
    * `text`); its `on-click-action` (else `on-select-action`) is performed.
    */
   component?: string;
+  /**
+   * With `component`: the id of the NavigationList item tapped (its on-click-action, else the
+   * list's), or of the data-source option selected (put in the form; its on-select-action, else
+   * the component's).
+   */
+  item?: string;
 }
 
 /** One PhotoPicker/DocumentPicker item as a data_exchange payload carries it (SPEC B.2). */
@@ -109,7 +129,8 @@ export interface FlowSession {
    * Flow JSON's on-click-action is performed with its payload resolved (`${form.x}`,
    * `${data.x}`, `${screen.ID.form|data.x}`, literals). data_exchange → the request to the
    * endpoint; navigate → the next screen locally, its data checked against the screen's model;
-   * complete → the nfm_reply completion (picker files become Cloud API media). Needs flowJson.
+   * complete → the nfm_reply completion (picker files become Cloud API media); update_data → the
+   * screen's data updated locally, checked against its model; open_url → the address. Needs flowJson.
    * Throws TypeError where a user could not press (no such input, a required one empty).
    */
   submit(screen: string, values?: Record<string, unknown>, options?: FlowSubmitOptions): Promise<FlowSubmitResult>;

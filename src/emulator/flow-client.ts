@@ -17,7 +17,13 @@ import {
   signFlowToken,
   type FlowJson,
 } from '../protocol/index.js';
-import { checkFlowAnswer, checkNavigate, parseFlowJson, type FlowAction } from './flow-answer-check.js';
+import {
+  checkFlowAnswer,
+  checkNavigate,
+  checkUpdateData,
+  parseFlowJson,
+  type FlowAction,
+} from './flow-answer-check.js';
 import { fetchBusinessKey, type GraphGet } from './flow-business-key.js';
 import type { FlowCdn } from './flow-cdn.js';
 import { FlowClientError } from './flow-client-errors.js';
@@ -100,6 +106,8 @@ export class FlowClientSession implements FlowSession {
   /** Files given to uploadMedia, by media_id: a complete payload sends them as Cloud API media. */
   readonly #uploads = new Map<string, Upload>();
   #lastAction: 'INIT' | 'data_exchange' = 'INIT';
+  /** What the user entered on the screen shown, kept across local actions (update_data, open_url). */
+  #kept: { screen: string; values: Record<string, unknown> } | null = null;
   #publicKey: Promise<KeyObject> | null = null;
   readonly #deps: FlowClientDeps;
   readonly #endpointUrl: string;
@@ -174,8 +182,12 @@ export class FlowClientSession implements FlowSession {
       data,
       screens: (id) => ({ form: this.#forms.get(id) ?? {}, data: this.#rendered.get(id) ?? {} }),
       ...(options.component === undefined ? {} : { component: options.component }),
+      ...(options.item === undefined ? {} : { item: options.item }),
+      ...(this.#kept?.screen === screen ? { kept: this.#kept.values } : {}),
     });
     this.#forms.set(screen, plan.form);
+    const local = plan.name === 'update_data' || plan.name === 'open_url';
+    this.#kept = local ? { screen, values: plan.entered } : null;
     if (current === undefined) this.#show({ id: screen, data });
     switch (plan.name) {
       case 'data_exchange':
@@ -193,6 +205,15 @@ export class FlowClientSession implements FlowSession {
         this.#close();
         return { kind: 'completed', wamid, responseJson: { flow_token: this.flowToken, ...responseJson } };
       }
+      case 'update_data': {
+        checkUpdateData(flow, screen, plan.payload);
+        const shown = { id: screen, data: { ...data, ...plan.payload } };
+        this.#stack[this.#stack.length - 1] = shown;
+        this.#rendered.set(screen, shown.data);
+        return { kind: 'updated', screen, data: shown.data };
+      }
+      case 'open_url':
+        return { kind: 'url', url: plan.url ?? '' };
     }
   }
 
@@ -207,6 +228,7 @@ export class FlowClientSession implements FlowSession {
     const previous = this.#stack[at - 1];
     if (previous === undefined) throw new TypeError(`"${leaving}" is the first screen: back closes the flow.`);
     this.#stack = this.#stack.slice(0, at);
+    this.#kept = null;
     return shownScreen(previous);
   }
 
@@ -287,6 +309,7 @@ export class FlowClientSession implements FlowSession {
 
   /** Where the answer leaves the screens shown. */
   #record(action: FlowAction, from: string, answer: FlowResponse): void {
+    this.#kept = null;
     if (answer.kind === 'success') {
       this.#close();
       return;

@@ -1,6 +1,7 @@
 // What the emulated client lets a user press (planAction, pure): a component's own action fires with
 // required inputs still empty, a picker with a minimum above 0 must be filled, a Footer or component whose
-// `enabled` evaluates to false cannot be pressed. And the key fetch gives up on a body that stalls.
+// `enabled` evaluates to false cannot be pressed; NavigationList items, options with their own
+// on-select-action, update_data and open_url. And the key fetch gives up on a body that stalls.
 import { describe, expect, it } from 'vitest';
 import type { FlowJson } from '../protocol/index.js';
 import { fetchBusinessKey } from './flow-business-key.js';
@@ -26,6 +27,7 @@ const plan = (
   values: Record<string, unknown>,
   data: Record<string, unknown> = {},
   component?: string,
+  item?: string,
 ) =>
   planAction({
     flow,
@@ -34,6 +36,7 @@ const plan = (
     data,
     screens: () => undefined,
     ...(component === undefined ? {} : { component }),
+    ...(item === undefined ? {} : { item }),
   });
 
 describe('planAction: what a user can press', () => {
@@ -78,6 +81,87 @@ describe('planAction: what a user can press', () => {
     expect(() => plan(flow, { name: 'Ada' }, { open: false })).toThrow(/Footer of screen "S" is disabled/);
     expect(() => plan(flow, {}, { open: false }, 'More')).toThrow(/"More" of screen "S" is disabled/);
     expect(plan(flow, { name: 'Ada' }, { open: true })).toMatchObject({ payload: { name: 'Ada' } });
+  });
+});
+
+describe('planAction: items, update_data and open_url', () => {
+  const toppings = {
+    type: 'CheckboxGroup',
+    name: 'toppings',
+    label: 'Toppings',
+    'max-selected-items': 2,
+    'data-source': [
+      { id: 'ham', title: 'Ham', 'on-select-action': { name: 'update_data', payload: { meat: true } } },
+      { id: 'olive', title: 'Olive' },
+      { id: 'egg', title: 'Egg' },
+      { id: 'off', title: 'Sold out', enabled: false },
+    ],
+    'on-select-action': { name: 'data_exchange', payload: { picked: '${form.toppings}' } },
+  };
+
+  it("a selected option goes into the form and fires its own on-select-action, else the component's", () => {
+    const flow = flowWith([toppings, footer()], { meat: { type: 'boolean', __example__: false } });
+    expect(plan(flow, {}, { meat: false }, 'toppings', 'ham')).toMatchObject({
+      name: 'update_data',
+      payload: { meat: true },
+      form: { toppings: ['ham'] },
+    });
+    expect(plan(flow, { toppings: ['ham'] }, {}, 'toppings', 'olive')).toMatchObject({
+      name: 'data_exchange',
+      payload: { picked: ['ham', 'olive'] },
+    });
+    expect(() => plan(flow, { toppings: ['ham', 'olive'] }, {}, 'toppings', 'egg')).toThrow(/at most 2 selected/);
+    expect(() => plan(flow, {}, {}, 'toppings', 'off')).toThrow(/Item "off" of component "toppings".* is disabled/);
+    expect(() => plan(flow, {}, {}, 'toppings', 'kale')).toThrow(/has no item "kale"/);
+  });
+
+  it('a NavigationList is tapped on an item: its on-click-action, else the list’s', () => {
+    const menu = {
+      type: 'NavigationList',
+      name: 'menu',
+      'list-items': [
+        {
+          id: 'a',
+          'main-content': { title: 'A' },
+          'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'A' }, payload: {} },
+        },
+        { id: 'b', 'main-content': { title: 'B' } },
+      ],
+      'on-click-action': { name: 'data_exchange', payload: { from: 'menu' } },
+    };
+    const flow = flowWith([menu]);
+    expect(plan(flow, {}, {}, 'menu', 'a')).toMatchObject({ name: 'navigate', next: 'A' });
+    expect(plan(flow, {}, {}, 'menu', 'b')).toMatchObject({ name: 'data_exchange', payload: { from: 'menu' } });
+    expect(() => plan(flow, {}, {}, 'menu')).toThrow(/tapped on one of its items/);
+    expect(() => plan(flow, {}, {}, 'menu', 'z')).toThrow(/has no item "z"/);
+    expect(() => plan(flowWith([footer()]), {}, {}, undefined, 'a')).toThrow(/give component as well/);
+  });
+
+  it('open_url gives the address and no payload; update_data resolves its payload against the form', () => {
+    const flow = flowWith([
+      { type: 'TextInput', name: 'city', label: 'City' },
+      {
+        type: 'EmbeddedLink',
+        text: 'Terms',
+        'on-click-action': { name: 'open_url', url: 'https://example.com/terms' },
+      },
+      {
+        type: 'OptIn',
+        name: 'agree',
+        label: 'Agree',
+        'on-click-action': { name: 'update_data', payload: { shown_city: '${form.city}' } },
+      },
+      footer(),
+    ]);
+    expect(plan(flow, {}, {}, 'Terms')).toMatchObject({
+      name: 'open_url',
+      url: 'https://example.com/terms',
+      payload: {},
+    });
+    expect(plan(flow, { city: 'Lagos' }, {}, 'agree')).toMatchObject({
+      name: 'update_data',
+      payload: { shown_city: 'Lagos' },
+    });
   });
 });
 

@@ -1,5 +1,6 @@
-// What pressing a screen's Footer (or tapping a component with an on-click-action) does on
-// WhatsApp's client, up to the request: the form holds the values the user entered over the
+// What pressing a screen's Footer (or tapping a component with an on-click-action, a NavigationList
+// item, or an option with its own on-select-action) does on WhatsApp's client, up to the request
+// or the local action (navigate, update_data, open_url): the form holds the values the user entered over the
 // components' init values; only what the screen shows counts (If/Switch branches as evaluated,
 // `visible`); the button stays disabled while a required input is empty; the action's payload is
 // then resolved against the form, the screen's data and the earlier screens (SPEC E.6, E.7).
@@ -10,7 +11,23 @@ import { isRecord } from './graph-common.js';
 
 type Json = Record<string, unknown>;
 
-export type SubmitActionName = 'data_exchange' | 'navigate' | 'complete';
+export type SubmitActionName = 'data_exchange' | 'navigate' | 'complete' | 'update_data' | 'open_url';
+
+const ACTIONS: ReadonlySet<unknown> = new Set<SubmitActionName>([
+  'data_exchange',
+  'navigate',
+  'complete',
+  'update_data',
+  'open_url',
+]);
+
+function isAction(name: unknown): name is SubmitActionName {
+  return ACTIONS.has(name);
+}
+
+/** Components whose data-source items may carry their own on-select-action (SPEC E.5, 6.0+). */
+const SELECTIONS: ReadonlySet<unknown> = new Set(['CheckboxGroup', 'ChipsSelector', 'RadioButtonsGroup', 'Dropdown']);
+const MULTI_SELECTIONS: ReadonlySet<unknown> = new Set(['CheckboxGroup', 'ChipsSelector']);
 
 export interface SubmitInput {
   flow: FlowJson;
@@ -23,6 +40,13 @@ export interface SubmitInput {
   screens: ExpressionScope['screen'];
   /** A component's action instead of the Footer's: its `name` (an EmbeddedLink by its `text`). */
   component?: string;
+  /** With `component`: the id of the NavigationList item tapped, or of the data-source option selected. */
+  item?: string;
+  /**
+   * What the form already holds from an earlier local action on this screen (update_data, open_url):
+   * under `values`; those of inputs the screen no longer shows are dropped, as the client does.
+   */
+  kept?: Readonly<Record<string, unknown>>;
 }
 
 export interface PlannedAction {
@@ -31,8 +55,12 @@ export interface PlannedAction {
   payload: Record<string, unknown>;
   /** navigate: the next screen. */
   next: string | null;
+  /** open_url: the address the client opens. */
+  url: string | null;
   /** The form as the screen holds it: init values, overridden by what the user entered. */
   form: Record<string, unknown>;
+  /** What the user entered: the given values, plus an option selected by the press. */
+  entered: Record<string, unknown>;
 }
 
 function list(value: unknown): Json[] {
@@ -120,28 +148,75 @@ function missing(node: Json, value: unknown, scope: ExpressionScope): string | n
   return null;
 }
 
+/** The form value a tapped data-source option leaves (a multi-select adds it once), by input name. */
+function select(node: Json, item: string, form: Json, scope: ExpressionScope): Json {
+  const name = typeof node.name === 'string' ? node.name : '';
+  if (!MULTI_SELECTIONS.has(node.type)) return { [name]: item };
+  const before = Array.isArray(form[name]) ? (form[name] as unknown[]).filter((id) => id !== item) : [];
+  const max = resolveValue(node['max-selected-items'], scope);
+  if (typeof max === 'number' && before.length + 1 > max)
+    throw new TypeError(
+      `Input "${name}" allows at most ${max} selected item(s): the client does not select "${item}".`,
+    );
+  return { [name]: [...before, item] };
+}
+
+/** The item a NavigationList tap or a data-source option selection names. */
+function entryOf(node: Json, item: string, scope: ExpressionScope, what: string): Json {
+  const key = node.type === 'NavigationList' ? 'list-items' : 'data-source';
+  const entry = list(resolveValue(node[key], scope)).find((candidate) => candidate.id === item);
+  if (entry === undefined) throw new TypeError(`${what} has no item "${item}".`);
+  if (resolveValue(entry.enabled, scope) === false) throw new TypeError(`Item "${item}" of ${what} is disabled.`);
+  return entry;
+}
+
+/**
+ * The action a press performs: the Footer's, a component's own, a NavigationList item's (else the
+ * list's) or a selected data-source option's on-select-action (else the component's, SPEC E.5). A
+ * selected option is put in `form` first, so the payload sees it, and returned as `selected`.
+ */
 function pickAction(
   shown: readonly Json[],
-  screen: string,
-  component: string | undefined,
+  input: SubmitInput,
+  form: Json,
   scope: ExpressionScope,
-): Json {
+): { action: Json; selected: Json } {
+  const { screen, component, item } = input;
   if (component === undefined) {
+    if (item !== undefined) throw new TypeError('An item is tapped on a component: give component as well.');
     const footer = shown.find((node) => node.type === 'Footer');
     if (footer === undefined) throw new TypeError(`Screen "${screen}" shows no Footer to press.`);
     if (resolveValue(footer.enabled, scope) === false)
       throw new TypeError(`The Footer of screen "${screen}" is disabled.`);
     if (!isRecord(footer['on-click-action']))
       throw new TypeError(`The Footer of screen "${screen}" has no on-click-action.`);
-    return footer['on-click-action'];
+    return { action: footer['on-click-action'], selected: {} };
   }
   const node = shown.find((n) => n.name === component || (n.type === 'EmbeddedLink' && n.text === component));
   if (node === undefined) throw new TypeError(`Screen "${screen}" shows no component "${component}".`);
+  const what = `component "${component}" of screen "${screen}"`;
   if (resolveValue(node.enabled, scope) === false)
     throw new TypeError(`Component "${component}" of screen "${screen}" is disabled.`);
-  const action = node['on-click-action'] ?? node['on-select-action'];
+  let action: unknown;
+  let selected: Json = {};
+  if (item === undefined) {
+    if (node.type === 'NavigationList')
+      throw new TypeError(
+        `NavigationList "${component}" of screen "${screen}" is tapped on one of its items: give item.`,
+      );
+    action = node['on-click-action'] ?? node['on-select-action'];
+  } else if (node.type === 'NavigationList') {
+    action = entryOf(node, item, scope, what)['on-click-action'] ?? node['on-click-action'];
+  } else if (SELECTIONS.has(node.type)) {
+    const entry = entryOf(node, item, scope, what);
+    selected = select(node, item, form, scope);
+    Object.assign(form, selected);
+    action = entry['on-select-action'] ?? node['on-select-action'];
+  } else {
+    throw new TypeError(`Component "${component}" of screen "${screen}" has no items to tap.`);
+  }
   if (!isRecord(action)) throw new TypeError(`Component "${component}" of screen "${screen}" has no action.`);
-  return action;
+  return { action, selected };
 }
 
 /** The action the press performs, with its resolved payload; throws TypeError where a user could not press. */
@@ -151,7 +226,8 @@ export function planAction(input: SubmitInput): PlannedAction {
   const children = isRecord(screen.layout) ? screen.layout.children : undefined;
   const scope = (form: Json): ExpressionScope => ({ form, data: input.data, screen: input.screens });
   // Every component, shown or not (through Form, If and Switch): init values are the form's start.
-  const form = { ...initValues(walkComponents(children, ''), scope({})), ...input.values };
+  const init = initValues(walkComponents(children, ''), scope({}));
+  const form: Json = { ...init, ...input.kept, ...input.values };
   const formScope = scope(form);
 
   const shown: Json[] = [];
@@ -159,6 +235,13 @@ export function planAction(input: SubmitInput): PlannedAction {
   const inputs = new Map(
     shown.flatMap((node) => (isInputType(node.type) && typeof node.name === 'string' ? [[node.name, node]] : [])),
   );
+  // Kept values of inputs the screen no longer shows fall back to their init values, or go.
+  const kept: Json = {};
+  for (const [name, value] of Object.entries(input.kept ?? {})) {
+    if (name in input.values) continue;
+    if (inputs.has(name)) kept[name] = value;
+    else form[name] = init[name];
+  }
   for (const [name, value] of Object.entries(input.values)) {
     const node = inputs.get(name);
     if (node === undefined) throw new TypeError(`Screen "${input.screen}" shows no input named "${name}".`);
@@ -179,14 +262,16 @@ export function planAction(input: SubmitInput): PlannedAction {
       );
   }
 
-  const action = pickAction(shown, input.screen, input.component, formScope);
+  const { action, selected } = pickAction(shown, input, form, formScope);
+  const entered = { ...kept, ...input.values, ...selected };
   const name = action.name;
-  if (name !== 'data_exchange' && name !== 'navigate' && name !== 'complete')
-    throw new TypeError(`The "${String(name)}" action is not something submit() performs.`);
-  const payload = resolveValue(action.payload ?? {}, formScope);
+  if (!isAction(name)) throw new TypeError(`The "${String(name)}" action is not something submit() performs.`);
+  const payload = name === 'open_url' ? {} : resolveValue(action.payload ?? {}, formScope);
   const next =
     name === 'navigate' && isRecord(action.next) && typeof action.next.name === 'string' ? action.next.name : null;
   if (name === 'navigate' && next === null)
     throw new TypeError(`The navigate action of "${input.screen}" names no next screen.`);
-  return { name, payload: isRecord(payload) ? payload : {}, next, form };
+  const url = name === 'open_url' && typeof action.url === 'string' ? action.url : null;
+  if (name === 'open_url' && url === null) throw new TypeError(`The open_url action of "${input.screen}" has no url.`);
+  return { name, payload: isRecord(payload) ? payload : {}, next, url, form, entered };
 }
