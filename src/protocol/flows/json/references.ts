@@ -47,6 +47,19 @@ export function findReferences(text: string): Reference[] {
   return out;
 }
 
+/**
+ * The `${…}` in a string that are none of the reference shapes (`${data}`, `${screen.A.foo.x}`,
+ * `${foo.x}`): WhatsApp cannot resolve them.
+ */
+export function findMalformedReferences(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(REFERENCE)) {
+    const ref = parse(match[1] ?? '', match[0]);
+    if (ref === undefined || ref.field === '') out.push(match[0]);
+  }
+  return out;
+}
+
 /** A nested expression: the whole value wrapped in backticks (Flow JSON 6.0+). */
 export function isExpression(text: string): boolean {
   const trimmed = text.trim();

@@ -13,6 +13,26 @@ const ITEM_PROPS_SINCE: Readonly<Record<string, string>> = {
   'on-unselect-action': '6.0',
 };
 
+/** ChipsSelector gained `on-unselect-action` in 7.1 (SPEC E.9), later than the other selections. */
+const CHIPS_UNSELECT_SINCE = '7.1';
+
+/** Option images: 300 KB before 6.0, 100 KB from 6.0 (SPEC E.5); NavigationList images 100 KB. */
+const OPTION_IMAGE_KB = { before6: 300, from6: 100 } as const;
+const LIST_IMAGE_KB = 100;
+
+/** Bytes a base64 string decodes to. */
+function base64Bytes(value: string): number {
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  return Math.floor((value.replace(/\s/g, '').length * 3) / 4) - padding;
+}
+
+function tooLarge(ctx: Ctx, value: unknown, path: string, maxKb: number, what: string): void {
+  if (typeof value !== 'string' || isDynamic(value)) return;
+  const bytes = base64Bytes(value);
+  if (bytes > maxKb * 1024)
+    ctx.report('INVALID_PROPERTY_VALUE', path, `${what} is ${Math.ceil(bytes / 1024)} KB; the limit is ${maxKb} KB.`);
+}
+
 function tooLong(ctx: Ctx, value: unknown, path: string, max: number | undefined, what: string): void {
   if (max === undefined || typeof value !== 'string' || isDynamic(value)) return;
   const count = charCount(value);
@@ -32,6 +52,12 @@ function checkCount(ctx: Ctx, items: readonly unknown[], path: string, min: numb
 }
 
 function checkDataSource(ctx: Ctx, visit: ComponentVisit, type: string): void {
+  if (type === 'ChipsSelector' && visit.node['on-unselect-action'] !== undefined && !ctx.atLeast(CHIPS_UNSELECT_SINCE))
+    ctx.report(
+      'INVALID_PROPERTY_KEY',
+      joinPath(visit.path, 'on-unselect-action'),
+      `ChipsSelector 'on-unselect-action' requires Flow JSON ${CHIPS_UNSELECT_SINCE} or later (flow uses ${ctx.version}).`,
+    );
   const limits = DATA_SOURCE_LIMITS[type];
   const source = visit.node['data-source'];
   if (limits === undefined || !Array.isArray(source)) return;
@@ -57,7 +83,10 @@ function checkDataSource(ctx: Ctx, visit: ComponentVisit, type: string): void {
     tooLong(ctx, item.title, joinPath(itemPath, 'title'), limits.title, 'Option title');
     tooLong(ctx, item.description, joinPath(itemPath, 'description'), limits.description, 'Option description');
     tooLong(ctx, item.metadata, joinPath(itemPath, 'metadata'), limits.metadata, 'Option metadata');
-    for (const [prop, since] of Object.entries(ITEM_PROPS_SINCE)) {
+    const imageKb = ctx.atLeast('6.0') ? OPTION_IMAGE_KB.from6 : OPTION_IMAGE_KB.before6;
+    tooLarge(ctx, item.image, joinPath(itemPath, 'image'), imageKb, 'Option image');
+    for (const [prop, itemSince] of Object.entries(ITEM_PROPS_SINCE)) {
+      const since = type === 'ChipsSelector' && prop === 'on-unselect-action' ? CHIPS_UNSELECT_SINCE : itemSince;
       if (item[prop] !== undefined && !ctx.atLeast(since)) {
         ctx.report(
           'INVALID_PROPERTY_KEY',
@@ -69,8 +98,16 @@ function checkDataSource(ctx: Ctx, visit: ComponentVisit, type: string): void {
   });
 }
 
-function checkNavigationItem(ctx: Ctx, item: Json, path: string, large: boolean): void {
+function checkNavigationItem(ctx: Ctx, item: Json, path: string, large: boolean, listAction: boolean): void {
   const main = item['main-content'];
+  if (listAction && item['on-click-action'] !== undefined)
+    ctx.report(
+      'INVALID_PROPERTY_KEY',
+      joinPath(path, 'on-click-action'),
+      "NavigationList 'on-click-action' goes on the component or on its items, not both.",
+    );
+  if (isObject(item.start))
+    tooLarge(ctx, item.start.image, joinPath(joinPath(path, 'start'), 'image'), LIST_IMAGE_KB, 'List item image');
   if (item.id === undefined)
     ctx.report(
       'MISSING_REQUIRED_TYPE_PROPERTY',
@@ -127,7 +164,7 @@ function checkNavigationList(ctx: Ctx, visit: ComponentVisit): void {
   items.forEach((item, index) => {
     if (!isObject(item)) return;
     if (item.badge !== undefined) badged++;
-    checkNavigationItem(ctx, item, joinPath(path, index), large);
+    checkNavigationItem(ctx, item, joinPath(path, index), large, visit.node['on-click-action'] !== undefined);
   });
   if (badged > 1)
     ctx.report('INVALID_PROPERTY_VALUE', path, `Only one NavigationList item may have a badge (found ${badged}).`);
@@ -239,6 +276,15 @@ function checkBranchChild(ctx: Ctx, visit: ComponentVisit): void {
   const parent = visit.branches.at(-1);
   // Before 4.0 the If/Switch itself is already reported as unavailable.
   if (parent === undefined || !isComponentType(visit.type) || !ctx.atLeast('4.0')) return;
+  // SPEC E.5: a Footer sits inside an If (or Switch) only at the first level.
+  if (visit.type === 'Footer' && visit.branches.length > 1) {
+    ctx.report(
+      'INVALID_PROPERTY_VALUE',
+      joinPath(visit.path, 'type'),
+      'A Footer can be inside an If or Switch only at the first level, not in a nested one.',
+    );
+    return;
+  }
   const since = COMPONENTS[visit.type].inBranchSince;
   if (since !== undefined && ctx.atLeast(since)) return;
   const owner = typeof parent.owner.type === 'string' ? parent.owner.type : 'If';

@@ -4,7 +4,7 @@
 // variables inside them from 7.2 (SPEC E.9), so before 7.2 those findings are warnings.
 
 import type { Ctx, FlowErrorCode, FlowFindingSeverity, ScreenInfo } from './context.js';
-import { type Reference, findReferences, isExpression } from './references.js';
+import { type Reference, findMalformedReferences, findReferences, isExpression } from './references.js';
 import { isObject, joinPath, walkStrings } from './walk.js';
 
 interface Site {
@@ -74,8 +74,10 @@ function checkGlobal(ctx: Ctx, ref: Extract<Reference, { kind: 'screen' }>, site
 }
 
 function checkString(ctx: Ctx, screen: ScreenInfo, text: string, path: string, seen: Set<string>): void {
+  if (!text.includes('${')) return;
   const refs = findReferences(text);
-  if (refs.length === 0) return;
+  const malformed = findMalformedReferences(text);
+  if (refs.length === 0 && malformed.length === 0) return;
   const expression = isExpression(text);
   if (expression && !ctx.atLeast('6.0')) {
     ctx.report(
@@ -87,6 +89,17 @@ function checkString(ctx: Ctx, screen: ScreenInfo, text: string, path: string, s
   }
   const severity: FlowFindingSeverity = expression && !ctx.atLeast('7.2') ? 'warning' : 'error';
   const site: Site = { screen, path, inPayload: /\.payload(?:[.[]|$)/.test(path), severity };
+  for (const raw of malformed) {
+    const key = `${path}\u0000${raw}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.report(
+      'INVALID_SCREEN_DYNAMIC_DATA',
+      path,
+      `'${raw}' is not a dynamic reference: use \${data.field}, \${form.field} or \${screen.SCREEN_ID.form|data.field}.`,
+      severity,
+    );
+  }
   for (const ref of refs) {
     const key = `${path}\u0000${ref.raw}`;
     if (seen.has(key)) continue;

@@ -1,6 +1,7 @@
 // Routing rules (SPEC E.4): the supplied `routing_model`, or for endpoint-less flows the graph
 // Meta derives from `navigate` actions. Checks unknown screens, self routes, more than 10 branches,
-// backward routes, loops and routes that never reach a terminal screen (supplied models only), a
+// backward routes and loops (warnings for a derived graph), routes that never reach a terminal screen
+// (supplied models only), a
 // missing entry screen, screens not connected to the entry, and navigate actions missing from a
 // supplied model.
 
@@ -22,7 +23,10 @@ function addEdge(edges: Map<string, Set<string>>, from: string, to: string): voi
   edges.set(from, set);
 }
 
-/** Strongly connected components with more than one screen (Tarjan). */
+/**
+ * Strongly connected components with more than one screen (Tarjan's algorithm, with an explicit stack
+ * so that a long chain of routes cannot exhaust the call stack).
+ */
 function loops(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   let counter = 0;
   const index = new Map<string, number>();
@@ -30,21 +34,34 @@ function loops(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<st
   const stack: string[] = [];
   const onStack = new Set<string>();
   const out: string[][] = [];
-  const connect = (node: string): void => {
+  const enter = (node: string): { node: string; next: Iterator<string> } => {
     index.set(node, counter);
     low.set(node, counter);
     counter++;
     stack.push(node);
     onStack.add(node);
-    for (const next of edges.get(node) ?? []) {
-      if (!index.has(next)) {
-        connect(next);
-        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
-      } else if (onStack.has(next)) {
-        low.set(node, Math.min(low.get(node) ?? 0, index.get(next) ?? 0));
+    return { node, next: (edges.get(node) ?? new Set<string>()).values() };
+  };
+  const lower = (node: string, value: number | undefined): void => {
+    low.set(node, Math.min(low.get(node) ?? 0, value ?? 0));
+  };
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const path = [enter(root)];
+    while (path.length > 0) {
+      const frame = path[path.length - 1];
+      if (frame === undefined) break;
+      const step = frame.next.next();
+      if (step.done !== true) {
+        const next = step.value;
+        if (!index.has(next)) path.push(enter(next));
+        else if (onStack.has(next)) lower(frame.node, index.get(next));
+        continue;
       }
-    }
-    if (low.get(node) === index.get(node)) {
+      path.pop();
+      const parent = path[path.length - 1];
+      if (parent !== undefined) lower(parent.node, low.get(frame.node));
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
       const component: string[] = [];
       let top: string | undefined;
       do {
@@ -53,11 +70,10 @@ function loops(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<st
           onStack.delete(top);
           component.push(top);
         }
-      } while (top !== undefined && top !== node);
+      } while (top !== undefined && top !== frame.node);
       if (component.length > 1) out.push(component.reverse());
     }
-  };
-  for (const id of ids) if (!index.has(id)) connect(id);
+  }
   return out;
 }
 
@@ -158,7 +174,11 @@ function checkGraph(ctx: Ctx, graph: Graph, supplied: boolean): void {
       );
     }
   }
-  if (supplied) {
+  {
+    // SPEC E.4 states these for the routing model; an endpoint-less flow's is derived from its navigate
+    // actions, and no source says whether Meta checks the derived one: a warning there.
+    const severity = supplied ? 'error' : 'warning';
+    const derived = supplied ? '' : ' (the routing model derived from navigate actions)';
     const backward = new Set<string>();
     for (const [from, targets] of graph.edges) {
       for (const to of targets) {
@@ -167,7 +187,8 @@ function checkGraph(ctx: Ctx, graph: Graph, supplied: boolean): void {
         ctx.report(
           'INVALID_ROUTING_MODEL',
           graph.pathOf(to),
-          `Backward route [${to} -> ${from}] corresponding to forward route [${from} -> ${to}] is not allowed in the routing model. Only forward routes can be specified.`,
+          `Backward route [${to} -> ${from}] corresponding to forward route [${from} -> ${to}] is not allowed in the routing model${derived}. Only forward routes can be specified.`,
+          severity,
         );
       }
     }
@@ -183,8 +204,9 @@ function checkGraph(ctx: Ctx, graph: Graph, supplied: boolean): void {
       }
       ctx.report(
         'INVALID_ROUTING_MODEL',
-        'routing_model',
-        `Loop detected in the routing model for screens: ${component.join(', ')}.`,
+        supplied ? 'routing_model' : 'screens',
+        `Loop detected in the routing model${derived} for screens: ${component.join(', ')}.`,
+        severity,
       );
     }
   }

@@ -87,3 +87,68 @@ describe('validateFlowJson robustness', () => {
     }
   });
 });
+
+describe('validateFlowJson on documents no Flow JSON can be', () => {
+  const screenWith = (children: unknown[]) => ({
+    version: '7.3',
+    screens: [{ id: 'A', terminal: true, layout: { type: 'SingleColumnLayout', children } }],
+  });
+
+  it('refuses nesting deeper than 64 levels with one finding, given as text or as an object', () => {
+    let text = '{"type":"TextBody","text":"x"}';
+    for (let i = 0; i < 5_000; i++) text = `{"type":"If","condition":"\${data.a}","then":[${text}]}`;
+    const document = `{"version":"7.3","screens":[{"id":"A","terminal":true,"layout":{"type":"SingleColumnLayout","children":[${text}]}}]}`;
+    for (const input of [document, JSON.parse(document) as unknown]) {
+      const findings = validateFlowJson(input);
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        code: 'INVALID_FLOW_JSON',
+        message: expect.stringMatching(/deeper than 64/) as unknown,
+      });
+      expect(findings[0]?.path).toMatch(/^screens\[0\]\.layout\.children\[0\](\.then\[0\])+/);
+    }
+  });
+
+  it('refuses a cycle and values JSON cannot hold, naming where', () => {
+    const form: Record<string, unknown> = { type: 'Form', name: 'f' };
+    form.children = [form];
+    expect(validateFlowJson(screenWith([form]))).toEqual([
+      {
+        code: 'INVALID_FLOW_JSON',
+        severity: 'error',
+        message: 'Flow JSON cannot contain itself (a cycle).',
+        path: 'screens[0].layout.children[0].children[0]',
+      },
+    ]);
+    expect(validateFlowJson({ ...screenWith([]), version: 73n })).toEqual([
+      {
+        code: 'INVALID_FLOW_JSON',
+        severity: 'error',
+        message: 'Flow JSON cannot hold a bigint value.',
+        path: 'version',
+      },
+    ]);
+    // The same object twice (not a cycle) is fine.
+    const text = { type: 'TextBody', text: 'Hi' };
+    const footer = { type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } };
+    expect(validateFlowJson(screenWith([text, text, footer]))).toEqual([]);
+  });
+
+  it('checks a routing chain of 5,000 screens without running out of stack', () => {
+    const ids = Array.from({ length: 5_000 }, (_, i) => `S${String(i)}`);
+    const screens = ids.map((id, i) => ({
+      id,
+      ...(i === ids.length - 1 ? { terminal: true } : {}),
+      layout: {
+        type: 'SingleColumnLayout',
+        children:
+          i === ids.length - 1
+            ? [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } }]
+            : [{ type: 'TextBody', text: 'x' }],
+      },
+    }));
+    const routing = Object.fromEntries(ids.map((id, i) => [id, i === ids.length - 1 ? [] : [ids[i + 1]]]));
+    const findings = validateFlowJson({ version: '7.3', data_api_version: '3.0', routing_model: routing, screens });
+    expect(findings.map((f) => f.code)).toContain('MAX_SCREENS_NUMBER');
+  });
+});

@@ -8,10 +8,11 @@ import { checkComponent } from './rules-components.js';
 import { checkContent } from './rules-content.js';
 import { checkScreenData } from './rules-data.js';
 import { checkDocument, checkSize } from './rules-document.js';
+import { checkInitValues } from './rules-init-values.js';
 import { checkReferences } from './rules-references.js';
 import { checkRouting } from './rules-routing.js';
 import { checkScreenComposition } from './rules-screen.js';
-import { isObject } from './walk.js';
+import { isObject, joinPath } from './walk.js';
 
 /**
  * Validates a Flow JSON document (an object, or its JSON text). Errors are what Meta's validator
@@ -33,6 +34,10 @@ export function validateFlowJson(json: unknown): FlowFinding[] {
   if (!isObject(document)) {
     return [{ code: 'INVALID_FLOW_JSON', severity: 'error', message: 'Flow JSON must be a JSON object.', path: '' }];
   }
+  // The rules below walk the document recursively: what no JSON text can be, or what nests deeper than
+  // any Flow JSON does, is refused first, without walking it.
+  const shape = shapeProblem(document);
+  if (shape !== null) return [{ code: 'INVALID_FLOW_JSON', severity: 'error', ...shape }];
   const ctx = createContext(document, findings);
   const text = typeof json === 'string' ? json : serialize(document);
   if (text !== undefined) checkSize(ctx, text);
@@ -44,11 +49,46 @@ export function validateFlowJson(json: unknown): FlowFinding[] {
       checkComponent(ctx, visit);
       checkContent(ctx, visit);
     }
+    checkInitValues(ctx, screen);
   }
   checkScreenComposition(ctx);
   checkActions(ctx);
   checkReferences(ctx);
   return findings;
+}
+
+/**
+ * Meta's own examples nest 15 levels deep at most (a payload inside an action inside a data-source item
+ * inside a component inside If branches inside a Form); 64 leaves room for any real Flow JSON.
+ */
+export const MAX_FLOW_JSON_DEPTH = 64;
+
+/**
+ * Why an object given as a Flow JSON cannot be one, or null: nested deeper than MAX_FLOW_JSON_DEPTH, a
+ * cycle, or a value JSON has no form for (BigInt, a function, a symbol). Iterative, so it cannot itself
+ * run out of stack.
+ */
+function shapeProblem(document: object): { message: string; path: string } | null {
+  const stack: { value: unknown; path: string; depth: number; ancestors: readonly object[] }[] = [
+    { value: document, path: '', depth: 0, ancestors: [] },
+  ];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path, depth, ancestors } = next;
+    const kind = typeof value;
+    if (kind === 'bigint' || kind === 'function' || kind === 'symbol')
+      return { message: `Flow JSON cannot hold a ${kind} value.`, path };
+    if (value === null || kind !== 'object') continue;
+    const object = value as object;
+    if (ancestors.includes(object)) return { message: 'Flow JSON cannot contain itself (a cycle).', path };
+    if (depth >= MAX_FLOW_JSON_DEPTH)
+      return { message: `Flow JSON is nested deeper than ${MAX_FLOW_JSON_DEPTH} levels.`, path };
+    const inside = [...ancestors, object];
+    for (const [key, child] of Object.entries(object)) {
+      const childPath = joinPath(path, Array.isArray(object) ? Number(key) : key);
+      stack.push({ value: child, path: childPath, depth: depth + 1, ancestors: inside });
+    }
+  }
+  return null;
 }
 
 /** Compact JSON text of an object, or undefined when it cannot be serialized (cycles, BigInt). */
