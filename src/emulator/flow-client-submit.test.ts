@@ -302,9 +302,8 @@ function menuFlow(): FlowJson {
             name: 'menu',
             listItems: [
               navigationItem('pizza', { title: 'Pizza' }, { onClickAction: navigate('PICK', { note: 'plain' }) }),
-              navigationItem('help', { title: 'Help' }),
+              navigationItem('help', { title: 'Help' }, { onClickAction: dataExchange({ asked: 'help' }) }),
             ],
-            onClickAction: dataExchange({ asked: 'help' }),
           }),
         ],
       }),
@@ -372,7 +371,7 @@ describe('flow client submit(): items, update_data and open_url', () => {
     });
   });
 
-  it('an item without its own action performs the list’s; an undeclared update_data key is refused', async () => {
+  it('an item’s data_exchange goes to the endpoint; an undeclared update_data key is refused', async () => {
     const { session, sent } = await open(menuFlow(), (p) =>
       p.action === 'INIT'
         ? { status: 200, body: { screen: 'MENU', data: {} } }
