@@ -1,18 +1,22 @@
-// Action rules (SPEC E.6, B.1): which action each event accepts and from which version, `complete`
+// Action rules (SPEC E.6, B.1): which action each event accepts and from which version, the keys
+// of each action's shape (`next.type` included), open_url's http(s) URL, `complete`
 // only on terminal screens' Footer, `data_exchange` only with an endpoint, navigate targets and
 // payload keys against the next screen's data model (value types: rules-payload-types.ts),
 // update_data keys, and where PhotoPicker /
 // DocumentPicker values may travel (a top-level string of a data_exchange or complete payload).
 
+import { NAVIGATE_NEXT_PROPS } from './catalog-props.js';
 import { ACTIONS_SINCE, ACTION_NAMES, ACTION_RULES, PICKER_TYPES } from './catalog.js';
 import type { Ctx, ScreenInfo } from './context.js';
 import { findReferences } from './references.js';
+import { actionProps, checkKeys, eventAllowed } from './rules-keys.js';
 import { checkNavigatePayloadTypes } from './rules-payload-types.js';
 import {
   type ActionVisit,
   type ComponentVisit,
   type Json,
   asString,
+  isDynamic,
   isObject,
   joinPath,
   navigateTarget,
@@ -74,7 +78,14 @@ function checkNavigate(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit, payload
     );
     return;
   }
-  if (next.type !== undefined && next.type !== 'screen') {
+  checkKeys(ctx, next, NAVIGATE_NEXT_PROPS, nextPath, "a navigate action's next");
+  if (next.type === undefined) {
+    ctx.report(
+      'MISSING_REQUIRED_TYPE_PROPERTY',
+      joinPath(nextPath, 'type'),
+      'Required property \'type\' is missing on the navigate target: use {"type": "screen", "name": …}.',
+    );
+  } else if (next.type !== 'screen') {
     ctx.report(
       'INVALID_ENUM_VALUE',
       joinPath(nextPath, 'type'),
@@ -195,7 +206,32 @@ function checkPickerPayload(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit, na
   }
 }
 
+/** `url` is required and, when static, an absolute http(s) URL (SPEC E.6 shows "https://…"). */
+function checkOpenUrl(ctx: Ctx, visit: ActionVisit): void {
+  const url = visit.action.url;
+  const path = joinPath(visit.path, 'url');
+  if (typeof url !== 'string') {
+    ctx.report('MISSING_REQUIRED_TYPE_PROPERTY', path, "Required property 'url' is missing on the open_url action.");
+    return;
+  }
+  if (isDynamic(url)) return;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Not an absolute URL at all.
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    ctx.report(
+      'INVALID_PROPERTY_VALUE_FORMAT',
+      path,
+      `Property 'url' of the open_url action should be an absolute http(s) URL, found ${JSON.stringify(url)}.`,
+    );
+  }
+}
+
 function checkAction(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit): void {
+  if (!eventAllowed(visit)) return;
   const name = visit.name;
   if (name === undefined) {
     ctx.report(
@@ -206,7 +242,9 @@ function checkAction(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit): void {
     return;
   }
   if (!checkEvent(ctx, visit, name)) return;
-  const rawPayload = visit.action.payload;
+  checkKeys(ctx, visit.action, actionProps(name) ?? new Set(), visit.path, `the ${name} action`);
+  // open_url takes no payload (SPEC E.6): the key is reported above and its content not read.
+  const rawPayload = name === 'open_url' ? undefined : visit.action.payload;
   let payload: Json | undefined;
   if (isObject(rawPayload)) payload = rawPayload;
   else if (rawPayload !== undefined) {
@@ -231,13 +269,7 @@ function checkAction(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit): void {
     );
   }
   if (name === 'navigate') checkNavigate(ctx, screen, visit, payload);
-  if (name === 'open_url' && typeof visit.action.url !== 'string') {
-    ctx.report(
-      'MISSING_REQUIRED_TYPE_PROPERTY',
-      joinPath(visit.path, 'url'),
-      "Required property 'url' is missing on the open_url action.",
-    );
-  }
+  if (name === 'open_url') checkOpenUrl(ctx, visit);
   if (name === 'update_data') {
     if (payload === undefined) {
       ctx.report(

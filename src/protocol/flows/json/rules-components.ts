@@ -1,6 +1,7 @@
 // Per-component property rules (SPEC E.5, B.1, E.9): known type and its first version, required
-// properties, version-gated properties, character limits, enumerations, numeric ranges, min ≤ max,
-// property types, Footer captions, TextInput pattern, and date formats.
+// properties, unknown keys (rules-keys.ts), version-gated properties, character limits,
+// enumerations, numeric ranges, min ≤ max, property types, Footer captions, TextInput pattern, and
+// date formats.
 
 import {
   COMPONENTS,
@@ -13,6 +14,7 @@ import {
 } from './catalog.js';
 import { DOCUMENT_MIME_TYPES } from './components.js';
 import type { Ctx } from './context.js';
+import { checkComponentKeys } from './rules-keys.js';
 import { type ComponentVisit, asString, charCount, isDynamic, isObject, joinPath } from './walk.js';
 
 const BOOLEAN_PROPS = ['required', 'visible', 'enabled', 'strikethrough', 'markdown'];
@@ -312,6 +314,7 @@ export function checkComponent(ctx: Ctx, visit: ComponentVisit): void {
   const type = visit.type;
   if (!isComponentType(type)) return;
   checkRequiredAndGated(ctx, visit, type);
+  checkComponentKeys(ctx, visit, type);
   checkLimits(ctx, visit, type);
   checkEnums(ctx, visit, type);
   checkTypes(ctx, visit);
