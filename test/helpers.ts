@@ -50,6 +50,8 @@ export async function startTestApp(
       // cores are contended, would only make waits longer.
       dispatchNice: 0,
       dispatchShareWhenContended: 1,
+      // Picker files come from the emulator (allowed as graphUrl's CDN) or from a test's own loopback CDN.
+      flowMediaHosts: ['http://127.0.0.1:*'],
       ...config,
     },
     logger: silentLogger(),

@@ -59,6 +59,7 @@ const DEFAULTS: FlowgateConfig = {
   apps: [],
   flowHandlerBudgetMs: 2_500,
   flowMediaMaxBytes: 25 * 1024 * 1024,
+  flowMediaHosts: ['*.whatsapp.net'],
   dispatchNice: 10,
   dispatchShareWhenContended: 0.25,
 };
@@ -97,6 +98,7 @@ const FROM_ENV: Record<keyof FlowgateConfig, [env: string, parsed: unknown]> = {
   apps: [' booking, kyc ,', ['booking', 'kyc']],
   flowHandlerBudgetMs: ['1500', 1500],
   flowMediaMaxBytes: ['1048576', 1_048_576],
+  flowMediaHosts: [' mmg.whatsapp.net, http://127.0.0.1:*,', ['mmg.whatsapp.net', 'http://127.0.0.1:*']],
   dispatchNice: ['0', 0],
   dispatchShareWhenContended: ['0.5', 0.5],
 };

@@ -1,6 +1,7 @@
 // The one typed config object: its zod schema, the environment names it is read from, and which
 // settings are secrets (never printed, not even in error messages).
 import { z } from 'zod';
+import { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost } from './media-hosts.js';
 
 const url = z.url({ protocol: /^https?$/ });
 const optionalString = z.string().min(1).nullable().default(null);
@@ -64,6 +65,27 @@ export const configSchema = z
     // WhatsApp gives up on the endpoint after 10 s (SPEC A.7); decrypting, storing and answering need some.
     flowHandlerBudgetMs: positiveInt.max(9_000).default(2_500),
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
+    /**
+     * Where picker files' cdn_url may point (src/flows/flow-media-hosts.ts): `host`, `*.domain` (https) or an
+     * origin (`http://127.0.0.1:4010`, `:*` any port). The emulator's CDN on graphUrl is allowed besides.
+     */
+    flowMediaHosts: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter((s) => s !== '')
+            : v,
+        z.array(
+          z.string().refine((entry) => parseFlowMediaHost(entry) !== null, {
+            error: (issue) => `${JSON.stringify(issue.input)} is not a host, *.domain or http(s) origin`,
+          }),
+        ),
+      )
+      .default([...DEFAULT_FLOW_MEDIA_HOSTS])
+      .transform((hosts): readonly string[] => Object.freeze([...hosts])),
     /** The dispatch thread's nice value (Linux): 0 runs it like the HTTP thread, 19 lowest. */
     dispatchNice: z.coerce.number().int().min(0).max(19).default(10),
     /**
@@ -135,6 +157,7 @@ export const ENV_NAMES: Readonly<Record<keyof FlowgateConfig, string>> = {
   apps: 'FLOWGATE_APPS',
   flowHandlerBudgetMs: 'FLOWGATE_FLOW_HANDLER_BUDGET_MS',
   flowMediaMaxBytes: 'FLOWGATE_FLOW_MEDIA_MAX_BYTES',
+  flowMediaHosts: 'FLOWGATE_FLOW_MEDIA_HOSTS',
   dispatchNice: 'FLOWGATE_DISPATCH_NICE',
   dispatchShareWhenContended: 'FLOWGATE_DISPATCH_SHARE_WHEN_CONTENDED',
 };

@@ -224,9 +224,9 @@ export class FlowEndpoint {
 
   /** Picker files with what their picker accepts (the flow's allowedMimeTypes narrow the picker's list). */
   private pickerFiles(def: FlowDefinition, screen: string, data: Record<string, unknown>): PickerFile[] {
-    const items = pickerItems(data);
-    if (items.length === 0) return [];
     const limits = pickerLimits(def.json, screen, data);
+    const items = pickerItems(data, limits);
+    if (items.length === 0) return [];
     const maxBytes = this.deps.mediaMaxBytes;
     return items.map(({ key, item }) => {
       const picker = limits[key];

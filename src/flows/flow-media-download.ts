@@ -2,6 +2,9 @@
 // attempt has a timeout (AbortController), the body is read chunk by chunk and abandoned as soon as
 // it passes the byte bound, and transient failures (network, timeout, 408/429/5xx) are retried a
 // bounded number of times with full-jitter backoff, honouring Retry-After (capped) on 429/503.
+// Redirects are not followed: the URL was checked against the allowed hosts, a Location could point
+// anywhere, and WhatsApp's CDN serves the file directly (pywa's reference download, httpx without
+// follow_redirects, fails on a 3xx too). A 3xx is a per-file download_failed, not retried.
 
 import { FlowMediaError } from './flow-media-errors.js';
 
@@ -81,7 +84,17 @@ async function attempt(url: string, options: DownloadOptions, mediaId: string): 
     controller.abort();
   }, options.timeoutMs);
   try {
-    const response = await options.fetch(url, { signal: controller.signal, redirect: 'follow' });
+    const response = await options.fetch(url, { signal: controller.signal, redirect: 'manual' });
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      controller.abort();
+      const error = new FlowMediaError(
+        'download_failed',
+        `The CDN answered a redirect (HTTP ${response.status}); redirects are not followed.`,
+        mediaId,
+        { cdnStatus: response.status, retryable: false },
+      );
+      return { error, retryAfter: null };
+    }
     if (!response.ok) {
       controller.abort();
       const retryable = RETRY_STATUSES.has(response.status);

@@ -2,11 +2,18 @@
 // it is customer-linked and must not reach logs, so messages never contain it (nor the CDN URL).
 
 export type FlowMediaErrorCode =
-  'download_failed' | 'too_large' | 'hash_mismatch' | 'hmac_mismatch' | 'decrypt_failed' | 'mime_not_allowed';
+  | 'download_failed'
+  | 'url_not_allowed'
+  | 'too_large'
+  | 'hash_mismatch'
+  | 'hmac_mismatch'
+  | 'decrypt_failed'
+  | 'mime_not_allowed';
 
 /** Short, safe texts a picker's `error-message` can show to the person who uploaded the file. */
 export const FLOW_MEDIA_USER_MESSAGES: Readonly<Record<FlowMediaErrorCode, string>> = {
   download_failed: 'The upload could not be received. Try again.',
+  url_not_allowed: 'The upload could not be received.',
   too_large: 'This file is too large.',
   hash_mismatch: 'The upload was damaged. Try again.',
   hmac_mismatch: 'The upload was damaged. Try again.',

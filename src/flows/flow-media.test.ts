@@ -12,6 +12,7 @@ import { encryptFlowMedia } from '../protocol/index.js';
 import {
   FlowMediaError,
   PHOTO_MIME_TYPES,
+  parseFlowMediaHost,
   storeFlowMedia,
   type StoreFlowMediaDeps,
   type WirePickerItem,
@@ -23,11 +24,14 @@ let cdn: Cdn;
 let root: string;
 let blobs: FileBlobStore;
 let sleeps: number[];
+/** Every test CDN here is on loopback (the host policy itself: flow-media-hosts.test.ts). */
+const LOOPBACK = [parseFlowMediaHost('http://127.0.0.1:*')!];
 
 function deps(extra: Partial<StoreFlowMediaDeps> = {}): StoreFlowMediaDeps {
   return {
     fetch,
     blobs,
+    allowedOrigins: LOOPBACK,
     maxBytes: 1024 * 1024,
     timeoutMs: 2000,
     sleep: (ms) => {
@@ -270,6 +274,8 @@ describe('storeFlowMedia', () => {
       retryable: true,
     });
     const noUrl = { ...itemFor(pdf(), '/unused'), cdn_url: 'file:///etc/passwd' };
-    expect((await failure(storeFlowMedia(noUrl, deps()))).code).toBe('download_failed');
+    expect((await failure(storeFlowMedia(noUrl, deps()))).code).toBe('url_not_allowed');
+    const notUrl = { ...itemFor(pdf(), '/unused'), cdn_url: 'not a url' };
+    expect((await failure(storeFlowMedia(notUrl, deps()))).code).toBe('download_failed');
   });
 });

@@ -1,5 +1,7 @@
-// Stores one PhotoPicker/DocumentPicker file from a data_exchange payload (SPEC B.2, B.3): download
-// the CDN file (bounded, timed out, retried), verify encrypted_hash, the HMAC, decrypt AES-256-CBC
+// Stores one PhotoPicker/DocumentPicker file from a data_exchange payload (SPEC B.2, B.3): check the
+// cdn_url against the allowed origins (flow-media-hosts.ts; it comes from the request, so anything else
+// would let a caller make the server GET internal addresses), download the CDN file (bounded, timed out,
+// retried, redirects not followed), verify encrypted_hash, the HMAC, decrypt AES-256-CBC
 // and verify plaintext_hash (protocol decryptFlowMedia), sniff the real type from the bytes, check
 // it against the picker's accepted types, and put it in the blob store under a key derived from
 // the content hash (never the media id, which is customer-linked).
@@ -9,6 +11,7 @@ import type { BlobStore } from '../blobs/index.js';
 import { decryptFlowMedia, FlowCryptoError, type WireFlowMediaEncryptionMetadata } from '../protocol/index.js';
 import { downloadCdnFile } from './flow-media-download.js';
 import { FlowMediaError } from './flow-media-errors.js';
+import { defaultFlowMediaOrigins, flowMediaUrlAllowed, type FlowMediaOrigin } from './flow-media-hosts.js';
 import { FLOW_MEDIA_DEFAULT_MIME_TYPES, mimeAllowed, sniffMime } from './flow-media-sniff.js';
 import type { StoredFlowMedia } from './types.js';
 
@@ -16,6 +19,12 @@ export { FlowMediaError, FLOW_MEDIA_USER_MESSAGES, type FlowMediaErrorCode } fro
 export { FLOW_MEDIA_DEFAULT_MIME_TYPES, PHOTO_MIME_TYPES } from './flow-media-sniff.js';
 export type { StoredFlowMedia } from './types.js';
 export { pickerLimits, type PickerLimits } from './picker-limits.js';
+export {
+  DEFAULT_FLOW_MEDIA_HOSTS,
+  flowMediaOrigins,
+  parseFlowMediaHost,
+  type FlowMediaOrigin,
+} from './flow-media-hosts.js';
 
 /** One picker file as the endpoint receives it (SPEC B.2). */
 export interface WirePickerItem {
@@ -28,6 +37,8 @@ export interface WirePickerItem {
 export interface StoreFlowMediaDeps {
   fetch: typeof fetch;
   blobs: BlobStore;
+  /** Where cdn_url may point (flowMediaOrigins(config)); default: https on *.whatsapp.net only. */
+  allowedOrigins?: readonly FlowMediaOrigin[];
   /** Largest decrypted file accepted (config.flowMediaMaxBytes); the download stops soon after. */
   maxBytes: number;
   /** Per download attempt. */
@@ -54,7 +65,8 @@ function cleanFileName(name: unknown): string {
   return Array.from(base).slice(0, MAX_FILE_NAME_CHARS).join('') || 'file';
 }
 
-function checkItem(item: WirePickerItem): void {
+/** The URL to download (as parsed and checked, so what is fetched is what was allowed). */
+function checkItem(item: WirePickerItem, origins: readonly FlowMediaOrigin[]): string {
   const mediaId = typeof item.media_id === 'string' ? item.media_id : '';
   let url: URL | null = null;
   try {
@@ -62,12 +74,14 @@ function checkItem(item: WirePickerItem): void {
   } catch {
     url = null;
   }
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new FlowMediaError('download_failed', 'The picker item has no usable cdn_url.', mediaId);
+  if (url === null) throw new FlowMediaError('download_failed', 'The picker item has no usable cdn_url.', mediaId);
+  if (!flowMediaUrlAllowed(url, origins)) {
+    throw new FlowMediaError('url_not_allowed', 'The cdn_url is not on an allowed media host.', mediaId);
   }
   if (typeof item.encryption_metadata !== 'object' || (item.encryption_metadata as unknown) === null) {
     throw new FlowMediaError('decrypt_failed', 'The picker item has no encryption_metadata.', mediaId);
   }
+  return url.href;
 }
 
 function fromCrypto(error: FlowCryptoError, mediaId: string): FlowMediaError {
@@ -93,10 +107,10 @@ function fromCrypto(error: FlowCryptoError, mediaId: string): FlowMediaError {
 
 /** Downloads, verifies, decrypts, sniffs and stores one picker file; throws FlowMediaError. */
 export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaDeps): Promise<StoredFlowMedia> {
-  checkItem(item);
+  const url = checkItem(item, deps.allowedOrigins ?? defaultFlowMediaOrigins());
   const mediaId = item.media_id;
   const cdnFile = await downloadCdnFile(
-    item.cdn_url,
+    url,
     {
       fetch: deps.fetch,
       maxBytes: deps.maxBytes + CDN_OVERHEAD_BYTES,

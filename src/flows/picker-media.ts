@@ -70,10 +70,18 @@ function isPickerItem(value: unknown): value is PickerItem {
   );
 }
 
-/** Picker files by top-level payload key of a data_exchange payload (pickers are only allowed there). */
-export function pickerItems(data: Record<string, unknown>): { key: string; item: PickerItem }[] {
+/**
+ * Picker files by top-level payload key of a data_exchange payload (pickers are only allowed there), under
+ * the keys the screen's action payload fills from a PhotoPicker/DocumentPicker: `pickers` is pickerLimits'
+ * answer. A picker-looking array under any other key is ordinary data: the cdn_url in it is never fetched.
+ */
+export function pickerItems(
+  data: Record<string, unknown>,
+  pickers: Readonly<Record<string, unknown>>,
+): { key: string; item: PickerItem }[] {
   const items: { key: string; item: PickerItem }[] = [];
   for (const [key, value] of Object.entries(data)) {
+    if (!Object.hasOwn(pickers, key)) continue;
     if (Array.isArray(value) && value.length > 0 && value.every(isPickerItem)) {
       for (const item of value) items.push({ key, item });
     }

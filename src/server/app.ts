@@ -31,7 +31,7 @@ import {
   type ValidateInput,
 } from '../flows/index.js';
 import { validateSubmission } from '../flows/validate-input.js';
-import { storeFlowMedia } from '../flows/flow-media.js';
+import { flowMediaOrigins, storeFlowMedia } from '../flows/flow-media.js';
 import { FileBlobStore, type BlobStore, type SignedBlobSource } from '../blobs/index.js';
 import type { MediaService } from '../media/index.js';
 import { dataPath } from '../store/index.js';
@@ -226,10 +226,12 @@ export class FlowgateApp {
   private defaultFlowMedia(): StoreItem {
     const fetchFn = this.options.fetch ?? fetch;
     const max = this.config.flowMediaMaxBytes;
+    const allowedOrigins = flowMediaOrigins(this.config);
     return (item, allowedMimeTypes, limits) =>
       storeFlowMedia(item, {
         fetch: fetchFn,
         blobs: this.blobs,
+        allowedOrigins,
         maxBytes: Math.min(limits.maxBytes ?? max, max),
         timeoutMs: 8_000,
         ...(allowedMimeTypes === undefined ? {} : { allowedMimeTypes }),
