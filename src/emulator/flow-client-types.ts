@@ -117,7 +117,7 @@ export interface FlowSession {
   readonly flowToken: string;
   /** The screen shown after the last validated answer, or null before the first one. */
   readonly currentScreen: string | null;
-  /** Health check: `{"version":"3.0","action":"ping"}`; resolves with `data.status`. */
+  /** Health check: `{"version":"3.0","action":"ping"}`; resolves with `data.status`, which must be "active". */
   ping(): Promise<string>;
   /** The flow opened with flow_action data_exchange. */
   init(data?: Record<string, unknown>): Promise<FlowResponse>;

@@ -120,6 +120,14 @@ describe('emulator flow client', () => {
     expect(Buffer.from(a?.initial_vector ?? '', 'base64')).toHaveLength(16);
   });
 
+  it('fails a health check whose status is not "active", like WhatsApp', async () => {
+    const endpoint = await startEndpoint(() => ({ status: 200, body: { data: { status: 'down' } } }));
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key);
+    await ready;
+    const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN });
+    await expect(session.ping()).rejects.toMatchObject({ code: 'payload-schema-error' });
+  });
+
   it('re-fetches the public key after a 421 and retries once', async () => {
     const endpoint = await startEndpoint(() => screens.START!);
     const { emulator, ready, upload } = emulatorWithKey(endpoint.state.key);

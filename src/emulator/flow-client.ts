@@ -148,7 +148,8 @@ export class FlowClientSession implements FlowSession {
   async ping(): Promise<string> {
     const answer = await this.#exchange({ version: this.#version, action: 'ping' });
     const status = isRecord(answer) && isRecord(answer.data) ? answer.data.status : undefined;
-    if (typeof status !== 'string')
+    // WhatsApp's health check accepts exactly {"data":{"status":"active"}} (SPEC A.4).
+    if (status !== 'active')
       throw new FlowClientError('payload-schema-error', 'A ping answer must be {"data":{"status":"active"}}.', {
         status: 200,
       });
