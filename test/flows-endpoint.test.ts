@@ -425,6 +425,10 @@ describe('screens', () => {
       screen: 'SUCCESS',
       data: { extension_message_response: { params: { ref: 'R-1', flow_token: 'tok-demo' } } },
     });
+    // The endpoint's SUCCESS ended the flow for this token.
+    expect((await t.app.gateway.store.flows.getToken('tok-demo'))?.state).toBe('completed');
+    const again = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }));
+    expect(again).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
   });
 
   it('a handler bug (unknown screen, transition, undeclared/missing/mistyped data, no reply) gets a safe error', async () => {
@@ -542,7 +546,8 @@ describe('admin API /api/flows', () => {
     const submissions = (await (await get('/demo/submissions')).json()) as { submissions: unknown[] };
     expect(submissions.submissions).toEqual([expect.objectContaining({ token: 'tok-done', flow: 'demo' })]);
     const token = (await (await get('/tokens/tok-demo')).json()) as { token: { state: string }; media: unknown[] };
-    expect(token).toMatchObject({ token: { state: 'in_progress', flow: 'demo' }, media: [] });
+    // tok-demo was answered SUCCESS by the endpoint (the screens test): that completed it.
+    expect(token).toMatchObject({ token: { state: 'completed', flow: 'demo' }, media: [] });
     expect((await get('/tokens/nope')).status).toBe(404);
   });
 });

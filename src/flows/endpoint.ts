@@ -15,6 +15,7 @@ import {
   unwrapFailed,
   type DecryptedFlowRequest,
   encryptFlowResponse,
+  screenById,
   verifyFlowTokenSignature,
   verifyWebhookSignature,
   type FlowJson,
@@ -29,7 +30,7 @@ import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources } from './data-sources.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
-import { currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
+import { SAFE_ERROR_MESSAGE, currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
 import { TOKEN_MESSAGES, judgeToken, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
@@ -48,6 +49,7 @@ export type ValidateInput = (
   options?: {
     dataSources?: Readonly<Record<string, readonly (string | { id: string })[]>>;
     constraints?: Readonly<Record<string, Partial<InputConstraints>>>;
+    data?: Readonly<Record<string, unknown>>;
   },
 ) => FieldError[];
 
@@ -83,6 +85,9 @@ function plain(status: number, body: string): FlowHttpResponse {
   return { status, body, headers: TEXT };
 }
 
+/** Encrypts `response` and sends it with `status`, counted as `outcome`. */
+type Answer = (status: number, response: unknown, outcome: FlowOutcome) => FlowHttpResponse;
+
 interface Decrypted {
   payload: Record<string, unknown>;
   aesKey: Buffer;
@@ -93,6 +98,8 @@ export class FlowEndpoint {
   private readonly now: () => number;
   /** One child logger per flow, made once: pino's child() costs (redaction setup) on every request otherwise. */
   private readonly flowLogs = new Map<string, Logger>();
+  /** Per flow token, the request now running (the next one of that token waits for it). */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: FlowEndpointDeps) {
     this.now = deps.now ?? Date.now;
@@ -124,7 +131,11 @@ export class FlowEndpoint {
     try {
       raw = await readBodyLimited(body, this.deps.maxBytes ?? FLOW_REQUEST_MAX_BYTES, headers.get('content-length'));
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return done(plain(413, 'request body too large'), 'too_large');
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is left unread: closing the connection is what drops it.
+        const refused = plain(413, 'request body too large');
+        return done({ ...refused, headers: { ...refused.headers, connection: 'close' } }, 'too_large');
+      }
       throw error;
     }
     if (this.deps.appSecrets.length === 0) {
@@ -142,8 +153,10 @@ export class FlowEndpoint {
     const decrypted = await this.decrypt(raw, log);
     if (decrypted === null) return done(plain(421, 'request cannot be decrypted'), 'decrypt_failed');
     const { payload, aesKey, iv } = decrypted;
-    const answer = (status: number, response: unknown, outcome: FlowOutcome) =>
-      done({ status, body: encryptFlowResponse(response, aesKey, iv), headers: TEXT }, outcome);
+    const send = (status: number, sealed: string, outcome: FlowOutcome) =>
+      done({ status, body: sealed, headers: TEXT }, outcome);
+    const seal = (response: unknown) => encryptFlowResponse(response, aesKey, iv);
+    const answer: Answer = (status, response, outcome) => send(status, seal(response), outcome);
 
     const action = payload.action;
     if (typeof action === 'string' && action.toLowerCase() === 'ping') {
@@ -157,8 +170,47 @@ export class FlowEndpoint {
       return answer(200, { data: { acknowledged: true } }, 'error_ack');
     }
 
+    if (flowToken === null) {
+      log.info({ reason: 'unknown' }, 'flow token refused (427)');
+      return answer(427, { error_msg: TOKEN_MESSAGES.unknown }, 'invalid_token');
+    }
+    // One token's requests run one after another: each sees what the one before stored, and a token the
+    // endpoint completed is refused before its handler could run a second time.
+    const reply = { answer, send, seal };
+    return this.inTurn(flowToken, () => this.exchange(def, payload, flowToken, { action, screen, data }, log, reply));
+  }
+
+  private inTurn<T>(token: string, run: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(token);
+    const mine = before === undefined ? run() : before.then(run);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(token, settled);
+    void settled.then(() => {
+      if (this.turns.get(token) === settled) this.turns.delete(token);
+    });
+    return mine;
+  }
+
+  private async exchange(
+    def: FlowDefinition,
+    payload: Record<string, unknown>,
+    flowToken: string,
+    request: { action: unknown; screen: string; data: Record<string, unknown> },
+    log: Logger,
+    reply: {
+      answer: Answer;
+      send: (status: number, sealed: string, outcome: FlowOutcome) => FlowHttpResponse;
+      seal: (response: unknown) => string;
+    },
+  ): Promise<FlowHttpResponse> {
+    const { action, screen } = request;
+    const { answer } = reply;
+    const { metrics } = this.deps;
     const now = this.now();
-    const found = flowToken === null ? null : await this.deps.store.flows.getTokenWithContact(flowToken);
+    const found = await this.deps.store.flows.getTokenWithContact(flowToken);
     const verdict = judgeToken(found?.row ?? null, def.name, now);
     if (!verdict.ok) {
       if (verdict.reason === 'expired' && verdict.row !== null)
@@ -166,7 +218,7 @@ export class FlowEndpoint {
       log.info({ reason: verdict.reason }, 'flow token refused (427)');
       return answer(427, { error_msg: TOKEN_MESSAGES[verdict.reason] }, 'invalid_token');
     }
-    if (flowToken !== null && !this.tokenSignatureOk(def, payload, flowToken, now)) {
+    if (!this.tokenSignatureOk(def, payload, flowToken, now)) {
       log.warn('flow_token_signature missing or invalid (427)');
       return answer(427, { error_msg: TOKEN_MESSAGES.unknown }, 'invalid_token');
     }
@@ -178,20 +230,30 @@ export class FlowEndpoint {
     const req: ScreenRequest = {
       action,
       screen,
-      data,
+      // BACK carries nothing to act on (SPEC A.4): its handler refreshes the screen the user goes back to.
+      data: action === 'BACK' ? {} : request.data,
       token: verdict.record,
       contact: toContact(verdict.record.waId, found?.contact ?? null),
       screens: verdict.screens,
       media: [],
       mediaErrors: {},
     };
+    if (action === 'BACK' && screenById(def.json, screen)?.refresh_on_back !== true) {
+      // WhatsApp sends BACK only from a screen with refresh_on_back; nothing else may reach a handler this way.
+      log.warn({ screen: screen.slice(0, 80) }, 'BACK from a screen without refresh_on_back; answered a safe error');
+      return answer(
+        200,
+        errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens),
+        'bad_request',
+      );
+    }
     // Invalid input changes nothing: the same screen again, with what it was last answered and the errors.
     const rejected = this.validate(def, req, log);
     if (rejected !== null) return answer(200, rejected, 'input_rejected');
     // One budget for the picker files stored before the handler and the handler itself: the files may take
     // two thirds of it, so that a handler is left time to answer their per-media_id errors.
     const deadline = performance.now() + this.deps.budgetMs;
-    const files = action === 'data_exchange' ? this.pickerFiles(def, screen, data) : [];
+    const files = action === 'data_exchange' ? this.pickerFiles(def, screen, request.data) : [];
     const mediaJob = { flow: def.name, token: req.token.token, screen, files };
     if (files.length > 0 && def.awaitMedia && this.deps.media !== null) {
       const { stored, errors } = await this.deps.media.storeNow(mediaJob, Math.floor((this.deps.budgetMs * 2) / 3));
@@ -206,11 +268,31 @@ export class FlowEndpoint {
       return answer(200, outcome.response, 'handler_error');
     }
     const response = outcome.reply.response;
+    let sealed: string;
+    try {
+      sealed = reply.seal(response);
+    } catch (error) {
+      // A value JSON cannot carry (a BigInt, a cycle) in what the handler answered.
+      log.error(
+        { err: error, action, screen },
+        'flow handler answered something JSON cannot carry; answered a safe error',
+      );
+      metrics.handlerFailures.inc({ flow: def.name, reason: 'invalid_response' });
+      const safe = errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
+      return answer(200, safe, 'handler_error');
+    }
     if (files.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
       await this.deps.media.enqueue(mediaJob);
     }
-    await this.remember(req, response);
-    return answer(200, response, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
+    if (response.screen === 'SUCCESS') {
+      if (!(await this.deps.store.flows.finish(req.token.token, this.now()))) {
+        log.info({ reason: 'completed' }, 'flow token completed meanwhile (427)');
+        return answer(427, { error_msg: TOKEN_MESSAGES.completed }, 'invalid_token');
+      }
+    } else {
+      await this.remember(req, response);
+    }
+    return reply.send(200, sealed, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
   }
 
   private flowLog(flow: string): Logger {
@@ -292,7 +374,7 @@ export class FlowEndpoint {
     const shown = req.screens[req.screen] ?? {};
     const dataSources = dynamicDataSources(def.json, req.screen, shown);
     const constraints = dynamicConstraints(def.json, req.screen, shown);
-    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints });
+    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints, data: shown });
     if (errors.length === 0) return null;
     log.info({ screen: req.screen, fields: errors.map((e) => e.field) }, 'flow input rejected');
     const message = errors
@@ -304,7 +386,6 @@ export class FlowEndpoint {
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */
   private async remember(req: ScreenRequest, response: FlowEndpointResponse): Promise<void> {
-    if (response.screen === 'SUCCESS') return;
     const { error_message: _message, ...data } = response.data as Record<string, unknown>;
     const screens = { ...req.screens, [response.screen]: data };
     await this.deps.store.flows.recordAnswer(req.token.token, screens);

@@ -61,17 +61,21 @@ export async function sendFlow(
   const now = deps.now();
   const expiresAt = now + (options.tokenTtlMs ?? def.tokenTtlMs);
   const phoneNumberId = options.phoneNumberId ?? deps.phoneNumberId;
+  const message = flowMessage(def, token, options);
+  // The first screen's data is what its input is checked against (data-bound options and dates).
+  const first = message.action === 'navigate' && message.screen !== undefined ? message.screen : undefined;
   await deps.store.flows.issueToken({
     token,
     flow: def.name,
     waId,
     phoneNumberId,
     data: options.data ?? null,
+    screens: first === undefined || options.data === undefined ? null : { [first]: options.data },
     now,
     expiresAt,
   });
   try {
-    const sent = await deps.outbound.send(to, flowMessage(def, token, options), {
+    const sent = await deps.outbound.send(to, message, {
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       ...(options.phoneNumberId === undefined ? {} : { phoneNumberId: options.phoneNumberId }),
     });

@@ -252,6 +252,25 @@ describe('validateSubmission on built variants', () => {
     ]);
   });
 
+  it('resolves a visible, enabled or required bound to the screen data it was shown with', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        input('shown', { required: true, visible: '${data.show}' }),
+        input('usable', { required: true, enabled: '${data.on}' }),
+        input('asked', { required: '${data.ask}' }),
+      ],
+      { shown: '${form.shown}', usable: '${form.usable}', asked: '${form.asked}' },
+    );
+    const check = (data: Record<string, unknown>) =>
+      validateSubmission(flow, 'S', {}, { data }).map((error) => error.field);
+    expect(check({ show: true, on: true, ask: true })).toEqual(['shown', 'usable', 'asked']);
+    expect(check({ show: false, on: false, ask: false })).toEqual([]);
+    // Not a boolean, or not there: the field may be hidden, so an empty value passes as before.
+    expect(check({ show: 'yes' })).toEqual([]);
+    expect(validateSubmission(flow, 'S', {}).map((error) => error.field)).toEqual([]);
+  });
+
   it('names documents for a DocumentPicker', () => {
     const flow = flowOf(
       '7.3',

@@ -45,6 +45,35 @@ export interface ValidateSubmissionOptions {
   dataSources?: Readonly<Record<string, readonly DataSourceOption[]>>;
   /** Bounds a component took from the screen's data (`"min-date": "${data.from}"`), by component name. */
   constraints?: Readonly<Record<string, Partial<InputConstraints>>>;
+  /**
+   * The data the screen was shown with: a `visible`, `enabled` or `required` that is exactly `${data.x}`
+   * takes its boolean from here (otherwise such a field may be hidden, so an empty value passes).
+   */
+  data?: Readonly<Record<string, unknown>>;
+}
+
+/** `flag` itself, or the boolean a lone `${data.x}` names in `data`; undefined when it cannot be known. */
+function resolveFlag(flag: unknown, data: Readonly<Record<string, unknown>> | undefined): boolean | undefined {
+  if (typeof flag === 'boolean') return flag;
+  if (typeof flag !== 'string' || data === undefined) return undefined;
+  const key = /^\$\{data\.([A-Za-z_][\w]*)\}$/.exec(flag.trim())?.[1];
+  const value = key === undefined ? undefined : data[key];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** The field with its data-bound flags resolved against what the screen was shown with. */
+function withFlags(field: InputField, data: Readonly<Record<string, unknown>> | undefined): InputField {
+  const bound =
+    typeof field.visible === 'string' || typeof field.enabled === 'string' || typeof field.required === 'string';
+  if (data === undefined || !bound) return field;
+  const out = { ...field };
+  const visible = resolveFlag(field.visible, data);
+  const enabled = resolveFlag(field.enabled, data);
+  const required = typeof field.required === 'string' ? resolveFlag(field.required, data) : undefined;
+  if (visible !== undefined) out.visible = visible;
+  if (enabled !== undefined) out.enabled = enabled;
+  if (required !== undefined) out.required = required;
+  return out;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -161,8 +190,10 @@ export function validateSubmission(
     // checked against its static declaration only.
     const shown = global ? {} : options;
     const dynamic = shown.constraints?.[declared.name];
-    const field =
-      dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } };
+    const field = withFlags(
+      dynamic === undefined ? declared : { ...declared, constraints: { ...declared.constraints, ...dynamic } },
+      shown.data,
+    );
     const value = valueAt(payload, keyPath);
     const key = keyPath.join('.');
     let found: Issue | null;

@@ -16,6 +16,8 @@ export interface NewFlowToken {
   waId: string;
   phoneNumberId: string | null;
   data: Record<string, unknown> | null;
+  /** The data the first screen opens with (a navigate Flow message's), by screen id. */
+  screens?: Record<string, Record<string, unknown>> | null;
   now: number;
   expiresAt: number;
 }
@@ -63,13 +65,27 @@ export class FlowsRepository {
         phone_number_id: t.phoneNumberId,
         state: 'issued',
         data: t.data === null ? null : JSON.stringify(t.data),
-        screens: null,
+        screens: t.screens === undefined || t.screens === null ? null : JSON.stringify(t.screens),
         outbound_id: null,
         created_at: t.now,
         expires_at: t.expiresAt,
         completed_at: null,
       })
       .execute();
+  }
+
+  /**
+   * The endpoint answered SUCCESS: the flow is over for this token (a later request gets 427). False when it
+   * was no longer open (completed or expired meanwhile).
+   */
+  async finish(token: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('flow_tokens')
+      .set({ state: 'completed', completed_at: now })
+      .where('token', '=', token)
+      .where('state', 'in', ['issued', 'in_progress'])
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async setOutboundId(token: string, outboundId: string): Promise<void> {

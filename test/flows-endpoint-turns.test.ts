@@ -1,0 +1,207 @@
+// The flow endpoint and one token over time, over real loopback HTTP with a real SQLite store: requests of
+// one token run one after another, so concurrent final submits run the handler once and the token answered
+// SUCCESS is refused afterwards (427); a handler answer JSON cannot carry gets the encrypted safe error, not
+// a plain 500; BACK reaches a handler only from a screen with refresh_on_back, and never with data; the
+// data a navigate Flow message opened with is what the first screen's input is checked against; a 413
+// closes the connection.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../src/emulator/index.js';
+import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
+import { GraphClient } from '../src/graph/index.js';
+import { publicKeyPem } from '../src/protocol/index.js';
+import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
+import { PYWA_KEY, exchange, staticKeys, testFlowJson } from './flows-helpers.js';
+
+const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+const PHONE_NUMBER_ID = '106540352242922';
+const CUSTOMER = '15557654321';
+
+let emulator: Emulator;
+let t: TestApp;
+let confirmRuns = 0;
+const seen: { action: string; data: Record<string, unknown> }[] = [];
+
+beforeAll(async () => {
+  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN });
+  const { url } = await emulator.listen(0, '127.0.0.1');
+  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
+    PHONE_NUMBER_ID,
+    publicKeyPem(PYWA_KEY),
+  );
+  t = await startTestApp(
+    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
+    { flowKeys: staticKeys(PYWA_KEY) },
+    (app) => {
+      app.flow('turns', {
+        json: testFlowJson(),
+        screens: {
+          MY_SCREEN: (ctx) => {
+            seen.push({ action: ctx.action, data: ctx.data });
+            if (ctx.data.name === 'bigint-data')
+              return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00', extra: 1n } as never] });
+            if (ctx.data.name === 'bigint-params') return ctx.complete({ amount: 10n });
+            return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00' }] });
+          },
+          DETAILS: (ctx) => ctx.next('CONFIRM', {}),
+          CONFIRM: async (ctx) => {
+            seen.push({ action: ctx.action, data: ctx.data });
+            if (ctx.action === 'BACK') return ctx.next('DETAILS', { greeting: 'Again', slots: [] });
+            confirmRuns += 1;
+            // Long enough that a second request of the same token arrives while this one runs.
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            return ctx.complete({ booked: true });
+          },
+        },
+      });
+    },
+  );
+  emulator.setWebhookUrl(`${t.url}/webhook`);
+});
+afterAll(async () => {
+  await t.stop();
+  await emulator.close();
+});
+
+async function issue(token: string): Promise<void> {
+  const now = Date.now();
+  await t.app.gateway.store.flows.issueToken({
+    token,
+    flow: 'turns',
+    waId: CUSTOMER,
+    phoneNumberId: null,
+    data: null,
+    now,
+    expiresAt: now + 3_600_000,
+  });
+}
+
+const dx = (token: string, screen: string, data: Record<string, unknown>) => ({
+  version: '3.0',
+  action: 'data_exchange',
+  screen,
+  data,
+  flow_token: token,
+});
+
+describe('one token over time', () => {
+  it('runs concurrent final submits one after another: one SUCCESS, then 427 "already submitted"', async () => {
+    await issue('tok-race');
+    const answers = await Promise.all([
+      exchange(t.url, 'turns', dx('tok-race', 'CONFIRM', {})),
+      exchange(t.url, 'turns', dx('tok-race', 'CONFIRM', {})),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 427]);
+    expect(answers.find((a) => a.status === 200)?.body).toEqual({
+      screen: 'SUCCESS',
+      data: { extension_message_response: { params: { booked: true, flow_token: 'tok-race' } } },
+    });
+    expect(answers.find((a) => a.status === 427)?.body).toEqual({ error_msg: 'You have already submitted this form.' });
+    expect(confirmRuns).toBe(1);
+    expect(await t.app.gateway.store.flows.getToken('tok-race')).toMatchObject({ state: 'completed' });
+    // Any later request of that token is refused too, before a handler runs.
+    const later = await exchange(t.url, 'turns', dx('tok-race', 'MY_SCREEN', { name: 'Ada' }));
+    expect(later).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
+    expect(confirmRuns).toBe(1);
+  });
+
+  it('keeps what concurrent requests of one token answered: none overwrites the other', async () => {
+    await issue('tok-both');
+    await Promise.all([
+      exchange(t.url, 'turns', dx('tok-both', 'MY_SCREEN', { name: 'Ada' })),
+      exchange(t.url, 'turns', dx('tok-both', 'DETAILS', { slot: '9' })),
+    ]);
+    const row = await t.app.gateway.store.flows.getToken('tok-both');
+    expect(JSON.parse(row?.screens ?? '{}')).toEqual({
+      DETAILS: { greeting: 'Hi', slots: [{ id: '9', title: '9:00' }] },
+      CONFIRM: {},
+    });
+  });
+});
+
+describe('answers JSON cannot carry', () => {
+  it('a BigInt in screen data or in SUCCESS params gets the encrypted safe error on the same screen', async () => {
+    await issue('tok-big');
+    for (const name of ['bigint-data', 'bigint-params']) {
+      const res = await exchange(t.url, 'turns', dx('tok-big', 'MY_SCREEN', { name }));
+      expect(res.status).toBe(200);
+      expect(res.contentType).toMatch(/^text\/plain/);
+      expect(res.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    }
+    // Nothing was stored for it, and the token is still open.
+    expect(await t.app.gateway.store.flows.getToken('tok-big')).toMatchObject({ state: 'issued', screens: null });
+  });
+});
+
+describe('BACK', () => {
+  it('from a screen without refresh_on_back reaches no handler; from one with it, the handler sees no data', async () => {
+    await issue('tok-back');
+    seen.length = 0;
+    const refused = await exchange(t.url, 'turns', {
+      version: '3.0',
+      action: 'BACK',
+      screen: 'MY_SCREEN',
+      data: { name: 'x'.repeat(500) },
+      flow_token: 'tok-back',
+    });
+    expect(refused).toMatchObject({
+      status: 200,
+      body: { screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } },
+    });
+    expect(seen).toEqual([]);
+    // CONFIRM has refresh_on_back (SPEC A.4): its handler refreshes DETAILS, and a forged payload is dropped.
+    const back = await exchange(t.url, 'turns', {
+      version: '3.0',
+      action: 'BACK',
+      screen: 'CONFIRM',
+      data: { booked: 'forged' },
+      flow_token: 'tok-back',
+    });
+    expect(back.body).toEqual({ screen: 'DETAILS', data: { greeting: 'Again', slots: [] } });
+    expect(seen).toEqual([{ action: 'BACK', data: {} }]);
+  });
+});
+
+describe('the data a navigate Flow message opens with', () => {
+  it('is what the first screen’s options are checked against', async () => {
+    // A Flow message is free-form: the customer must have written within 24 hours.
+    await emulator.customer(CUSTOMER, 'Grace').sendText('Hello');
+    await waitFor(async () => (await t.app.gateway.store.flows.contact(CUSTOMER)) ?? undefined, 10_000, 'contact');
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'turns', {
+      cta: 'Pick',
+      initialScreen: 'DETAILS',
+      data: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }] },
+    });
+    const row = await t.app.gateway.store.flows.getToken(sent.token);
+    expect(JSON.parse(row?.screens ?? '{}')).toEqual({
+      DETAILS: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }] },
+    });
+    const offMenu = await exchange(t.url, 'turns', dx(sent.token, 'DETAILS', { slot: '11' }));
+    expect(offMenu.body).toMatchObject({
+      screen: 'DETAILS',
+      data: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }], error_message: expect.any(String) as unknown },
+    });
+    const taken = await exchange(t.url, 'turns', dx(sent.token, 'DETAILS', { slot: '9' }));
+    expect(taken.body).toEqual({ screen: 'CONFIRM', data: {} });
+  });
+});
+
+describe('body limit', () => {
+  it('answers a body over 1 MiB with 413 and closes the connection', async () => {
+    const answer = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      // The declared length alone is refused: no body needs to be sent (and none is, so no write races the 413).
+      const req = request(`${t.url}/flows/turns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer).toEqual({ status: 413, connection: 'close' });
+  });
+});
