@@ -3,6 +3,7 @@
 // or null. Limits come from the screen's static Flow JSON (SPEC E.5, B.1).
 
 import type { InputField } from '../protocol/index.js';
+import { PatternSandbox } from './pattern-sandbox.js';
 import { formatDay, parseDay, weekdayOf } from './validate-input-dates.js';
 
 export type FieldErrorCode =
@@ -16,6 +17,8 @@ export type FieldErrorCode =
   | 'invalid_passcode'
   | 'invalid_date'
   | 'pattern_mismatch'
+  /** The pattern could not be decided in time (a backtracking regex); the value is refused. */
+  | 'pattern_unchecked'
   | 'not_an_option'
   | 'too_few_selected'
   | 'too_many_selected'
@@ -51,8 +54,10 @@ function chars(value: string): number {
   return count;
 }
 
-/** Longest value a pattern is run against, so a careless regex cannot stall the endpoint. */
+/** Longest value a pattern is run against; longer ones are refused (TextInput max-chars defaults to 80). */
 const MAX_PATTERN_INPUT = 4096;
+/** Patterns run on a worker with a time bound, so a careless regex cannot stall the endpoint. One per process. */
+export const patternSandbox = new PatternSandbox();
 const patternCache = new Map<string, RegExp | null>();
 
 /** The Flow JSON pattern as a JS RegExp (Unicode mode if it parses so), or null if invalid. */
@@ -111,11 +116,19 @@ export function checkTextInput(field: InputField, value: unknown): Issue | null 
   }
   const typed = checkInputType(c.inputType ?? 'text', text.trim());
   if (typed) return typed;
-  if (c.pattern !== undefined && text.length <= MAX_PATTERN_INPUT) {
-    const pattern = compilePattern(c.pattern);
-    if (pattern && !pattern.test(text)) return issue('pattern_mismatch', 'Enter a value in the format shown');
-  }
+  if (c.pattern !== undefined) return checkPattern(c.pattern, text, length);
   return null;
+}
+
+function checkPattern(source: string, text: string, length: number): Issue | null {
+  const pattern = compilePattern(source);
+  if (pattern === null) return null;
+  if (length > MAX_PATTERN_INPUT) return issue('too_long', `Enter at most ${plural(MAX_PATTERN_INPUT, 'character')}`);
+  const verdict = patternSandbox.test(source, pattern.flags, text);
+  if (verdict === 'match') return null;
+  if (verdict === 'mismatch') return issue('pattern_mismatch', 'Enter a value in the format shown');
+  // The endpoint logs the field (never the value): see FlowEndpoint.validate.
+  return issue('pattern_unchecked', 'This value could not be checked; enter it in the format shown');
 }
 
 export function checkTextArea(field: InputField, value: unknown): Issue | null {

@@ -1,0 +1,103 @@
+// A flow author's backtracking TextInput pattern against a customer's value: the check is decided on a
+// worker with a time bound, so the catastrophic case is refused (fail closed) instead of freezing the
+// endpoint, ordinary values get the same answer JavaScript gives; the endpoint logs the field, never the value.
+
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FlowJson } from '../protocol/index.js';
+import { PatternSandbox } from './pattern-sandbox.js';
+import { validateSubmission } from './validate-input.js';
+import { patternSandbox } from './validate-input-rules.js';
+
+const NAME = '^([A-Za-z]+\\s?)+$';
+
+function flowWith(pattern: string): FlowJson {
+  return {
+    version: '7.3',
+    data_api_version: '3.0',
+    routing_model: { S: [] },
+    screens: [
+      {
+        id: 'S',
+        terminal: true,
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            { type: 'TextInput', name: 'full_name', label: 'Name', 'helper-text': 'Letters', pattern },
+            {
+              type: 'Footer',
+              label: 'Go',
+              'on-click-action': { name: 'data_exchange', payload: { full_name: '${form.full_name}' } },
+            },
+          ],
+        },
+      },
+    ],
+  } as unknown as FlowJson;
+}
+
+const codes = (pattern: string, value: string) =>
+  validateSubmission(flowWith(pattern), 'S', { full_name: value }).map((e) => e.code);
+
+describe('TextInput pattern with catastrophic backtracking', () => {
+  // A timeout replaces the worker; later checks wait until the replacement is up.
+  beforeEach(async () => {
+    expect(await patternSandbox.whenReady()).toBe(true);
+  });
+
+  it('accepts values the pattern matches and rejects quick mismatches as before', () => {
+    expect(codes(NAME, 'Grace Brewster Murray Hopper')).toEqual([]);
+    expect(codes(NAME, 'a'.repeat(79))).toEqual([]);
+    expect(codes(NAME, 'R2 D2')).toEqual(['pattern_mismatch']);
+  });
+
+  it('keeps JavaScript semantics: backreferences, lookahead, Unicode properties', () => {
+    expect(codes('^(\\w)\\1+$', 'aaa')).toEqual([]);
+    expect(codes('^(\\w)\\1+$', 'aab')).toEqual(['pattern_mismatch']);
+    expect(codes('^(?=.*\\d)[A-Za-z\\d]{8,}$', 'password1')).toEqual([]);
+    expect(codes('^(?=.*\\d)[A-Za-z\\d]{8,}$', 'password')).toEqual(['pattern_mismatch']);
+    expect(codes('^\\p{Lu}\\p{Ll}+$', 'Émile')).toEqual([]);
+  });
+
+  it('refuses a value whose check backtracks for too long', () => {
+    // ~0.5 s on the calling thread (×2 per added letter); unguarded, this would answer
+    // pattern_mismatch late and fail here rather than hang.
+    const evil = 'Zebediah'.repeat(3) + 'Ze!';
+    const errors = validateSubmission(flowWith(NAME), 'S', { full_name: evil });
+    expect(errors).toEqual([
+      {
+        field: 'full_name',
+        key: 'full_name',
+        code: 'pattern_unchecked',
+        message: 'This value could not be checked; enter it in the format shown',
+      },
+    ]);
+  }, 10_000);
+
+  it('refuses a value too long to run a pattern on', () => {
+    const flow = flowWith('^a+$');
+    const screen = flow.screens[0]!;
+    (screen.layout.children[0] as unknown as Record<string, unknown>)['max-chars'] = 10_000;
+    expect(validateSubmission(flow, 'S', { full_name: 'a'.repeat(5000) }).map((e) => e.message)).toEqual([
+      'Enter at most 4096 characters',
+    ]);
+  });
+});
+
+describe('PatternSandbox', () => {
+  const sandbox = new PatternSandbox({ budgetMs: 5 });
+  afterAll(() => sandbox.close());
+
+  it('terminates a runaway match, answers unavailable while the replacement starts, then recovers', async () => {
+    expect(await sandbox.whenReady()).toBe(true);
+    expect(sandbox.test('^(a+)+$', 'u', 'a'.repeat(50) + '!')).toBe('timeout');
+    expect(sandbox.test('^a$', '', 'a')).toBe('unavailable');
+    expect(await sandbox.whenReady()).toBe(true);
+    expect(sandbox.test('^a$', '', 'a')).toBe('match');
+    expect(sandbox.test('^a$', '', 'b')).toBe('mismatch');
+  }, 10_000);
+
+  it('reports an engine failure instead of a verdict', async () => {
+    expect(await sandbox.whenReady()).toBe(true);
+    expect(sandbox.test('(', '', 'x')).toBe('failed');
+  });
+});
