@@ -90,7 +90,7 @@ describe('checkResponse on Meta endpoint flows', () => {
     }
   });
 
-  it('SUCCESS needs params.flow_token', () => {
+  it('SUCCESS needs params.flow_token, the request’s', () => {
     const json = endpointFlows[0]?.json;
     if (json === undefined) throw new Error('no fixture');
     const ok = { screen: 'SUCCESS' as const, data: { extension_message_response: { params: { flow_token: 't' } } } };
@@ -98,6 +98,10 @@ describe('checkResponse on Meta endpoint flows', () => {
     const bad = { screen: 'SUCCESS', data: { extension_message_response: { params: {} } } } as never;
     expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', bad).map((p) => p.code)).toEqual([
       'bad_shape',
+    ]);    // Given the request's token, the SUCCESS must carry that one.
+    expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', ok, 't')).toEqual([]);
+    expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', ok, 'other')).toEqual([
+      { code: 'bad_shape', message: 'SUCCESS carries another flow token than the request' },
     ]);
   });
 });

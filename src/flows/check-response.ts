@@ -84,6 +84,8 @@ export function checkResponse(
   action: FlowAction,
   from: string,
   response: FlowEndpointResponse,
+  /** The request's flow token: a SUCCESS must carry exactly this one (the client checks it). */
+  token?: string,
 ): ResponseProblem[] {
   if (typeof response.screen !== 'string' || typeof response.data !== 'object' || Array.isArray(response.data)) {
     return [{ code: 'bad_shape', message: 'a response needs a screen string and a data object' }];
@@ -95,7 +97,11 @@ export function checkResponse(
       typeof params === 'object' &&
       params !== null &&
       typeof (params as { flow_token?: unknown }).flow_token === 'string';
-    return ok ? [] : [{ code: 'bad_shape', message: 'SUCCESS needs extension_message_response.params.flow_token' }];
+    if (!ok) return [{ code: 'bad_shape', message: 'SUCCESS needs extension_message_response.params.flow_token' }];
+    const answered = (params as { flow_token: string }).flow_token;
+    return token === undefined || answered === token
+      ? []
+      : [{ code: 'bad_shape', message: 'SUCCESS carries another flow token than the request' }];
   }
   const screen = screenById(flow, response.screen);
   if (screen === undefined) {

@@ -40,6 +40,8 @@ export const FLOW_REQUEST_MAX_BYTES = 1024 * 1024;
 export interface FieldError {
   field: string;
   message: string;
+  /** validateSubmission's FieldErrorCode. */
+  code?: string;
 }
 /** validateSubmission's shape (src/flows/validate-input.ts). */
 export type ValidateInput = (
@@ -376,7 +378,13 @@ export class FlowEndpoint {
     const constraints = dynamicConstraints(def.json, req.screen, shown);
     const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints, data: shown });
     if (errors.length === 0) return null;
-    log.info({ screen: req.screen, fields: errors.map((e) => e.field) }, 'flow input rejected');
+    const unchecked = errors.filter((e) => e.code === 'pattern_unchecked').map((e) => e.field);
+    if (unchecked.length > 0)
+      log.warn(
+        { screen: logged(req.screen), fields: unchecked },
+        'TextInput pattern not decided within its time bound (a backtracking regex?); the value was refused',
+      );
+    log.info({ screen: logged(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
     const message = errors
       .slice(0, 3)
       .map((e) => e.message)
@@ -415,6 +423,11 @@ export class FlowEndpoint {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A client-sent screen id as logged: bounded, whatever the client sent. */
+function logged(screen: string): string {
+  return screen.length > 80 ? `${screen.slice(0, 80)}…` : screen;
 }
 
 function str(value: unknown): string | null {

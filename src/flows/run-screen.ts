@@ -192,7 +192,7 @@ export async function runScreen(
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
-  const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, reply.response);
+  const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, reply.response, req.token.token);
   if (problems.length > 0) {
     log.error(
       {
