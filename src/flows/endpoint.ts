@@ -30,7 +30,14 @@ import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources } from './data-sources.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
-import { SAFE_ERROR_MESSAGE, currentScreen, errorResponse, runScreen, type ScreenRequest } from './run-screen.js';
+import {
+  SAFE_ERROR_MESSAGE,
+  currentScreen,
+  errorResponse,
+  loggedScreen,
+  runScreen,
+  type ScreenRequest,
+} from './run-screen.js';
 import { TOKEN_MESSAGES, judgeToken, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
@@ -242,7 +249,7 @@ export class FlowEndpoint {
     };
     if (action === 'BACK' && screenById(def.json, screen)?.refresh_on_back !== true) {
       // WhatsApp sends BACK only from a screen with refresh_on_back; nothing else may reach a handler this way.
-      log.warn({ screen: screen.slice(0, 80) }, 'BACK from a screen without refresh_on_back; answered a safe error');
+      log.warn({ screen: loggedScreen(screen) }, 'BACK from a screen without refresh_on_back; answered a safe error');
       return answer(
         200,
         errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens),
@@ -276,7 +283,7 @@ export class FlowEndpoint {
     } catch (error) {
       // A value JSON cannot carry (a BigInt, a cycle) in what the handler answered.
       log.error(
-        { err: error, action, screen },
+        { err: error, action, screen: loggedScreen(screen) },
         'flow handler answered something JSON cannot carry; answered a safe error',
       );
       metrics.handlerFailures.inc({ flow: def.name, reason: 'invalid_response' });
@@ -381,10 +388,10 @@ export class FlowEndpoint {
     const unchecked = errors.filter((e) => e.code === 'pattern_unchecked').map((e) => e.field);
     if (unchecked.length > 0)
       log.warn(
-        { screen: logged(req.screen), fields: unchecked },
+        { screen: loggedScreen(req.screen), fields: unchecked },
         'TextInput pattern not decided within its time bound (a backtracking regex?); the value was refused',
       );
-    log.info({ screen: logged(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
+    log.info({ screen: loggedScreen(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
     const message = errors
       .slice(0, 3)
       .map((e) => e.message)
@@ -409,7 +416,10 @@ export class FlowEndpoint {
     const error = str(data.error) ?? str(data.error_key);
     const message = str(data.error_message);
     this.deps.metrics.errorNotifications.inc({ flow: def.name, error: errorLabel(error) });
-    log.warn({ error: error?.slice(0, 80), screen }, 'WhatsApp client reported an invalid endpoint answer');
+    log.warn(
+      { error: error?.slice(0, 80), screen: loggedScreen(screen) },
+      'WhatsApp client reported an invalid endpoint answer',
+    );
     await this.deps.store.flows.recordError({
       flow: def.name,
       token: token?.slice(0, 200) ?? null,
@@ -423,11 +433,6 @@ export class FlowEndpoint {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A client-sent screen id as logged: bounded, whatever the client sent. */
-function logged(screen: string): string {
-  return screen.length > 80 ? `${screen.slice(0, 80)}…` : screen;
 }
 
 function str(value: unknown): string | null {

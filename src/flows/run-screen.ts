@@ -19,6 +19,11 @@ import type {
 
 export const SAFE_ERROR_MESSAGE = 'Something went wrong. Please try again.';
 
+/** A client-sent screen id as logged: bounded, whatever the client sent. */
+export function loggedScreen(screen: string): string {
+  return screen.length > 80 ? `${screen.slice(0, 80)}…` : screen;
+}
+
 export interface ScreenRequest {
   action: FlowAction;
   screen: string;
@@ -168,7 +173,10 @@ export async function runScreen(
   const log = options.log;
   const handler = handlerFor(def, req);
   if (handler === undefined) {
-    log.error({ action: req.action, screen: req.screen }, 'flow has no handler for this screen; answered a safe error');
+    log.error(
+      { action: req.action, screen: loggedScreen(req.screen) },
+      'flow has no handler for this screen; answered a safe error',
+    );
     return { kind: 'failed', reason: 'no_handler', response: safe() };
   }
   const abort = new LazyAbort();
@@ -178,7 +186,12 @@ export async function runScreen(
   } catch (error) {
     const overBudget = error instanceof OverBudget;
     log.error(
-      { err: overBudget ? undefined : error, action: req.action, screen: req.screen, budgetMs: options.budgetMs },
+      {
+        err: overBudget ? undefined : error,
+        action: req.action,
+        screen: loggedScreen(req.screen),
+        budgetMs: options.budgetMs,
+      },
       overBudget
         ? 'flow handler ran over its budget; answered a safe error'
         : 'flow handler threw; answered a safe error',
@@ -187,7 +200,7 @@ export async function runScreen(
   }
   if (!isReply(reply)) {
     log.error(
-      { action: req.action, screen: req.screen },
+      { action: req.action, screen: loggedScreen(req.screen) },
       'flow handler did not return ctx.next/ctx.error/ctx.complete',
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
@@ -197,7 +210,7 @@ export async function runScreen(
     log.error(
       {
         action: req.action,
-        screen: req.screen,
+        screen: loggedScreen(req.screen),
         target: reply.response.screen,
         allowed: allowedTargets(def.json, req.action, req.screen),
         problems,
