@@ -2,7 +2,9 @@
 // with the app secret(s) (432) → the flow exists (404) → decrypt with the key source (421) → ping → error
 // notification (recorded, acknowledged) → flow token (427, encrypted error_msg; 4.0 flow_token_signature)
 // → input validation → the screen handler → the answer checked and encrypted, text/plain. Every answer
-// after decryption is encrypted; before it nothing can be.
+// after decryption is encrypted; before it nothing can be. One token's requests run one after another
+// (inTurn), a SUCCESS answer completes the token, and BACK reaches a handler only from a screen with
+// refresh_on_back, without data (SPEC A.4).
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RsaUnwrapPool } from './rsa-pool.js';
