@@ -8,12 +8,10 @@ import { APP_NAMES } from '../src/config/schema.js';
 import { registerApps, SqlAppStorage, type AppsOptions } from '../src/apps/index.js';
 import type { AppsTables } from '../src/apps/common/tables.js';
 import type { BlobStore } from '../src/blobs/index.js';
-import { createEmulator, type Emulator, type FlowSession } from '../src/emulator/index.js';
-import { GraphClient } from '../src/graph/index.js';
+import { type Emulator, type FlowSession } from '../src/emulator/index.js';
 import { createLogger } from '../src/log/index.js';
-import { publicKeyPem } from '../src/protocol/index.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { emulatorWithPywaKey, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -30,12 +28,7 @@ export interface AppsHarness {
 }
 
 export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsHarness> {
-  const emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, statusDelayMs: 5 });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
-    PHONE_NUMBER_ID,
-    publicKeyPem(PYWA_KEY),
-  );
+  const { emulator, url } = await emulatorWithPywaKey({ statusDelayMs: 5 });
   // No flowMedia override: the app's default storer stores picker files, bounded by each picker's
   // limits (max-file-size-kb, allowed-mime-types) exactly as in production.
   const t = await startTestApp(
@@ -64,7 +57,9 @@ export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsH
         await waitFor(async () => (await t.app.gateway.store.flows.contact(waId)) ?? undefined, 10_000, 'contact');
         opened.add(waId);
       }
-      const sent = await sendFlowRetryingBusy(() => t.app.sendFlow(`+${waId}`, flow, { cta: 'Open', body: `Open ${flow}` }));
+      const sent = await sendFlowRetryingBusy(() =>
+        t.app.sendFlow(`+${waId}`, flow, { cta: 'Open', body: `Open ${flow}` }),
+      );
       const message = await waitFor(
         () => emulator.sentMessages().find((m) => JSON.stringify(m.body).includes(sent.token)),
         10_000,

@@ -33,7 +33,12 @@ function screen(response: FlowSubmitResult, id: string): Extract<FlowSubmitResul
 }
 
 /** Completes the flow: SUCCESS params → nfm_reply → the app record is marked completed. */
-async function finish(app: string, session: FlowSession, token: string, response: FlowSubmitResult): Promise<Record<string, unknown>> {
+async function finish(
+  app: string,
+  session: FlowSession,
+  token: string,
+  response: FlowSubmitResult,
+): Promise<Record<string, unknown>> {
   if (response.kind !== 'success') throw new Error(`expected SUCCESS, got ${JSON.stringify(response)}`);
   expect(response.params.flow_token).toBe(token);
   await session.complete(response.params);
@@ -69,9 +74,7 @@ describe('booking', () => {
     expect(slots.map((s) => s.title)).toEqual(['09:00', '10:00', '11:00']);
     const contested = slots[0]!.id;
 
-    const answers = await Promise.all(
-      racers.map(({ session }) => session.submit('SLOTS', { slot: contested })),
-    );
+    const answers = await Promise.all(racers.map(({ session }) => session.submit('SLOTS', { slot: contested })));
     const winners = answers.flatMap((a, i) => (a.kind === 'screen' && a.screen === 'DETAILS' ? [i] : []));
     expect(winners).toHaveLength(1);
     for (const [i, answer] of answers.entries()) {
@@ -92,7 +95,12 @@ describe('booking', () => {
 
     // The completion sends the customer a summary message (once, through the outbound path).
     const summary = await waitFor(() =>
-      h.emulator.sentMessages().find((m) => m.to === `1555100000${winners[0]!}` && JSON.stringify(m.body).includes('Your appointment is confirmed')),
+      h.emulator
+        .sentMessages()
+        .find(
+          (m) =>
+            m.to === `1555100000${winners[0]!}` && JSON.stringify(m.body).includes('Your appointment is confirmed'),
+        ),
     );
     expect(JSON.stringify(summary.body)).toContain(`at ${slots[0]!.title}`);
 
@@ -120,7 +128,10 @@ describe('expense', () => {
   it('stores an expense with its receipt photo', async () => {
     const { session, token } = await h.open('expense', '15552000001');
     screen(await session.init(), 'EXPENSE');
-    const bad = screen(await session.submit('EXPENSE', { amount: '0', category: 'meals', description: 'Lunch' }), 'EXPENSE');
+    const bad = screen(
+      await session.submit('EXPENSE', { amount: '0', category: 'meals', description: 'Lunch' }),
+      'EXPENSE',
+    );
     expect(bad.errorMessage).toBe('Enter an amount like 12.50.');
     const receipt = screen(
       await session.submit('EXPENSE', { amount: '42.90', category: 'travel', description: 'Taxi to the airport' }),
@@ -130,7 +141,12 @@ describe('expense', () => {
     const png = pngBytes(40, 30);
     const item = session.uploadMedia(png, 'receipt.png', 'image/png');
     const data = await finish('expense', session, token, await session.submit('RECEIPT', { receipt: [item] }));
-    expect(data).toMatchObject({ amount_minor: 4290, currency: 'EUR', category: 'travel', receipt: { fileName: 'receipt.png', mimeType: 'image/png', size: png.length } });
+    expect(data).toMatchObject({
+      amount_minor: 4290,
+      currency: 'EUR',
+      category: 'travel',
+      receipt: { fileName: 'receipt.png', mimeType: 'image/png', size: png.length },
+    });
     expect(await blobBytes(data.receipt as StoredFlowMedia)).toEqual(Buffer.from(png));
   });
 });
@@ -143,9 +159,19 @@ describe('survey', () => {
     screen(await session.submit('CHOICES', { liked: ['staff', 'speed'] }), 'COMMENTS');
     // The contact opt-in is left unticked.
     const thanks = screen(await session.submit('COMMENTS', { comments: 'Great!' }), 'THANKS');
-    expect(thanks.data).toEqual({ rating_label: '★★★★★ Excellent', liked_label: 'You liked: Speed of service, Friendly staff' });
+    expect(thanks.data).toEqual({
+      rating_label: '★★★★★ Excellent',
+      liked_label: 'You liked: Speed of service, Friendly staff',
+    });
     const data = await finish('survey', session, token, await session.submit('THANKS'));
-    expect(data).toEqual({ rating: 5, recommend: 'very_likely', liked: ['staff', 'speed'], improve: [], comments: 'Great!', contact_ok: false });
+    expect(data).toEqual({
+      rating: 5,
+      recommend: 'very_likely',
+      liked: ['staff', 'speed'],
+      improve: [],
+      comments: 'Great!',
+      contact_ok: false,
+    });
   });
 });
 
@@ -153,7 +179,11 @@ describe('preferences', () => {
   it('saves calendar preferences and pre-fills them next time', async () => {
     const waId = '15552000003';
     const first = await h.open('preferences', waId);
-    expect(screen(await first.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['whatsapp'], reminders: true, digest: false });
+    expect(screen(await first.session.init(), 'NOTIFICATIONS').data).toEqual({
+      channels: ['whatsapp'],
+      reminders: true,
+      digest: false,
+    });
     // "Remind me" stays ticked from its init value.
     screen(await first.session.submit('NOTIFICATIONS', { channels: ['email', 'whatsapp'], digest: true }), 'TIMEZONE');
     const data = await finish(
@@ -162,11 +192,24 @@ describe('preferences', () => {
       first.token,
       await first.session.submit('TIMEZONE', { timezone: 'Asia/Tokyo', lead: '10m' }),
     );
-    expect(data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true, timezone: 'Asia/Tokyo', lead: '10m' });
+    expect(data).toEqual({
+      channels: ['email', 'whatsapp'],
+      reminders: true,
+      digest: true,
+      timezone: 'Asia/Tokyo',
+      lead: '10m',
+    });
 
     const second = await h.open('preferences', waId);
-    expect(screen(await second.session.init(), 'NOTIFICATIONS').data).toEqual({ channels: ['email', 'whatsapp'], reminders: true, digest: true });
-    const tz = screen(await second.session.submit('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }), 'TIMEZONE');
+    expect(screen(await second.session.init(), 'NOTIFICATIONS').data).toEqual({
+      channels: ['email', 'whatsapp'],
+      reminders: true,
+      digest: true,
+    });
+    const tz = screen(
+      await second.session.submit('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }),
+      'TIMEZONE',
+    );
     expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m' });
     // Saving without touching the pre-filled time zone screen keeps the saved choices.
     const again = await finish('preferences', second.session, second.token, await second.session.submit('TIMEZONE'));
@@ -185,8 +228,12 @@ describe('schedule', () => {
     const perDay = screen(await session.submit('DAYS', { days: [start, end] }), 'PER_DAY');
     expect(perDay.data).toMatchObject({ day_1_visible: true, day_2_visible: true, day_3_visible: false });
     // Only the chosen days' dropdowns are shown, and each of them is required.
-    await expect(session.submit('PER_DAY', { day_1: 'morning' })).rejects.toThrow(/"day_2" of screen "PER_DAY" is required/);
-    await expect(session.submit('PER_DAY', { day_1: 'morning', day_2: 'evening', day_3: 'evening' })).rejects.toThrow(/no input named "day_3"/);
+    await expect(session.submit('PER_DAY', { day_1: 'morning' })).rejects.toThrow(
+      /"day_2" of screen "PER_DAY" is required/,
+    );
+    await expect(session.submit('PER_DAY', { day_1: 'morning', day_2: 'evening', day_3: 'evening' })).rejects.toThrow(
+      /no input named "day_3"/,
+    );
     screen(await session.submit('PER_DAY', { day_1: 'morning', day_2: 'all_day' }), 'NOTES');
     const review = screen(await session.submit('NOTES', { reminders: true }), 'REVIEW');
     expect(review.data.notes).toBe('No notes');
@@ -212,12 +259,29 @@ describe('budget', () => {
       await session.submit('CATEGORIES', { categories: ['dining', 'transport'], currency: 'USD', period: 'weekly' }),
       'LIMITS',
     );
-    expect(limits.data).toMatchObject({ intro: 'Weekly limits in USD', show_dining: true, show_transport: true, show_housing: false });
+    expect(limits.data).toMatchObject({
+      intro: 'Weekly limits in USD',
+      show_dining: true,
+      show_transport: true,
+      show_housing: false,
+    });
     screen(await session.submit('LIMITS', { limit_transport: '60', limit_dining: '120' }), 'ALERTS');
-    const review = screen(await session.submit('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }), 'REVIEW');
-    expect(review.data).toEqual({ summary: 'Transport: US$60.00\nEating out: US$120.00', total: 'Total per week: US$180.00' });
+    const review = screen(
+      await session.submit('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }),
+      'REVIEW',
+    );
+    expect(review.data).toEqual({
+      summary: 'Transport: US$60.00\nEating out: US$120.00',
+      total: 'Total per week: US$180.00',
+    });
     const data = await finish('budget', session, token, await session.submit('REVIEW'));
-    expect(data).toMatchObject({ currency: 'USD', period: 'weekly', total_minor: 18_000, thresholds: [75, 100], weekly_summary: true });
+    expect(data).toMatchObject({
+      currency: 'USD',
+      period: 'weekly',
+      total_minor: 18_000,
+      thresholds: [75, 100],
+      weekly_summary: true,
+    });
   });
 });
 
@@ -245,7 +309,11 @@ describe('kyc', () => {
       back: { fileName: 'id-back.pdf', mimeType: 'application/pdf', size: pdf.length },
     });
     expect((await h.storage.record('kyc', token))?.status).toBe('pending_review');
-    await waitFor(() => h.emulator.sentMessages().find((m) => m.to === '15552000006' && JSON.stringify(m.body).includes('We received your ID')));
+    await waitFor(() =>
+      h.emulator
+        .sentMessages()
+        .find((m) => m.to === '15552000006' && JSON.stringify(m.body).includes('We received your ID')),
+    );
     expect(await blobBytes(data.front as StoredFlowMedia)).toEqual(Buffer.from(png));
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
   });
@@ -256,7 +324,10 @@ describe('kyc', () => {
     // An old phone may let the user pick a type the picker does not list (SPEC B.1).
     const gif = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
     const gifItem = session.uploadMedia(gif, 'id.gif', 'image/gif');
-    const wrongType = screen(await session.submit('FRONT', { document_type: 'passport', id_front: [gifItem] }), 'FRONT');
+    const wrongType = screen(
+      await session.submit('FRONT', { document_type: 'passport', id_front: [gifItem] }),
+      'FRONT',
+    );
     expect(wrongType.errorMessage).toBe('Front of your ID: This file type is not accepted.');
     expect(wrongType.data.front_errors).toEqual({ [gifItem.media_id]: 'This file type is not accepted.' });
     // 70 KB against the picker's max-file-size-kb of 64: the runtime stops the download.
@@ -272,6 +343,8 @@ describe('kyc', () => {
     ]);
     // A fitting file afterwards goes through, and the picker's errors are cleared.
     const fine = session.uploadMedia(pngBytes(20, 20), 'id.png', 'image/png');
-    expect(screen(await session.submit('FRONT', { document_type: 'passport', id_front: [fine] }), 'BACK').data.back_errors).toEqual({});
+    expect(
+      screen(await session.submit('FRONT', { document_type: 'passport', id_front: [fine] }), 'BACK').data.back_errors,
+    ).toEqual({});
   });
 });

@@ -3,12 +3,10 @@
 // against the Flow JSON) walks the screens; the nfm_reply completion, delivered twice by the emulator and
 // then sent again, becomes one submission and runs onComplete exactly once; the spent token answers 427.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, FlowClientError, type Emulator } from '../src/emulator/index.js';
-import { GraphClient } from '../src/graph/index.js';
+import { FlowClientError, type Emulator } from '../src/emulator/index.js';
 import { FLOW_COMPLETION_HANDLER, type FlowCompletionContext } from '../src/flows/index.js';
-import { publicKeyPem } from '../src/protocol/index.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
+import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { emulatorWithPywaKey, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -19,12 +17,9 @@ let t: TestApp;
 const completions: FlowCompletionContext[] = [];
 
 beforeAll(async () => {
-  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, statusDelayMs: 5, duplicateRate: 1 });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
-    PHONE_NUMBER_ID,
-    publicKeyPem(PYWA_KEY),
-  );
+  const started = await emulatorWithPywaKey({ statusDelayMs: 5, duplicateRate: 1 });
+  emulator = started.emulator;
+  const url = started.url;
   t = await startTestApp(
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     { flowKeys: staticKeys(PYWA_KEY) },

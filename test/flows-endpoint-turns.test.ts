@@ -6,12 +6,10 @@
 // closes the connection.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/emulator/index.js';
+import { type Emulator } from '../src/emulator/index.js';
 import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
-import { GraphClient } from '../src/graph/index.js';
-import { publicKeyPem } from '../src/protocol/index.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { PYWA_KEY, exchange, staticKeys, testFlowJson } from './flows-helpers.js';
+import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { emulatorWithPywaKey, PYWA_KEY, staticKeys, testFlowJson, exchange } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -23,12 +21,9 @@ let confirmRuns = 0;
 const seen: { action: string; data: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
-  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
-    PHONE_NUMBER_ID,
-    publicKeyPem(PYWA_KEY),
-  );
+  const started = await emulatorWithPywaKey();
+  emulator = started.emulator;
+  const url = started.url;
   t = await startTestApp(
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     { flowKeys: staticKeys(PYWA_KEY) },

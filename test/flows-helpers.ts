@@ -6,11 +6,14 @@ import {
   decryptFlowResponse,
   encryptFlowRequest,
   loadPrivateKey,
+  publicKeyPem,
   signBody,
   type FlowJson,
 } from '../src/protocol/index.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.js';
 import type { FlowKeySource } from '../src/flows/index.js';
-import { APP_SECRET, readFixture } from './helpers.js';
+import { GraphClient } from '../src/graph/index.js';
+import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, readFixture } from './helpers.js';
 
 export const PYWA_KEY: KeyObject = loadPrivateKey(
   readFixture('crypto/pywa_flow_endpoint_private_key_encrypted_pass_pywa.pem'),
@@ -63,4 +66,20 @@ export async function exchange(
     decrypted = null;
   }
   return { status: res.status, contentType: res.headers.get('content-type'), text, body: decrypted };
+}
+
+/**
+ * The emulator on loopback with the pywa key's public half as PHONE_NUMBER_ID's business key, set through
+ * the Graph API as `flowgate keys upload` does: what the emulator's Flow client fetches and encrypts to.
+ */
+export async function emulatorWithPywaKey(
+  options: Partial<EmulatorOptions> = {},
+): Promise<{ emulator: Emulator; url: string }> {
+  const emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, ...options });
+  const { url } = await emulator.listen(0, '127.0.0.1');
+  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
+    PHONE_NUMBER_ID,
+    publicKeyPem(PYWA_KEY),
+  );
+  return { emulator, url };
 }

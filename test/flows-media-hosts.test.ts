@@ -7,15 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/emulator/index.js';
-import { GraphClient } from '../src/graph/index.js';
+import { type Emulator } from '../src/emulator/index.js';
 import type { FlowScreenContext, StoredFlowMedia } from '../src/flows/index.js';
 import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
 import { createLogger } from '../src/log/index.js';
-import { publicKeyPem, type FlowJson } from '../src/protocol/index.js';
-import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { type FlowJson } from '../src/protocol/index.js';
+import { ACCESS_TOKEN, PHONE_NUMBER_ID, startTestApp, waitFor, type TestApp } from './helpers.js';
+import { emulatorWithPywaKey, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const CUSTOMER = '15557654321';
 // UPLOAD has one DocumentPicker, `doc`, sent as `{ "doc": "${form.doc}" }`.
@@ -76,12 +75,7 @@ function session(t: TestApp, flow: string, token: string) {
 }
 
 beforeAll(async () => {
-  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
-    PHONE_NUMBER_ID,
-    publicKeyPem(PYWA_KEY),
-  );
+  ({ emulator } = await emulatorWithPywaKey());
   // Stands for an internal service (a metadata endpoint): it must never be asked anything.
   internal = createServer((req, res) => {
     internalHits.push(req.url ?? '');

@@ -6,14 +6,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/emulator/index.js';
-import { GraphClient } from '../src/graph/index.js';
+import { type Emulator } from '../src/emulator/index.js';
 import { SAFE_ERROR_MESSAGE, type FlowScreenContext, type StoredFlowMedia } from '../src/flows/index.js';
 import { pdf, png } from '../src/flows/flow-media.test-util.js';
-import { publicKeyPem, type FlowJson } from '../src/protocol/index.js';
+import { type FlowJson } from '../src/protocol/index.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
-import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { emulatorWithPywaKey, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -33,12 +32,9 @@ function upload(ctx: FlowScreenContext) {
 }
 
 beforeAll(async () => {
-  emulator = createEmulator({ appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, statusDelayMs: 5 });
-  const { url } = await emulator.listen(0, '127.0.0.1');
-  await new GraphClient({ baseUrl: url, version: 'v24.0', accessToken: ACCESS_TOKEN }).setBusinessPublicKey(
-    PHONE_NUMBER_ID,
-    publicKeyPem(PYWA_KEY),
-  );
+  const started = await emulatorWithPywaKey({ statusDelayMs: 5 });
+  emulator = started.emulator;
+  const url = started.url;
   t = await startTestApp(
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     { flowKeys: staticKeys(PYWA_KEY) },
