@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator } from '../src/emulator/index.js';
 import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
-import { emulatorWithPywaKey, PYWA_KEY, staticKeys, testFlowJson, exchange } from './flows-helpers.js';
+import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -58,17 +58,8 @@ afterAll(async () => {
   await emulator.close();
 });
 
-async function issue(token: string): Promise<void> {
-  const now = Date.now();
-  await t.app.gateway.store.flows.issueToken({
-    token,
-    flow: 'turns',
-    waId: CUSTOMER,
-    phoneNumberId: null,
-    data: null,
-    now,
-    expiresAt: now + 3_600_000,
-  });
+function issue(token: string): Promise<void> {
+  return issueTestToken(t.app, 'turns', token, CUSTOMER);
 }
 
 const dx = (token: string, screen: string, data: Record<string, unknown>) => ({

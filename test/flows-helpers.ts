@@ -11,6 +11,7 @@ import {
   type FlowJson,
 } from '../src/protocol/index.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.js';
+import type { FlowgateApp } from '../src/server/app.js';
 import type { FlowKeySource } from '../src/flows/index.js';
 import { GraphClient } from '../src/graph/index.js';
 import { ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, readFixture } from './helpers.js';
@@ -82,4 +83,18 @@ export async function emulatorWithPywaKey(
     publicKeyPem(PYWA_KEY),
   );
   return { emulator, url };
+}
+
+/** Issues `token` for `flow` to `waId`, valid for an hour, as app.sendFlow would (without sending anything). */
+export async function issueTestToken(app: FlowgateApp, flow: string, token: string, waId: string): Promise<void> {
+  const now = Date.now();
+  await app.gateway.store.flows.issueToken({
+    token,
+    flow,
+    waId,
+    phoneNumberId: null,
+    data: null,
+    now,
+    expiresAt: now + 3_600_000,
+  });
 }

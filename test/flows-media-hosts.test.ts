@@ -14,7 +14,7 @@ import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
 import { createLogger } from '../src/log/index.js';
 import { type FlowJson } from '../src/protocol/index.js';
 import { ACCESS_TOKEN, PHONE_NUMBER_ID, startTestApp, waitFor, type TestApp } from './helpers.js';
-import { emulatorWithPywaKey, PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { emulatorWithPywaKey, issueTestToken, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const CUSTOMER = '15557654321';
 // UPLOAD has one DocumentPicker, `doc`, sent as `{ "doc": "${form.doc}" }`.
@@ -52,17 +52,8 @@ async function app(config: Record<string, unknown> = {}): Promise<TestApp> {
   );
 }
 
-async function issue(t: TestApp, flow: string, token: string): Promise<void> {
-  const now = Date.now();
-  await t.app.gateway.store.flows.issueToken({
-    token,
-    flow,
-    waId: CUSTOMER,
-    phoneNumberId: null,
-    data: null,
-    now,
-    expiresAt: now + 3_600_000,
-  });
+function issue(t: TestApp, flow: string, token: string): Promise<void> {
+  return issueTestToken(t.app, flow, token, CUSTOMER);
 }
 
 function session(t: TestApp, flow: string, token: string) {

@@ -12,7 +12,7 @@ import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { type FlowJson } from '../src/protocol/index.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
-import { emulatorWithPywaKey, PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { emulatorWithPywaKey, issueTestToken, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -49,17 +49,8 @@ afterAll(async () => {
   await emulator.close();
 });
 
-async function issue(flow: string, token: string): Promise<void> {
-  const now = Date.now();
-  await t.app.gateway.store.flows.issueToken({
-    token,
-    flow,
-    waId: CUSTOMER,
-    phoneNumberId: null,
-    data: null,
-    now,
-    expiresAt: now + 3_600_000,
-  });
+function issue(flow: string, token: string): Promise<void> {
+  return issueTestToken(t.app, flow, token, CUSTOMER);
 }
 
 function session(flow: string, token: string) {
