@@ -1,6 +1,7 @@
 // Booking logic against a real SQLite database: the business-hours source, the date window, slot
-// holds that exclude each other (also under many concurrent holds), a lost race answered on SLOTS
-// with fresh slots, expiry of abandoned holds, and confirmation.
+// holds that exclude each other (also under many concurrent holds, and slots of different lengths that
+// overlap), a lost race answered on SLOTS with fresh slots that keeps the loser's earlier hold, expiry of
+// abandoned holds, confirmation, and the window recomputed when a day is refused.
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppsTables } from '../common/tables.js';
@@ -147,5 +148,58 @@ describe('booking steps', () => {
     });
     expect(await steps.screens.DETAILS!(stepInput('t', { name: 'A', email: 'a@example.com' }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.DETAILS!(stepInput('t', { name: 'Ann', email: 'nope' }, NOW))).toMatchObject({ kind: 'error' });
+  });
+
+  it('counts a booking against every slot it overlaps, whatever the slot length', async () => {
+    // Ann books 09:00–10:00 (Berlin) with 60-minute slots.
+    const ann = '2026-01-06T08:00:00.000Z';
+    await steps.screens.SLOTS!(stepInput('ann', { date: '2026-01-06', slot: ann }, NOW));
+    await steps.screens.DETAILS!(stepInput('ann', { name: 'Ann Lee', email: 'ann@example.com' }, NOW));
+    expect(await steps.screens.CONFIRM!(stepInput('ann', {}, NOW))).toMatchObject({ kind: 'complete' });
+    // Then the same resource switches to 30-minute slots: 09:00 and 09:30 are both inside Ann's hour.
+    const halfHours = bookingSteps(
+      {
+        availability: businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '12:00', slotMinutes: 30 }),
+        resource: 'dentist',
+        timeZone: 'Europe/Berlin',
+        windowDays: 14,
+        holdMinutes: 10,
+        minNoticeMinutes: 60,
+        locale: 'en-GB',
+      },
+      () => db.storage,
+    );
+    const offered = slotIds(await halfHours.screens.DATE!(stepInput('bob', { date: '2026-01-06' }, NOW)));
+    expect(offered[0]).toBe('2026-01-06T09:00:00.000Z');
+    expect(offered).not.toContain('2026-01-06T08:30:00.000Z');
+    const overlapping = await halfHours.screens.SLOTS!(
+      stepInput('bob', { date: '2026-01-06', slot: '2026-01-06T08:30:00.000Z' }, NOW),
+    );
+    expect(overlapping).toMatchObject({ kind: 'error', message: expect.stringContaining('just booked') as string });
+    const bookings = await db.storage.bookings.list('dentist');
+    expect(bookings.map((b) => [b.flowToken, b.slotStart, b.status])).toEqual([['ann', ann, 'confirmed']]);
+  });
+
+  it('keeps the hold a customer has when the other time they try is taken', async () => {
+    await steps.screens.SLOTS!(stepInput('ann', { date: '2026-01-06', slot: '2026-01-06T08:00:00.000Z' }, NOW));
+    await steps.screens.SLOTS!(stepInput('bob', { date: '2026-01-06', slot: '2026-01-06T09:00:00.000Z' }, NOW));
+    const lost = await steps.screens.SLOTS!(stepInput('ann', { date: '2026-01-06', slot: '2026-01-06T09:00:00.000Z' }, NOW));
+    expect(lost).toMatchObject({ kind: 'error' });
+    const held = await db.storage.bookings.list('dentist');
+    expect(held.map((b) => [b.flowToken, b.slotStart]).sort()).toEqual([
+      ['ann', '2026-01-06T08:00:00.000Z'],
+      ['bob', '2026-01-06T09:00:00.000Z'],
+    ]);
+  });
+
+  it('refuses a day that left the window with the window as it is now', async () => {
+    // Opened on Monday; by Tuesday 00:01 Berlin, Monday is no longer bookable.
+    const tuesday = Date.parse('2026-01-05T23:01:00Z');
+    const refused = await steps.screens.DATE!(stepInput('t', { date: '2026-01-05' }, tuesday));
+    expect(refused).toMatchObject({
+      kind: 'error',
+      message: 'Please pick a day within the booking window.',
+      data: { min_date: '2026-01-06', max_date: '2026-01-20' },
+    });
   });
 });

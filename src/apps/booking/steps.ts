@@ -1,5 +1,6 @@
-// Booking logic per screen. DATE: a day in the booking window → its free slots. SLOTS: the chosen
-// slot is held atomically (insert-or-fail on the unique slot index); whoever loses the race stays on
+// Booking logic per screen. DATE: a day in the booking window → its free slots (no booking in force
+// overlaps them). SLOTS: the chosen slot is held atomically (one transaction checks that nothing
+// overlaps it and inserts it, on a unique slot index as well); whoever loses the race stays on
 // SLOTS with an error and the fresh free slots. DETAILS: name, email, notes. CONFIRM: the hold
 // becomes a confirmed booking and the flow completes.
 import { addDays, dayIn, dayLabel, isIsoDay } from '../common/dates.js';
@@ -38,9 +39,18 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
   async function freeSlots(day: string, input: StepInput): Promise<Slot[]> {
     const all = await settings.availability.slots(day, settings.resource);
     const { from, to } = dayRange(day);
-    const busy = new Set(await storage().bookings.busy(settings.resource, from, to, input.now, input.flowToken));
+    const busy = (await storage().bookings.busy(settings.resource, from, to, input.now, input.flowToken)).map((b) => ({
+      start: Date.parse(b.start),
+      end: Date.parse(b.end),
+    }));
     const earliest = input.now + settings.minNoticeMinutes * 60_000;
-    return all.filter((slot) => !busy.has(slot.start) && Date.parse(slot.start) >= earliest).slice(0, MAX_SLOTS);
+    // A slot is free when no booking in force overlaps it (not only one that starts with it).
+    const free = (slot: Slot): boolean => {
+      const start = Date.parse(slot.start);
+      const end = Date.parse(slot.end);
+      return !busy.some((b) => b.start < end && start < b.end);
+    };
+    return all.filter((slot) => free(slot) && Date.parse(slot.start) >= earliest).slice(0, MAX_SLOTS);
   }
 
   const slotsData = (day: string, slots: readonly Slot[]): Record<string, unknown> => ({
@@ -51,25 +61,32 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
 
   const slotLabel = (day: string, slot: Slot): string => `${dayLabel(day, settings.locale)} at ${slot.label}`;
 
+  /** DATE's data: the booking window as of `now` (it moves at midnight) and its closed days. */
+  async function dateData(now: number): Promise<Record<string, unknown>> {
+    const { min, max } = window(now);
+    const closed = (await settings.availability.closedDays?.(min, max, settings.resource)) ?? [];
+    return {
+      min_date: min,
+      max_date: max,
+      unavailable_dates: [...closed],
+      intro: `Pick a day in the next ${settings.windowDays} days.`,
+    };
+  }
+
   return {
     async init(input) {
-      const { min, max } = window(input.now);
-      const closed = (await settings.availability.closedDays?.(min, max, settings.resource)) ?? [];
-      return next('DATE', {
-        min_date: min,
-        max_date: max,
-        unavailable_dates: [...closed],
-        intro: `Pick a day in the next ${settings.windowDays} days.`,
-      });
+      return next('DATE', await dateData(input.now));
     },
 
     screens: {
       async DATE(input) {
         const day = text(input.data, 'date');
         const { min, max } = window(input.now);
-        if (!isIsoDay(day) || day < min || day > max) return fail('Please pick a day within the booking window.');
+        // The picker is shown again with the window as it is now, not as it was when the flow opened.
+        if (!isIsoDay(day) || day < min || day > max)
+          return fail('Please pick a day within the booking window.', await dateData(input.now));
         const slots = await freeSlots(day, input);
-        if (slots.length === 0) return fail('No free times on that day. Please pick another day.');
+        if (slots.length === 0) return fail('No free times on that day. Please pick another day.', await dateData(input.now));
         return next('SLOTS', slotsData(day, slots));
       },
 

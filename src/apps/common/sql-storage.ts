@@ -123,13 +123,15 @@ class SqlBookingStorage implements BookingStorage {
   constructor(private readonly db: Kysely<AppsTables>) {}
 
   hold(request: HoldRequest): Promise<HoldResult> {
-    const { resource, slotStart, flowToken, now } = request;
+    const { resource, slotStart, slotEnd, flowToken, now } = request;
     return this.db.transaction().execute(async (trx): Promise<HoldResult> => {
-      // Write first (see saveDraft): dropping an expired hold of this slot takes the write lock.
+      // Write first (see saveDraft): dropping the expired holds this slot overlaps takes the write lock, so
+      // the check and the insert below cannot interleave with another hold.
       await trx
         .deleteFrom('app_bookings')
         .where('resource', '=', resource)
-        .where('slot_start', '=', slotStart)
+        .where('slot_start', '<', slotEnd)
+        .where('slot_end', '>', slotStart)
         .where('status', '=', 'held')
         .where('hold_expires_at', '<=', now)
         .execute();
@@ -149,14 +151,26 @@ class SqlBookingStorage implements BookingStorage {
           .executeTakeFirstOrThrow();
         return { ok: true, booking: toBooking(row) };
       }
-      // One slot per flow: choosing another slot releases the previous hold.
+      // Any booking in force whose time overlaps this slot takes it (slots of different lengths, or a
+      // schedule changed since, overlap without starting at the same time); this token's own holds do not.
+      const clash = await trx
+        .selectFrom('app_bookings')
+        .select('id')
+        .where('resource', '=', resource)
+        .where('slot_start', '<', slotEnd)
+        .where('slot_end', '>', slotStart)
+        .where((eb) => eb.or([eb('flow_token', '!=', flowToken), eb('status', '!=', 'held')]))
+        .executeTakeFirst();
+      // A lost race keeps the hold the customer had.
+      if (clash !== undefined) return { ok: false, reason: 'taken' };
+      // One slot per flow: the new hold releases the previous one.
       await trx.deleteFrom('app_bookings').where('flow_token', '=', flowToken).where('status', '=', 'held').execute();
       const row = await trx
         .insertInto('app_bookings')
         .values({
           resource,
           slot_start: slotStart,
-          slot_end: request.slotEnd,
+          slot_end: slotEnd,
           flow_token: flowToken,
           wa_id: request.waId,
           status: 'held',
@@ -170,16 +184,22 @@ class SqlBookingStorage implements BookingStorage {
     });
   }
 
-  async busy(resource: string, fromIso: string, toIso: string, now: number, exceptToken?: string): Promise<string[]> {
+  async busy(
+    resource: string,
+    fromIso: string,
+    toIso: string,
+    now: number,
+    exceptToken?: string,
+  ): Promise<{ start: string; end: string }[]> {
     let query = this.db
       .selectFrom('app_bookings')
-      .select('slot_start')
+      .select(['slot_start', 'slot_end'])
       .where('resource', '=', resource)
-      .where('slot_start', '>=', fromIso)
       .where('slot_start', '<', toIso)
+      .where('slot_end', '>', fromIso)
       .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb('hold_expires_at', '>', now)]));
     if (exceptToken !== undefined) query = query.where('flow_token', '!=', exceptToken);
-    return (await query.execute()).map((row) => row.slot_start);
+    return (await query.execute()).map((row) => ({ start: row.slot_start, end: row.slot_end }));
   }
 
   async confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null> {

@@ -59,12 +59,20 @@ export interface BookingDetails {
 
 export interface BookingStorage {
   /**
-   * Holds a slot for a flow token in one transaction: insert-or-fail on the unique (resource,
-   * slot_start) index, after dropping expired holds of that slot and this token's other holds.
+   * Holds a slot for a flow token in one transaction: after dropping the expired holds it overlaps, it
+   * fails (`taken`) when any booking in force overlaps its time, keeping the token's previous hold;
+   * otherwise that previous hold is released and the slot inserted (the unique (resource, slot_start)
+   * index backs it up).
    */
   hold(request: HoldRequest): Promise<HoldResult>;
-  /** Starts of the slots in [fromIso, toIso) that are confirmed or held by someone else and unexpired. */
-  busy(resource: string, fromIso: string, toIso: string, now: number, exceptToken?: string): Promise<string[]>;
+  /** Bookings confirmed, or held by someone else and unexpired, whose time overlaps [fromIso, toIso). */
+  busy(
+    resource: string,
+    fromIso: string,
+    toIso: string,
+    now: number,
+    exceptToken?: string,
+  ): Promise<{ start: string; end: string }[]>;
   /** Confirms the token's booking (idempotent); null when its hold was lost to someone else. */
   confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null>;
   byToken(flowToken: string): Promise<Booking | null>;
