@@ -95,6 +95,22 @@ describe('flowgate flows validate', { timeout: 60_000 }, () => {
     );
   });
 
+  it('exits 1 on a file holding Flow JSON as a JSON string, and on components that are not objects', async () => {
+    const wrapped = join(dir, 'wrapped.json');
+    writeFileSync(wrapped, JSON.stringify(readFileSync(PURCHASE, 'utf8')));
+    const refused = await cli(['flows', 'validate', wrapped]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/error INVALID_FLOW_JSON at \(root\): Flow JSON must be a JSON object/);
+    const json = JSON.parse(readFileSync(PURCHASE, 'utf8')) as { screens: { layout: { children: unknown[] } }[] };
+    json.screens[0]?.layout.children.unshift(null, 5);
+    const holes = join(dir, 'holes.json');
+    writeFileSync(holes, JSON.stringify(json));
+    const found = await cli(['flows', 'validate', holes]);
+    expect(found.code).toBe(1);
+    expect(found.stdout).toMatch(/error INVALID_PROPERTY_TYPE at screens\[0\]\.layout\.children\[0\]: /);
+    expect(found.stdout).toMatch(/error INVALID_PROPERTY_TYPE at screens\[0\]\.layout\.children\[1\]: /);
+  });
+
   it('says clearly when the file is missing or not JSON', async () => {
     const missing = await cli(['flows', 'validate', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);

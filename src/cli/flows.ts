@@ -204,7 +204,8 @@ async function push(cmd: Command, name: string, opts: PushOptions): Promise<void
 function validate(file: string, opts: { json?: boolean }): void {
   let findings: readonly FlowFinding[];
   try {
-    findings = validateFlowJson(readFlowJsonFile(file).json);
+    // The text, not the parsed value: a file holding a JSON string is not Flow JSON, whatever the string says.
+    findings = validateFlowJson(readFlowJsonFile(file).text);
   } catch (error) {
     if (!(error instanceof CliError) || opts.json !== true || error.exitCode !== 1) throw error;
     findings = [{ code: 'INVALID_FLOW_JSON', severity: 'error', message: error.message, path: '' }];

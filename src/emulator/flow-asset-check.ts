@@ -92,7 +92,12 @@ export function checkFlowJsonAsset(text: string): FlowJsonCheck {
     ];
     return { errors, jsonVersion: null, dataApiVersion: null };
   }
-  const errors = validateFlowJson(located.value)
+  // validateFlowJson reads a string as JSON text: a file holding a JSON string is refused here instead.
+  const findings: FlowFinding[] =
+    typeof located.value === 'string'
+      ? [{ code: 'INVALID_FLOW_JSON', severity: 'error', message: 'Flow JSON must be a JSON object.', path: '' }]
+      : validateFlowJson(located.value);
+  const errors = findings
     .filter((finding) => finding.severity === 'error')
     .map((finding) => toMeta(finding, located));
   return {

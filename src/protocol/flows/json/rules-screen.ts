@@ -1,6 +1,7 @@
 // Per-screen composition rules (SPEC E.3, E.5, B.1): component counts and limits (Footer across
 // If/Switch branches, EmbeddedLink, Image, OptIn, NavigationList, ImageCarousel, pickers), Form
-// placement, unique component names, pickers in Form init-values, and RichText standing alone.
+// placement, unique component names, pickers in Form init-values, RichText standing alone, and no
+// entry of a component list that is not a component object.
 
 import { PICKER_TYPES, SCREEN_LIMITS, isInputType } from './catalog.js';
 import type { Ctx, FlowErrorCode, ScreenInfo } from './context.js';
@@ -222,8 +223,28 @@ function checkSpecial(ctx: Ctx, screen: ScreenInfo): void {
   }
 }
 
+/** Every entry of a component list (layout, Form, If and Switch) must be a component object. */
+function checkComponentLists(ctx: Ctx, screen: ScreenInfo): void {
+  const lists: [unknown, string][] = [[children(screen), childrenPath(screen)]];
+  for (const visit of screen.components) {
+    const { node, path } = visit;
+    if (visit.type === 'Form') lists.push([node.children, joinPath(path, 'children')]);
+    if (visit.type === 'If') lists.push([node.then, joinPath(path, 'then')], [node.else, joinPath(path, 'else')]);
+    if (visit.type === 'Switch' && isObject(node.cases))
+      for (const [key, arm] of Object.entries(node.cases)) lists.push([arm, joinPath(joinPath(path, 'cases'), key)]);
+  }
+  for (const [list, path] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, index) => {
+      if (!isObject(item))
+        ctx.report('INVALID_PROPERTY_TYPE', joinPath(path, index), 'Expected a component object (with a "type").');
+    });
+  }
+}
+
 export function checkScreenComposition(ctx: Ctx): void {
   for (const screen of ctx.screens) {
+    checkComponentLists(ctx, screen);
     checkCounts(ctx, screen);
     checkFooters(ctx, screen);
     checkForms(ctx, screen);

@@ -212,4 +212,24 @@ describe('content rules', () => {
         .map(({ code, path }) => ({ code, path })),
     ).toEqual(formFindings);
   });
+
+  it('an entry of a component list that is not an object is refused where it is', () => {
+    const doc = oneScreen(
+      '7.3',
+      [
+        null,
+        5,
+        'x',
+        { type: 'If', condition: '${data.a}', then: [null], else: [{ type: 'TextBody', text: 'b' }] },
+        done,
+      ],
+      flag,
+    );
+    expect(errors(doc)).toEqual([
+      { code: 'INVALID_PROPERTY_TYPE', path: 'screens[0].layout.children[0]' },
+      { code: 'INVALID_PROPERTY_TYPE', path: 'screens[0].layout.children[1]' },
+      { code: 'INVALID_PROPERTY_TYPE', path: 'screens[0].layout.children[2]' },
+      { code: 'INVALID_PROPERTY_TYPE', path: 'screens[0].layout.children[3].then[0]' },
+    ]);
+  });
 });
