@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator } from '../src/emulator/index.js';
-import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
+import { FlowSendInvalidError, SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
 import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
@@ -169,6 +169,26 @@ describe('the data a navigate Flow message opens with', () => {
     });
     const taken = await exchange(t.url, 'turns', dx(sent.token, 'DETAILS', { slot: '9' }));
     expect(taken.body).toEqual({ screen: 'CONFIRM', data: {} });
+  });
+});
+
+describe('a navigate Flow message WhatsApp could not open', () => {
+  it('is refused before a token is issued: an unknown screen, or data that does not fill its model', async () => {
+    const tokensBefore = await t.app.gateway.store.db.selectFrom('flow_tokens').select('token').execute();
+    for (const [options, reason] of [
+      [{ initialScreen: 'NOPE' }, /screen NOPE is not in the Flow JSON/],
+      [{ initialScreen: 'DETAILS', data: { greeting: 'Hi' } }, /lacks.*slots|slots/],
+      [{ initialScreen: 'DETAILS', data: { greeting: 5, slots: [] } }, /greeting/],
+      [{ initialScreen: 'DETAILS', data: { greeting: 'Hi', slots: [], extra: 1 } }, /extra/],
+    ] as const) {
+      const refused = await t.app
+        .sendFlow(`+${CUSTOMER}`, 'turns', { cta: 'Pick', ...options })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(FlowSendInvalidError);
+      expect(refused).toMatchObject({ status: 400, message: expect.stringMatching(reason) as unknown });
+    }
+    const tokensAfter = await t.app.gateway.store.db.selectFrom('flow_tokens').select('token').execute();
+    expect(tokensAfter).toHaveLength(tokensBefore.length);
   });
 });
 

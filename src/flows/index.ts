@@ -23,6 +23,6 @@ export {
   type StoreItem,
 } from './picker-media.js';
 export { createCompletionHandler, FLOW_COMPLETION_HANDLER } from './completion.js';
-export { FlowSendConflictError, flowMessage, sendFlow, type FlowSendSpec, type SendFlowDeps } from './send.js';
+export { FlowSendConflictError, FlowSendInvalidError, flowMessage, sendFlow, type FlowSendSpec, type SendFlowDeps } from './send.js';
 export { newFlowToken, TOKEN_MESSAGES } from './tokens.js';
 export { FlowRuntime, type FlowRuntimeOptions } from './runtime.js';

@@ -1,7 +1,8 @@
 // Sending a flow: issue a token (stored before anything is sent), then queue an interactive Flow message
 // carrying it through the gateway's outbound path. If the message is refused (validation, 24-hour window),
 // the token is removed again, so no token exists for a message that was never queued.
-import { normalizeRecipient, type OutboundFlow } from '../protocol/index.js';
+import { normalizeRecipient, type FlowJson, type OutboundFlow } from '../protocol/index.js';
+import { checkResponse } from './check-response.js';
 import type { OutboundService } from '../gateway/index.js';
 import type { Store } from '../store/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +24,8 @@ export interface FlowSendSpec {
   readonly startsWithInit: boolean;
   /** The first entry screen, for navigate without initialScreen. */
   readonly entryScreen: string | undefined;
+  /** The Flow JSON when known: a navigate message's screen and data are checked against it. */
+  readonly json?: FlowJson;
   target(override?: { flowId?: string; flowName?: string }): { flowId: string } | { flowName: string };
 }
 
@@ -62,6 +65,7 @@ export async function sendFlow(
   const expiresAt = now + (options.tokenTtlMs ?? def.tokenTtlMs);
   const phoneNumberId = options.phoneNumberId ?? deps.phoneNumberId;
   const message = flowMessage(def, token, options);
+  if (def.json !== undefined && message.action === 'navigate') checkFirstScreen(def.json, message.screen, options.data);
   // The first screen's data is what its input is checked against (data-bound options and dates).
   const first = message.action === 'navigate' && message.screen !== undefined ? message.screen : undefined;
   await deps.store.flows.issueToken({
@@ -91,6 +95,29 @@ export async function sendFlow(
     await deps.store.flows.deleteToken(token);
     throw error;
   }
+}
+
+export class FlowSendInvalidError extends Error {
+  override readonly name = 'FlowSendInvalidError';
+  readonly code = 'flowgate.flows.invalid_first_screen';
+  readonly status = 400;
+}
+
+/**
+ * A navigate Flow message opens `screen` with `data` on the phone, and WhatsApp's client checks them like
+ * any answer: the screen exists and the data fills its declared model (types included). Refused here
+ * rather than sent to a customer who could not open it.
+ */
+function checkFirstScreen(json: FlowJson, screen: string | undefined, data: Record<string, unknown> | undefined): void {
+  if (screen === undefined) throw new FlowSendInvalidError('a navigate Flow message needs a screen to open');
+  const problems = checkResponse(json, 'INIT', '', { screen, data: data ?? {} }).filter(
+    // Which screen a message may open is not the routing model's business (it governs moves between screens).
+    (problem) => problem.code !== 'invalid_transition',
+  );
+  if (problems.length === 0) return;
+  throw new FlowSendInvalidError(
+    `cannot open screen "${screen}" with that data: ${problems.map((p) => p.message).join('; ')}`,
+  );
 }
 
 export class FlowSendConflictError extends Error {
