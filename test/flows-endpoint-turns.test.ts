@@ -6,7 +6,8 @@
 // closes the connection.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator } from '../src/emulator/index.js';
+import type { Emulator } from '../src/emulator/index.js';
+import type { FlowJson } from '../src/protocol/index.js';
 import { FlowSendInvalidError, SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
 import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
@@ -20,6 +21,47 @@ let t: TestApp;
 let confirmRuns = 0;
 const seen: { action: string; data: Record<string, unknown> }[] = [];
 
+/** A screen that changes its own data on the phone: choosing a country fills the states (update_data). */
+function updatingJson(): FlowJson {
+  const option = { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } };
+  return {
+    version: '7.3',
+    data_api_version: '3.0',
+    routing_model: { PICK: [] },
+    screens: [
+      {
+        id: 'PICK',
+        title: 'Where',
+        terminal: true,
+        data: { states: { type: 'array', items: option, __example__: [] } },
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            {
+              type: 'Dropdown',
+              name: 'country',
+              label: 'Country',
+              'data-source': [
+                {
+                  id: 'us',
+                  title: 'USA',
+                  'on-select-action': { name: 'update_data', payload: { states: [{ id: 'ny', title: 'New York' }] } },
+                },
+              ],
+            },
+            { type: 'Dropdown', name: 'state', label: 'State', required: true, 'data-source': '${data.states}' },
+            {
+              type: 'Footer',
+              label: 'Done',
+              'on-click-action': { name: 'data_exchange', payload: { state: '${form.state}' } },
+            },
+          ],
+        },
+      },
+    ],
+  } as unknown as FlowJson;
+}
+
 beforeAll(async () => {
   const started = await emulatorWithPywaKey();
   emulator = started.emulator;
@@ -28,6 +70,10 @@ beforeAll(async () => {
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
     { flowKeys: staticKeys(PYWA_KEY) },
     (app) => {
+      app.flow('updating', {
+        json: updatingJson(),
+        screens: { PICK: (ctx) => ctx.complete({ state: ctx.data.state }) },
+      });
       app.flow('turns', {
         json: testFlowJson(),
         screens: {
@@ -189,6 +235,28 @@ describe('a navigate Flow message WhatsApp could not open', () => {
     }
     const tokensAfter = await t.app.gateway.store.db.selectFrom('flow_tokens').select('token').execute();
     expect(tokensAfter).toHaveLength(tokensBefore.length);
+  });
+});
+
+describe('a screen that updates its own data (update_data)', () => {
+  it('is not checked against the data last answered for it, which the phone has changed', async () => {
+    const now = Date.now();
+    await t.app.gateway.store.flows.issueToken({
+      token: 'tok-updating',
+      flow: 'updating',
+      waId: CUSTOMER,
+      phoneNumberId: null,
+      data: { states: [] },
+      screens: { PICK: { states: [] } },
+      now,
+      expiresAt: now + 3_600_000,
+    });
+    // Picking USA filled the states on the phone; the stored data still says none.
+    const done = await exchange(t.url, 'updating', dx('tok-updating', 'PICK', { state: 'ny' }));
+    expect(done.body).toEqual({
+      screen: 'SUCCESS',
+      data: { extension_message_response: { params: { state: 'ny', flow_token: 'tok-updating' } } },
+    });
   });
 });
 

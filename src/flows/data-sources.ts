@@ -120,3 +120,23 @@ export function dynamicConstraints(
   }
   return out;
 }
+
+/** Whether any value under `node` is an `update_data` action (on a component, or on a data-source item). */
+function holdsUpdateData(node: unknown, depth = 0): boolean {
+  if (depth > 64 || typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some((item) => holdsUpdateData(item, depth + 1));
+  const record = node as Record<string, unknown>;
+  if (record.name === 'update_data' && 'payload' in record) return true;
+  return Object.values(record).some((value) => holdsUpdateData(value, depth + 1));
+}
+
+/**
+ * Whether the screen can change its own data on the phone (`update_data`, Flow JSON 6.0+): then what
+ * Flowgate last answered for it is not what it shows, and checks bound to that data cannot be made.
+ */
+export function updatesOwnData(flow: FlowJson, screenId: string): boolean {
+  const screen = flow.screens.find((s) => s.id === screenId);
+  return screen !== undefined && updating(screen).yes;
+}
+
+const updating = perFrozenScreen((screen) => ({ yes: holdsUpdateData(screen.layout) }));

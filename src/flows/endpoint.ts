@@ -29,7 +29,7 @@ import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
-import { dynamicConstraints, dynamicDataSources } from './data-sources.js';
+import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-sources.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
@@ -382,7 +382,9 @@ export class FlowEndpoint {
 
   private validate(def: FlowDefinition, req: ScreenRequest, log: Logger): FlowEndpointResponse | null {
     if (req.action !== 'data_exchange' || this.deps.validateInput === null) return null;
-    const shown = req.screens[req.screen] ?? {};
+    // update_data (6.0+) changes the screen's data on the phone without a request: then the data last
+    // answered for it is not what it shows, and checks bound to that data are left out (fail open).
+    const shown = updatesOwnData(def.json, req.screen) ? {} : (req.screens[req.screen] ?? {});
     const dataSources = dynamicDataSources(def.json, req.screen, shown);
     const constraints = dynamicConstraints(def.json, req.screen, shown);
     const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints, data: shown });
