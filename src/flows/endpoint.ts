@@ -40,7 +40,8 @@ import {
   runScreen,
   type ScreenRequest,
 } from './run-screen.js';
-import { TOKEN_MESSAGES, judgeToken, toContact } from './tokens.js';
+import { TOKEN_MESSAGES, judgeToken, parseObject, toContact } from './tokens.js';
+import type { FlowTokenRow } from '../store/flows.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
 /** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
@@ -224,6 +225,15 @@ export class FlowEndpoint {
     const found = await this.deps.store.flows.getTokenWithContact(flowToken);
     const verdict = judgeToken(found?.row ?? null, def.name, now);
     if (!verdict.ok) {
+      // Only a request the token's signature (4.0) would admit may have the SUCCESS again.
+      const replay =
+        verdict.reason === 'completed' && this.tokenSignatureOk(def, payload, flowToken, now)
+          ? await this.lostSuccess(verdict.row)
+          : null;
+      if (replay !== null) {
+        log.info('flow token completed by the endpoint, no completion yet: its SUCCESS answered again');
+        return answer(200, replay, 'complete');
+      }
       if (verdict.reason === 'expired' && verdict.row !== null)
         await this.deps.store.flows.markExpired(verdict.row.token);
       log.info({ reason: verdict.reason }, 'flow token refused (427)');
@@ -296,7 +306,8 @@ export class FlowEndpoint {
       await this.deps.media.enqueue(mediaJob);
     }
     if (response.screen === 'SUCCESS') {
-      if (!(await this.deps.store.flows.finish(req.token.token, this.now()))) {
+      const kept = { ...req.screens, SUCCESS: response.data };
+      if (!(await this.deps.store.flows.finish(req.token.token, this.now(), kept))) {
         log.info({ reason: 'completed' }, 'flow token completed meanwhile (427)');
         return answer(427, { error_msg: TOKEN_MESSAGES.completed }, 'invalid_token');
       }
@@ -304,6 +315,19 @@ export class FlowEndpoint {
       await this.remember(req, response);
     }
     return reply.send(200, sealed, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
+  }
+
+  /**
+   * The SUCCESS this endpoint answered for a completed token, when WhatsApp never sent the completion
+   * (nfm_reply) that would follow it: the answer did not reach the phone, and the customer pressed again.
+   * Answering it again (sealed for this request) lets the flow finish without running the handler twice.
+   */
+  private async lostSuccess(row: FlowTokenRow | null): Promise<FlowEndpointResponse | null> {
+    if (row === null || row.screens === null) return null;
+    const data = (parseObject(row.screens) ?? {}).SUCCESS;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+    if ((await this.deps.store.flows.submissionByToken(row.token)) !== null) return null;
+    return { screen: 'SUCCESS', data: data as Record<string, unknown> };
   }
 
   private flowLog(flow: string): Logger {

@@ -1,5 +1,6 @@
 // Flow tokens: issued when Flowgate sends a Flow message, checked on every endpoint request (427 when
-// unknown, for another flow, completed or expired), completed by the nfm_reply webhook.
+// unknown, for another flow, completed or expired), completed when the endpoint answers SUCCESS or by the
+// nfm_reply webhook, whichever comes first.
 import { randomBytes } from 'node:crypto';
 import type { FlowTokenRow } from '../store/flows.js';
 import type { FlowContact, FlowTokenRecord } from './types.js';

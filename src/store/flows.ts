@@ -75,13 +75,14 @@ export class FlowsRepository {
   }
 
   /**
-   * The endpoint answered SUCCESS: the flow is over for this token (a later request gets 427). False when it
-   * was no longer open (completed or expired meanwhile).
+   * The endpoint answered SUCCESS: the flow is over for this token. `screens` keeps the answer under
+   * "SUCCESS" (a reserved screen id), so a retry whose SUCCESS never reached the phone gets it again.
+   * False when the token was no longer open (completed or expired meanwhile).
    */
-  async finish(token: string, now: number): Promise<boolean> {
+  async finish(token: string, now: number, screens: Record<string, unknown>): Promise<boolean> {
     const result = await this.db
       .updateTable('flow_tokens')
-      .set({ state: 'completed', completed_at: now })
+      .set({ state: 'completed', completed_at: now, screens: JSON.stringify(screens) })
       .where('token', '=', token)
       .where('state', 'in', ['issued', 'in_progress'])
       .executeTakeFirst();
