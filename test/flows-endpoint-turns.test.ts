@@ -20,6 +20,7 @@ let emulator: Emulator;
 let t: TestApp;
 let confirmRuns = 0;
 const seen: { action: string; data: Record<string, unknown> }[] = [];
+const order: string[] = [];
 
 /** A screen that changes its own data on the phone: choosing a country fills the states (update_data). */
 function updatingJson(): FlowJson {
@@ -67,7 +68,8 @@ beforeAll(async () => {
   emulator = started.emulator;
   const url = started.url;
   t = await startTestApp(
-    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url },
+    // A short handler budget, so that one handler can run past it (the rest answer in milliseconds).
+    { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url, flowHandlerBudgetMs: 300 },
     { flowKeys: staticKeys(PYWA_KEY) },
     (app) => {
       app.flow('updating', {
@@ -77,8 +79,15 @@ beforeAll(async () => {
       app.flow('turns', {
         json: testFlowJson(),
         screens: {
-          MY_SCREEN: (ctx) => {
+          MY_SCREEN: async (ctx) => {
             seen.push({ action: ctx.action, data: ctx.data });
+            if (ctx.data.name === 'overrun') {
+              // Ignores its aborted signal and keeps going past the budget, as a careless handler would.
+              order.push('overrun:start');
+              await new Promise((resolve) => setTimeout(resolve, 600));
+              order.push('overrun:end');
+            }
+            if (ctx.data.name === 'next') order.push('next:start');
             if (ctx.data.name === 'bigint-data')
               return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00', extra: 1n } as never] });
             if (ctx.data.name === 'bigint-params') return ctx.complete({ amount: 10n });
@@ -149,6 +158,15 @@ describe('one token over time', () => {
     const later = await exchange(t.url, 'turns', dx('tok-race', 'MY_SCREEN', { name: 'Ada' }));
     expect(later).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
     expect(confirmRuns).toBe(1);
+  });
+
+  it('holds the token’s turn while a handler runs past its budget: the next request waits for it', async () => {
+    await issue('tok-overrun');
+    const first = await exchange(t.url, 'turns', dx('tok-overrun', 'MY_SCREEN', { name: 'overrun' }));
+    expect(first.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    // Answered at the budget, while the handler still runs: the token's next request starts after it ends.
+    await exchange(t.url, 'turns', dx('tok-overrun', 'MY_SCREEN', { name: 'next' }));
+    expect(order).toEqual(['overrun:start', 'overrun:end', 'next:start']);
   });
 
   it('keeps what concurrent requests of one token answered: none overwrites the other', async () => {

@@ -97,6 +97,25 @@ function plain(status: number, body: string): FlowHttpResponse {
   return { status, body, headers: TEXT };
 }
 
+/** The longest a token's next request waits for a handler that ran past its budget to settle. */
+const HOLD_CAP_MS = 10_000;
+
+/** `work` settled, or `ms` passed (the timer does not keep the process alive). */
+function capped(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  const done = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([done, passed]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
 /** Encrypts `response` and sends it with `status`, counted as `outcome`. */
 type Answer = (status: number, response: unknown, outcome: FlowOutcome) => FlowHttpResponse;
 
@@ -189,16 +208,36 @@ export class FlowEndpoint {
     // One token's requests run one after another: each sees what the one before stored, and a token the
     // endpoint completed is refused before its handler could run a second time.
     const reply = { answer, send, seal };
-    return this.inTurn(flowToken, () => this.exchange(def, payload, flowToken, { action, screen, data }, log, reply));
+    // The budget counts from here, so time spent waiting for the token's turn is not given twice.
+    const arrived = performance.now();
+    return this.inTurn(flowToken, (hold) =>
+      this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
+    );
   }
 
-  private inTurn<T>(token: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` once the token's previous requests are done. The turn also waits for what `run` hands to
+   * `hold` (a handler still running past its budget), for at most HOLD_CAP_MS, so the next request of the
+   * token never runs beside it.
+   */
+  private inTurn<T>(token: string, run: (hold: (work: Promise<unknown>) => void) => Promise<T>): Promise<T> {
+    const holds: Promise<unknown>[] = [];
+    const hold = (work: Promise<unknown>): void => {
+      holds.push(capped(work, HOLD_CAP_MS));
+    };
     const before = this.turns.get(token);
-    const mine = before === undefined ? run() : before.then(run);
-    const settled = mine.then(
-      () => undefined,
-      () => undefined,
-    );
+    const start = (): Promise<T> => run(hold);
+    const mine = before === undefined ? start() : before.then(start);
+    const settled = mine
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => Promise.all(holds))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     this.turns.set(token, settled);
     void settled.then(() => {
       if (this.turns.get(token) === settled) this.turns.delete(token);
@@ -210,7 +249,14 @@ export class FlowEndpoint {
     def: FlowDefinition,
     payload: Record<string, unknown>,
     flowToken: string,
-    request: { action: unknown; screen: string; data: Record<string, unknown> },
+    request: {
+      action: unknown;
+      screen: string;
+      data: Record<string, unknown>;
+      /** performance.now() when the request was decrypted: the budget's start. */
+      arrived: number;
+      hold: (work: Promise<unknown>) => void;
+    },
     log: Logger,
     reply: {
       answer: Answer;
@@ -273,7 +319,7 @@ export class FlowEndpoint {
     if (rejected !== null) return answer(200, rejected, 'input_rejected');
     // One budget for the picker files stored before the handler and the handler itself: the files may take
     // two thirds of it, so that a handler is left time to answer their per-media_id errors.
-    const deadline = performance.now() + this.deps.budgetMs;
+    const deadline = request.arrived + this.deps.budgetMs;
     const files = action === 'data_exchange' ? this.pickerFiles(def, screen, request.data) : [];
     const mediaJob = { flow: def.name, token: req.token.token, screen, files };
     if (files.length > 0 && def.awaitMedia && this.deps.media !== null) {
@@ -285,6 +331,8 @@ export class FlowEndpoint {
     const budgetMs = Math.max(1, Math.floor(deadline - performance.now()));
     const outcome = await runScreen(def, req, { budgetMs, log });
     if (outcome.kind === 'failed') {
+      // A handler past its budget may still be writing: the token's next request waits for it.
+      if (outcome.running !== undefined) request.hold(outcome.running);
       metrics.handlerFailures.inc({ flow: def.name, reason: outcome.reason });
       return answer(200, outcome.response, 'handler_error');
     }

@@ -42,6 +42,8 @@ export type ScreenOutcome =
       kind: 'failed';
       reason: 'no_handler' | 'threw' | 'over_budget' | 'invalid_response';
       response: FlowEndpointResponse;
+      /** over_budget: the handler, still running (its signal is aborted). */
+      running?: Promise<unknown>;
     };
 
 class OverBudget extends Error {
@@ -136,7 +138,7 @@ function handlerFor(def: FlowDefinition, req: ScreenRequest): FlowScreenHandler 
   return def.screens[req.screen];
 }
 
-async function withBudget<T>(work: () => T | Promise<T>, budgetMs: number, abort: LazyAbort): Promise<T> {
+async function withBudget<T>(work: Promise<T>, budgetMs: number, abort: LazyAbort): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -146,7 +148,7 @@ async function withBudget<T>(work: () => T | Promise<T>, budgetMs: number, abort
     timer.unref();
   });
   try {
-    return await Promise.race([Promise.resolve().then(work), expired]);
+    return await Promise.race([work, expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -180,9 +182,10 @@ export async function runScreen(
     return { kind: 'failed', reason: 'no_handler', response: safe() };
   }
   const abort = new LazyAbort();
+  const running = Promise.resolve().then(() => handler(buildContext(def, req, abort, log)));
   let reply: unknown;
   try {
-    reply = await withBudget(() => handler(buildContext(def, req, abort, log)), options.budgetMs, abort);
+    reply = await withBudget(running, options.budgetMs, abort);
   } catch (error) {
     const overBudget = error instanceof OverBudget;
     log.error(
@@ -196,7 +199,8 @@ export async function runScreen(
         ? 'flow handler ran over its budget; answered a safe error'
         : 'flow handler threw; answered a safe error',
     );
-    return { kind: 'failed', reason: overBudget ? 'over_budget' : 'threw', response: safe() };
+    if (overBudget) return { kind: 'failed', reason: 'over_budget', response: safe(), running };
+    return { kind: 'failed', reason: 'threw', response: safe() };
   }
   if (!isReply(reply)) {
     log.error(
