@@ -128,6 +128,12 @@ describe('validateFlowJson on documents no Flow JSON can be', () => {
         path: 'version',
       },
     ]);
+    // A chain of objects each shared by two keys has 2^40 paths: it is walked per object, not per path.
+    let shared: Record<string, unknown> = { type: 'TextBody', text: 'deep' };
+    for (let i = 0; i < 40; i++) shared = { x: shared, y: shared };
+    expect(validateFlowJson({ ...screenWith([]), extra: shared })).toEqual([
+      expect.objectContaining({ code: 'INVALID_FLOW_JSON', message: expect.stringMatching(/written out/) as unknown }),
+    ]);
     // The same object twice (not a cycle) is fine.
     const text = { type: 'TextBody', text: 'Hi' };
     const footer = { type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } };

@@ -8,6 +8,7 @@ import { checkComponent } from './rules-components.js';
 import { checkContent } from './rules-content.js';
 import { checkScreenData } from './rules-data.js';
 import { checkDocument, checkSize } from './rules-document.js';
+import { MAX_FLOW_JSON_BYTES } from './catalog.js';
 import { checkInitValues } from './rules-init-values.js';
 import { checkReferences } from './rules-references.js';
 import { checkRouting } from './rules-routing.js';
@@ -38,6 +39,12 @@ export function validateFlowJson(json: unknown): FlowFinding[] {
   // any Flow JSON does, is refused first, without walking it.
   const shape = shapeProblem(document);
   if (shape !== null) return [{ code: 'INVALID_FLOW_JSON', severity: 'error', ...shape }];
+  // An object can share parts (the same object under several keys): written out, it may be far larger
+  // than it looks, and every rule below walks it written out.
+  if (typeof json !== 'string' && writtenSize(document, new Map()) > MAX_FLOW_JSON_BYTES) {
+    const message = `The maximum size of the Flow JSON is 10 MB (${MAX_FLOW_JSON_BYTES} bytes); written out, this one is larger.`;
+    return [{ code: 'INVALID_FLOW_JSON', severity: 'error', message, path: '' }];
+  }
   const ctx = createContext(document, findings);
   const text = typeof json === 'string' ? json : serialize(document);
   if (text !== undefined) checkSize(ctx, text);
@@ -72,6 +79,7 @@ function shapeProblem(document: object): { message: string; path: string } | nul
   const stack: { value: unknown; path: string; depth: number; ancestors: readonly object[] }[] = [
     { value: document, path: '', depth: 0, ancestors: [] },
   ];
+  const deepest = new Map<object, number>();
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const { value, path, depth, ancestors } = next;
     const kind = typeof value;
@@ -80,6 +88,10 @@ function shapeProblem(document: object): { message: string; path: string } | nul
     if (value === null || kind !== 'object') continue;
     const object = value as object;
     if (ancestors.includes(object)) return { message: 'Flow JSON cannot contain itself (a cycle).', path };
+    // An object shared by several paths is walked again only when reached deeper (at most 64 times),
+    // not once per path: the paths of a shared chain grow exponentially.
+    if ((deepest.get(object) ?? -1) >= depth) continue;
+    deepest.set(object, depth);
     if (depth >= MAX_FLOW_JSON_DEPTH)
       return { message: `Flow JSON is nested deeper than ${MAX_FLOW_JSON_DEPTH} levels.`, path };
     const inside = [...ancestors, object];
@@ -89,6 +101,25 @@ function shapeProblem(document: object): { message: string; path: string } | nul
     }
   }
   return null;
+}
+
+/**
+ * A lower bound of the bytes `value` takes as JSON text, each shared object counted once per place it is
+ * written (memoised per object, so a shared chain costs its length, not its paths). The recursion is as
+ * deep as the document, which shapeProblem has bounded.
+ */
+function writtenSize(value: unknown, memo: Map<object, number>): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object' || value === null) return String(value).length;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  let size = 2;
+  for (const [key, child] of Object.entries(value)) {
+    size += (Array.isArray(value) ? 1 : key.length + 4) + writtenSize(child, memo);
+    if (size > MAX_FLOW_JSON_BYTES) break;
+  }
+  memo.set(value, size);
+  return size;
 }
 
 /** Compact JSON text of an object, or undefined when it cannot be serialized (cycles, BigInt). */
