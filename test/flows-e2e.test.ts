@@ -150,12 +150,11 @@ describe('send, fill in, complete', () => {
     });
   });
 
-  it('navigate sends the first screen and its data; a refused message leaves no token behind', async () => {
+  it('navigate sends the first screen; a refused message leaves no token behind', async () => {
     const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', {
       cta: 'Open',
       body: 'Details',
-      initialScreen: 'DETAILS',
-      data: { greeting: 'Hello', slots: [] },
+      initialScreen: 'MY_SCREEN',
       mode: 'draft',
       flowId: '1234567890',
     });
@@ -169,7 +168,8 @@ describe('send, fill in, complete', () => {
             flow_id: '1234567890',
             mode: 'draft',
             flow_action: 'navigate',
-            flow_action_payload: { screen: 'DETAILS', data: { greeting: 'Hello', slots: [] } },
+            // The first screen must be an entry screen (SPEC D.2); MY_SCREEN declares no data.
+            flow_action_payload: { screen: 'MY_SCREEN' },
           },
         },
       },

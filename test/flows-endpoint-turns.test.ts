@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.js';
 import type { FlowJson } from '../src/protocol/index.js';
-import { FlowSendInvalidError, SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
+import { FlowSendInvalidError, SAFE_ERROR_MESSAGE, type FlowScreenContext } from '../src/flows/index.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
 import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
@@ -22,8 +22,11 @@ let confirmRuns = 0;
 const seen: { action: string; data: Record<string, unknown> }[] = [];
 const order: string[] = [];
 
-/** A screen that changes its own data on the phone: choosing a country fills the states (update_data). */
-function updatingJson(): FlowJson {
+/**
+ * One entry screen whose state options come from its data. With `updates`, choosing a country fills the
+ * states on the phone (update_data); without, only Flowgate's answers (or the Flow message) set them.
+ */
+function pickJson(updates: boolean): FlowJson {
   const option = { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } };
   return {
     version: '7.3',
@@ -46,7 +49,14 @@ function updatingJson(): FlowJson {
                 {
                   id: 'us',
                   title: 'USA',
-                  'on-select-action': { name: 'update_data', payload: { states: [{ id: 'ny', title: 'New York' }] } },
+                  ...(updates
+                    ? {
+                        'on-select-action': {
+                          name: 'update_data',
+                          payload: { states: [{ id: 'ny', title: 'New York' }] },
+                        },
+                      }
+                    : {}),
                 },
               ],
             },
@@ -72,10 +82,9 @@ beforeAll(async () => {
     { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, graphUrl: url, flowHandlerBudgetMs: 300 },
     { flowKeys: staticKeys(PYWA_KEY) },
     (app) => {
-      app.flow('updating', {
-        json: updatingJson(),
-        screens: { PICK: (ctx) => ctx.complete({ state: ctx.data.state }) },
-      });
+      const pick = { PICK: (ctx: FlowScreenContext) => ctx.complete({ state: ctx.data.state }) };
+      app.flow('updating', { json: pickJson(true), screens: pick });
+      app.flow('opening', { json: pickJson(false), screens: pick });
       app.flow('turns', {
         json: testFlowJson(),
         screens: {
@@ -231,22 +240,33 @@ describe('the data a navigate Flow message opens with', () => {
     // A Flow message is free-form: the customer must have written within 24 hours.
     await emulator.customer(CUSTOMER, 'Grace').sendText('Hello');
     await waitFor(async () => (await t.app.gateway.store.flows.contact(CUSTOMER)) ?? undefined, 10_000, 'contact');
-    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'turns', {
+    const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'opening', {
       cta: 'Pick',
-      initialScreen: 'DETAILS',
-      data: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }] },
+      initialScreen: 'PICK',
+      data: { states: [{ id: 'ny', title: 'New York' }] },
+    });
+    const message = await waitFor(() =>
+      emulator.sentMessages().find((m) => JSON.stringify(m.body).includes(sent.token)),
+    );
+    expect(message.body).toMatchObject({
+      interactive: {
+        action: {
+          parameters: {
+            flow_action: 'navigate',
+            flow_action_payload: { screen: 'PICK', data: { states: [{ id: 'ny', title: 'New York' }] } },
+          },
+        },
+      },
     });
     const row = await t.app.gateway.store.flows.getToken(sent.token);
-    expect(JSON.parse(row?.screens ?? '{}')).toEqual({
-      DETAILS: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }] },
-    });
-    const offMenu = await exchange(t.url, 'turns', dx(sent.token, 'DETAILS', { slot: '11' }));
+    expect(JSON.parse(row?.screens ?? '{}')).toEqual({ PICK: { states: [{ id: 'ny', title: 'New York' }] } });
+    const offMenu = await exchange(t.url, 'opening', dx(sent.token, 'PICK', { state: 'tx' }));
     expect(offMenu.body).toMatchObject({
-      screen: 'DETAILS',
-      data: { greeting: 'Pick one', slots: [{ id: '9', title: '9:00' }], error_message: expect.any(String) as unknown },
+      screen: 'PICK',
+      data: { states: [{ id: 'ny', title: 'New York' }], error_message: expect.any(String) as unknown },
     });
-    const taken = await exchange(t.url, 'turns', dx(sent.token, 'DETAILS', { slot: '9' }));
-    expect(taken.body).toEqual({ screen: 'CONFIRM', data: {} });
+    const taken = await exchange(t.url, 'opening', dx(sent.token, 'PICK', { state: 'ny' }));
+    expect(taken.body).toMatchObject({ screen: 'SUCCESS' });
   });
 });
 
@@ -255,6 +275,7 @@ describe('a navigate Flow message WhatsApp could not open', () => {
     const tokensBefore = await t.app.gateway.store.db.selectFrom('flow_tokens').select('token').execute();
     for (const [options, reason] of [
       [{ initialScreen: 'NOPE' }, /screen NOPE is not in the Flow JSON/],
+      [{ initialScreen: 'CONFIRM' }, /may not go to CONFIRM/],
       [{ initialScreen: 'DETAILS', data: { greeting: 'Hi' } }, /lacks.*slots|slots/],
       [{ initialScreen: 'DETAILS', data: { greeting: 5, slots: [] } }, /greeting/],
       [{ initialScreen: 'DETAILS', data: { greeting: 'Hi', slots: [], extra: 1 } }, /extra/],

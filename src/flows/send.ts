@@ -105,15 +105,14 @@ export class FlowSendInvalidError extends Error {
 
 /**
  * A navigate Flow message opens `screen` with `data` on the phone, and WhatsApp's client checks them like
- * any answer: the screen exists and the data fills its declared model (types included). Refused here
- * rather than sent to a customer who could not open it.
+ * any answer: the screen exists, is an entry screen, and the data fills its declared model (types
+ * included). Refused here rather than sent to a customer who could not open it.
  */
 function checkFirstScreen(json: FlowJson, screen: string | undefined, data: Record<string, unknown> | undefined): void {
   if (screen === undefined) throw new FlowSendInvalidError('a navigate Flow message needs a screen to open');
-  const problems = checkResponse(json, 'INIT', '', { screen, data: data ?? {} }).filter(
-    // Which screen a message may open is not the routing model's business (it governs moves between screens).
-    (problem) => problem.code !== 'invalid_transition',
-  );
+  // As INIT's answer: the screen must also be an entry screen of the routing model (SPEC D.2: a navigate
+  // message's screen "must be an entry screen").
+  const problems = checkResponse(json, 'INIT', '', { screen, data: data ?? {} });
   if (problems.length === 0) return;
   throw new FlowSendInvalidError(
     `cannot open screen "${screen}" with that data: ${problems.map((p) => p.message).join('; ')}`,
