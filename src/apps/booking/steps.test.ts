@@ -202,4 +202,30 @@ describe('booking steps', () => {
       data: { min_date: '2026-01-06', max_date: '2026-01-20' },
     });
   });
+
+  it('compares instants however the availability source spells them', async () => {
+    // A custom source writes instants without milliseconds; the stored ones are normalised.
+    const held = await db.storage.bookings.hold({
+      resource: 'dentist',
+      slotStart: '2026-01-07T08:00:00Z',
+      slotEnd: '2026-01-07T08:30:00Z',
+      flowToken: 'short',
+      waId: '15550001111',
+      now: NOW,
+      expiresAt: NOW + 600_000,
+    });
+    expect(held).toMatchObject({ ok: true, booking: { slotStart: '2026-01-07T08:00:00.000Z' } });
+    // The adjacent half hour, spelt with milliseconds, does not overlap it.
+    const next = await db.storage.bookings.hold({
+      resource: 'dentist',
+      slotStart: '2026-01-07T08:30:00.000Z',
+      slotEnd: '2026-01-07T09:00:00.000Z',
+      flowToken: 'adjacent',
+      waId: '15550002222',
+      now: NOW,
+      expiresAt: NOW + 600_000,
+    });
+    expect(next).toMatchObject({ ok: true });
+    expect(await db.storage.bookings.busy('dentist', '2026-01-07T00:00:00Z', '2026-01-08T00:00:00Z', NOW)).toHaveLength(2);
+  });
 });

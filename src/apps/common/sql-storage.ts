@@ -1,5 +1,7 @@
-// AppStorage on SQL (Kysely; SQLite by default, PostgreSQL alike): records keyed by (app, flow token)
-// and bookings whose unique (resource, slot_start) index settles every race for a slot.
+// AppStorage on SQL (Kysely, SQLite): records keyed by (app, flow token) and bookings. A hold checks that
+// no booking in force overlaps its slot and inserts it in one write transaction; SQLite has one writer at a
+// time, which is what makes that check-then-insert atomic (on PostgreSQL it would need a lock per
+// resource). The unique (resource, slot_start) index backs up slots that start together.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
   AppRecord,
@@ -123,7 +125,9 @@ class SqlBookingStorage implements BookingStorage {
   constructor(private readonly db: Kysely<AppsTables>) {}
 
   hold(request: HoldRequest): Promise<HoldResult> {
-    const { resource, slotStart, slotEnd, flowToken, now } = request;
+    const { resource, flowToken, now } = request;
+    const slotStart = instant(request.slotStart);
+    const slotEnd = instant(request.slotEnd);
     return this.db.transaction().execute(async (trx): Promise<HoldResult> => {
       // Write first (see saveDraft): dropping the expired holds this slot overlaps takes the write lock, so
       // the check and the insert below cannot interleave with another hold.
@@ -195,8 +199,8 @@ class SqlBookingStorage implements BookingStorage {
       .selectFrom('app_bookings')
       .select(['slot_start', 'slot_end'])
       .where('resource', '=', resource)
-      .where('slot_start', '<', toIso)
-      .where('slot_end', '>', fromIso)
+      .where('slot_start', '<', instant(toIso))
+      .where('slot_end', '>', instant(fromIso))
       .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb('hold_expires_at', '>', now)]));
     if (exceptToken !== undefined) query = query.where('flow_token', '!=', exceptToken);
     return (await query.execute()).map((row) => ({ start: row.slot_start, end: row.slot_end }));
@@ -244,6 +248,15 @@ class SqlBookingStorage implements BookingStorage {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+}
+
+/**
+ * One spelling of an instant (`2026-01-06T09:00:00.000Z`): the overlap tests compare stored instants as
+ * text, which orders them only when they are written alike ("…09:30:00Z" sorts after "…09:30:00.000Z").
+ */
+function instant(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
 }
 
 function parseData(text: string): Record<string, unknown> {
