@@ -1,6 +1,7 @@
 // A registered flow (`app.flow(name, options)`): its Flow JSON checked once, its screen handlers and its
 // completion handler; and the registry the endpoint and the completion handler look flows up in.
-import { validateFlowJson, type FlowJson } from '../protocol/index.js';
+import { validateFlowJson, walkComponents, type FlowJson } from '../protocol/index.js';
+import { patternSandbox } from './validate-input-rules.js';
 import { entryScreens } from './check-response.js';
 import type { FlowCompletionHandler, FlowOptions, FlowScreenHandler } from './types.js';
 
@@ -88,6 +89,15 @@ export class FlowDefinition {
   }
 }
 
+/** Whether any TextInput of the flow has a `pattern`. */
+function hasPattern(json: FlowJson): boolean {
+  return json.screens.some((screen) =>
+    walkComponents(screen.layout.children, '').some(
+      ({ node }) => node.type === 'TextInput' && node.pattern !== undefined,
+    ),
+  );
+}
+
 export class FlowRegistry {
   private readonly flows = new Map<string, FlowDefinition>();
 
@@ -97,6 +107,8 @@ export class FlowRegistry {
     }
     const definition = new FlowDefinition(name, options);
     this.flows.set(name, definition);
+    // Its patterns are matched on a worker thread: boot it (and its spare) now rather than on a request.
+    if (hasPattern(definition.json)) void patternSandbox.whenReady();
     return definition;
   }
 

@@ -68,6 +68,8 @@ export class PatternSandbox {
   private readonly startWaitMs: number;
   private readonly bootWaitMs: number;
   private slot: Slot | null = null;
+  /** A second worker, booted ahead: after a timeout it takes over at once, so other customers' checks go on. */
+  private spare: Slot | null = null;
   /** Until a worker has been up once, a check may wait for one to boot; never after (see test()). */
   private coldStart = true;
 
@@ -84,6 +86,7 @@ export class PatternSandbox {
    * repeated runaway inputs cost the caller one budget each and never a boot.
    */
   test(source: string, flags: string, input: string): PatternVerdict {
+    if (this.slot === null) this.promoteSpare();
     const slot = this.current();
     if (slot === null) return 'unavailable';
     if (Atomics.load(slot.state, READY) !== 1) {
@@ -102,21 +105,51 @@ export class PatternSandbox {
       return state === MATCH ? 'match' : state === MISMATCH ? 'mismatch' : 'failed';
     }
     this.discard(slot);
-    // The replacement boots off this call (starting a worker costs the calling thread ~2 ms).
-    setImmediate(() => this.current());
+    // The spare (if up) takes over now; a new spare boots off this call (starting a worker costs the
+    // calling thread ~2 ms).
+    this.promoteSpare();
+    setImmediate(() => {
+      this.current();
+      this.prepareSpare();
+    });
     return state === STARTED ? 'timeout' : 'unavailable';
   }
 
-  /** Resolves once a worker is up (true) or has failed to start (false); starts one if needed. */
+  /**
+   * Resolves once a worker and its spare are up (true), or the worker failed to start (false); starts
+   * them if needed. Called when a flow with a pattern is registered, so no request waits for a boot.
+   */
   whenReady(): Promise<boolean> {
-    return this.current()?.ready ?? Promise.resolve(false);
+    const ready = this.current()?.ready ?? Promise.resolve(false);
+    this.prepareSpare();
+    const spare = this.spare?.ready ?? Promise.resolve(true);
+    return Promise.all([ready, spare]).then(([up]) => up);
   }
 
-  /** Stops the worker; a later test() starts a new one. */
+  /** Stops the workers; a later test() starts a new one. */
   async close(): Promise<void> {
-    const slot = this.slot;
+    const slots = [this.slot, this.spare];
     this.slot = null;
-    if (slot) await slot.worker.terminate();
+    this.spare = null;
+    await Promise.all(slots.flatMap((slot) => (slot === null ? [] : [slot.worker.terminate()])));
+  }
+
+  /** The spare becomes the worker, if it has booted. */
+  private promoteSpare(): void {
+    const spare = this.spare;
+    if (spare === null || this.slot !== null || Atomics.load(spare.state, READY) !== 1) return;
+    this.spare = null;
+    this.slot = spare;
+  }
+
+  /** Boots a spare when there is none (only once a worker exists: a spare alone is no use). */
+  private prepareSpare(): void {
+    if (this.spare !== null || this.slot === null) return;
+    try {
+      this.spare = this.boot();
+    } catch {
+      this.spare = null;
+    }
   }
 
   /** The live worker, or a newly started one; null if none can be started. */
@@ -130,6 +163,12 @@ export class PatternSandbox {
   }
 
   private spawn(): Slot {
+    const slot = this.boot();
+    this.slot = slot;
+    return slot;
+  }
+
+  private boot(): Slot {
     const shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -154,13 +193,14 @@ export class PatternSandbox {
     });
     worker.once('exit', () => {
       if (this.slot === slot) this.slot = null;
+      if (this.spare === slot) this.spare = null;
     });
-    this.slot = slot;
     return slot;
   }
 
   private discard(slot: Slot): void {
     if (this.slot === slot) this.slot = null;
+    if (this.spare === slot) this.spare = null;
     void slot.worker.terminate();
   }
 }
