@@ -15,11 +15,11 @@ const NOW = Date.parse('2026-01-05T08:00:00Z');
 let db: TestStorage;
 let steps: Steps;
 
-beforeEach(async () => {
-  db = await openTestStorage();
-  steps = bookingSteps(
+/** The dentist's booking steps, 09:00–12:00 Berlin, with slots of `slotMinutes`. */
+function dentist(slotMinutes: number): Steps {
+  return bookingSteps(
     {
-      availability: businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '12:00', slotMinutes: 60 }),
+      availability: businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '12:00', slotMinutes }),
       resource: 'dentist',
       timeZone: 'Europe/Berlin',
       windowDays: 14,
@@ -29,6 +29,11 @@ beforeEach(async () => {
     },
     () => db.storage,
   );
+}
+
+beforeEach(async () => {
+  db = await openTestStorage();
+  steps = dentist(60);
 });
 afterEach(async () => {
   await db.close();
@@ -157,18 +162,7 @@ describe('booking steps', () => {
     await steps.screens.DETAILS!(stepInput('ann', { name: 'Ann Lee', email: 'ann@example.com' }, NOW));
     expect(await steps.screens.CONFIRM!(stepInput('ann', {}, NOW))).toMatchObject({ kind: 'complete' });
     // Then the same resource switches to 30-minute slots: 09:00 and 09:30 are both inside Ann's hour.
-    const halfHours = bookingSteps(
-      {
-        availability: businessHoursAvailability({ timeZone: 'Europe/Berlin', open: '09:00', close: '12:00', slotMinutes: 30 }),
-        resource: 'dentist',
-        timeZone: 'Europe/Berlin',
-        windowDays: 14,
-        holdMinutes: 10,
-        minNoticeMinutes: 60,
-        locale: 'en-GB',
-      },
-      () => db.storage,
-    );
+    const halfHours = dentist(30);
     const offered = slotIds(await halfHours.screens.DATE!(stepInput('bob', { date: '2026-01-06' }, NOW)));
     expect(offered[0]).toBe('2026-01-06T09:00:00.000Z');
     expect(offered).not.toContain('2026-01-06T08:30:00.000Z');
