@@ -73,6 +73,40 @@ function pickJson(updates: boolean): FlowJson {
   } as unknown as FlowJson;
 }
 
+/** One screen whose TextInput has a pattern that backtracks badly on some values. */
+function patternedJson(): FlowJson {
+  return {
+    version: '7.3',
+    data_api_version: '3.0',
+    routing_model: { NAME: [] },
+    screens: [
+      {
+        id: 'NAME',
+        title: 'Name',
+        terminal: true,
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            {
+              type: 'TextInput',
+              name: 'full_name',
+              label: 'Name',
+              required: true,
+              'helper-text': 'Letters and spaces',
+              pattern: '^([A-Za-z]+\\s?)+$',
+            },
+            {
+              type: 'Footer',
+              label: 'Done',
+              'on-click-action': { name: 'data_exchange', payload: { full_name: '${form.full_name}' } },
+            },
+          ],
+        },
+      },
+    ],
+  } as unknown as FlowJson;
+}
+
 beforeAll(async () => {
   const started = await emulatorWithPywaKey();
   emulator = started.emulator;
@@ -85,6 +119,10 @@ beforeAll(async () => {
       const pick = { PICK: (ctx: FlowScreenContext) => ctx.complete({ state: ctx.data.state }) };
       app.flow('updating', { json: pickJson(true), screens: pick });
       app.flow('opening', { json: pickJson(false), screens: pick });
+      app.flow('patterned', {
+        json: patternedJson(),
+        screens: { NAME: (ctx) => ctx.complete({ name: ctx.data.full_name }) },
+      });
       app.flow('turns', {
         json: testFlowJson(),
         screens: {
@@ -310,6 +348,26 @@ describe('a screen that updates its own data (update_data)', () => {
       screen: 'SUCCESS',
       data: { extension_message_response: { params: { state: 'ny', flow_token: 'tok-updating' } } },
     });
+  });
+});
+
+describe('a TextInput pattern that backtracks', () => {
+  it('refuses the runaway value, then that token’s pattern values for a while, and not other tokens’', async () => {
+    await issueTestToken(t.app, 'patterned', 'tok-evil', CUSTOMER);
+    await issueTestToken(t.app, 'patterned', 'tok-good', CUSTOMER);
+    const unchecked = 'This value could not be checked; enter it in the format shown';
+    const evil = await exchange(
+      t.url,
+      'patterned',
+      dx('tok-evil', 'NAME', { full_name: 'Zebediah'.repeat(3) + 'Ze!' }),
+    );
+    expect(evil.body).toMatchObject({ screen: 'NAME', data: { error_message: unchecked } });
+    // The same sender's next value is refused without being matched…
+    const after = await exchange(t.url, 'patterned', dx('tok-evil', 'NAME', { full_name: 'Ada Lovelace' }));
+    expect(after.body).toMatchObject({ screen: 'NAME', data: { error_message: unchecked } });
+    // …while another customer's is matched (by the spare worker) and accepted.
+    const good = await exchange(t.url, 'patterned', dx('tok-good', 'NAME', { full_name: 'Grace Hopper' }));
+    expect(good.body).toMatchObject({ screen: 'SUCCESS' });
   });
 });
 

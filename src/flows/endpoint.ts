@@ -30,6 +30,7 @@ import type { Store } from '../store/index.js';
 import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-sources.js';
+import { patternSandbox } from './validate-input-rules.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
@@ -62,6 +63,7 @@ export type ValidateInput = (
     dataSources?: Readonly<Record<string, readonly (string | { id: string })[]>>;
     constraints?: Readonly<Record<string, Partial<InputConstraints>>>;
     data?: Readonly<Record<string, unknown>>;
+    runPatterns?: boolean;
   },
 ) => FieldError[];
 
@@ -97,6 +99,11 @@ function plain(status: number, body: string): FlowHttpResponse {
   return { status, body, headers: TEXT };
 }
 
+/** How long a token whose value ran a pattern match out has its pattern values refused unmatched. */
+const PATTERN_PENALTY_MS = 60_000;
+/** The most tokens kept under that penalty at once. */
+const PATTERN_PENALTY_TOKENS = 10_000;
+
 /** The longest a token's next request waits for a handler that ran past its budget to settle. */
 const HOLD_CAP_MS = 10_000;
 
@@ -131,6 +138,8 @@ export class FlowEndpoint {
   private readonly flowLogs = new Map<string, Logger>();
   /** Per flow token, the request now running (the next one of that token waits for it). */
   private readonly turns = new Map<string, Promise<unknown>>();
+  /** Per flow token whose value ran a pattern match out: until when its pattern values are refused unmatched. */
+  private readonly patternPenalty = new Map<string, number>();
 
   constructor(private readonly deps: FlowEndpointDeps) {
     this.now = deps.now ?? Date.now;
@@ -459,7 +468,18 @@ export class FlowEndpoint {
     const shown = updatesOwnData(def.json, req.screen) ? {} : (req.screens[req.screen] ?? {});
     const dataSources = dynamicDataSources(def.json, req.screen, shown);
     const constraints = dynamicConstraints(def.json, req.screen, shown);
-    const errors = this.deps.validateInput(def.json, req.screen, req.data, { dataSources, constraints, data: shown });
+    const token = req.token.token;
+    const runPatterns = (this.patternPenalty.get(token) ?? 0) <= this.now();
+    const timeoutsBefore = patternSandbox.timeouts;
+    const errors = this.deps.validateInput(def.json, req.screen, req.data, {
+      dataSources,
+      constraints,
+      data: shown,
+      runPatterns,
+    });
+    // A value of this token ran a pattern match out (and cost a worker): for a while its pattern values
+    // are refused without matching, so one sender cannot keep everyone's checks failing.
+    if (patternSandbox.timeouts > timeoutsBefore) this.penalise(token);
     if (errors.length === 0) return null;
     const unchecked = errors.filter((e) => e.code === 'pattern_unchecked').map((e) => e.field);
     if (unchecked.length > 0)
@@ -473,6 +493,16 @@ export class FlowEndpoint {
       .map((e) => e.message)
       .join(' ');
     return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
+  }
+
+  private penalise(token: string): void {
+    this.patternPenalty.delete(token);
+    this.patternPenalty.set(token, this.now() + PATTERN_PENALTY_MS);
+    // Bounded: the oldest entries go first (a Map iterates in insertion order).
+    for (const [oldest] of this.patternPenalty) {
+      if (this.patternPenalty.size <= PATTERN_PENALTY_TOKENS) break;
+      this.patternPenalty.delete(oldest);
+    }
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */

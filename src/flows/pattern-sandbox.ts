@@ -70,6 +70,8 @@ export class PatternSandbox {
   private slot: Slot | null = null;
   /** A second worker, booted ahead: after a timeout it takes over at once, so other customers' checks go on. */
   private spare: Slot | null = null;
+  /** How many matches ran past the budget so far (a caller compares before and after its checks). */
+  timeouts = 0;
   /** Until a worker has been up once, a check may wait for one to boot; never after (see test()). */
   private coldStart = true;
 
@@ -104,6 +106,7 @@ export class PatternSandbox {
       Atomics.store(slot.state, STATE, IDLE);
       return state === MATCH ? 'match' : state === MISMATCH ? 'mismatch' : 'failed';
     }
+    if (state === STARTED) this.timeouts += 1;
     this.discard(slot);
     // The spare (if up) takes over now; a new spare boots off this call (starting a worker costs the
     // calling thread ~2 ms).

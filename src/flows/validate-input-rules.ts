@@ -40,6 +40,8 @@ export interface Issue {
 export interface RuleContext {
   /** Ids a dynamic data-source offered, when the caller knows them. */
   dynamicOptions: readonly string[] | undefined;
+  /** False: refuse values with a pattern without matching them (a sender whose value ran a match out). */
+  runPatterns?: boolean;
 }
 
 const issue = (code: FieldErrorCode, message: string): Issue => ({ code, message });
@@ -102,7 +104,7 @@ function checkInputType(type: string, text: string): Issue | null {
   }
 }
 
-export function checkTextInput(field: InputField, value: unknown): Issue | null {
+export function checkTextInput(field: InputField, value: unknown, ctx?: RuleContext): Issue | null {
   const c = field.constraints;
   const numeric = c.inputType === 'number' && typeof value === 'number' && Number.isFinite(value);
   if (typeof value !== 'string' && !numeric) return issue('invalid_value', 'Enter a valid value');
@@ -116,15 +118,15 @@ export function checkTextInput(field: InputField, value: unknown): Issue | null 
   }
   const typed = checkInputType(c.inputType ?? 'text', text.trim());
   if (typed) return typed;
-  if (c.pattern !== undefined) return checkPattern(c.pattern, text, length);
+  if (c.pattern !== undefined) return checkPattern(c.pattern, text, length, ctx?.runPatterns !== false);
   return null;
 }
 
-function checkPattern(source: string, text: string, length: number): Issue | null {
+function checkPattern(source: string, text: string, length: number, run: boolean): Issue | null {
   const pattern = compilePattern(source);
   if (pattern === null) return null;
   if (length > MAX_PATTERN_INPUT) return issue('too_long', `Enter at most ${plural(MAX_PATTERN_INPUT, 'character')}`);
-  const verdict = patternSandbox.test(source, pattern.flags, text);
+  const verdict = run ? patternSandbox.test(source, pattern.flags, text) : 'unavailable';
   if (verdict === 'match') return null;
   if (verdict === 'mismatch') return issue('pattern_mismatch', 'Enter a value in the format shown');
   // The endpoint logs the field (never the value): see FlowEndpoint.validate.

@@ -50,6 +50,8 @@ export interface ValidateSubmissionOptions {
    * takes its boolean from here (otherwise such a field may be hidden, so an empty value passes).
    */
   data?: Readonly<Record<string, unknown>>;
+  /** False: values with a pattern are refused unmatched (see FlowEndpoint's pattern penalty). */
+  runPatterns?: boolean;
 }
 
 /** `flag` itself, or the boolean a lone `${data.x}` names in `data`; undefined when it cannot be known. */
@@ -133,7 +135,7 @@ function isRequired(field: InputField): boolean {
 function checkPresent(field: InputField, value: unknown, ctx: RuleContext): Issue | null {
   switch (field.type) {
     case 'TextInput':
-      return checkTextInput(field, value);
+      return checkTextInput(field, value, ctx);
     case 'TextArea':
       return checkTextArea(field, value);
     case 'Dropdown':
@@ -201,7 +203,10 @@ export function validateSubmission(
       found =
         isRequired(field) && shownAndEnabled(field) ? { code: 'required', message: requiredMessage(field) } : null;
     } else {
-      found = checkPresent(field, value, { dynamicOptions: dynamicOptions(field, shown) });
+      found = checkPresent(field, value, {
+        dynamicOptions: dynamicOptions(field, shown),
+        ...(options.runPatterns === false ? { runPatterns: false } : {}),
+      });
     }
     if (found) errors.push({ field: field.name, message: found.message, code: found.code, key });
   }
