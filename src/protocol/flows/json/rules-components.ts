@@ -309,10 +309,22 @@ function checkDates(ctx: Ctx, visit: ComponentVisit): void {
   }
 }
 
+/** SPEC E.7: expressions are not allowed in `name` (nor in `type`, which an unknown type catches). */
+function checkStaticName(ctx: Ctx, visit: ComponentVisit): void {
+  const name = visit.node.name;
+  if (typeof name !== 'string' || !(name.includes('${') || name.includes('`'))) return;
+  ctx.report(
+    'INVALID_PROPERTY_VALUE',
+    joinPath(visit.path, 'name'),
+    `A component name must be a plain string, not an expression (found ${JSON.stringify(name.slice(0, 60))}).`,
+  );
+}
+
 export function checkComponent(ctx: Ctx, visit: ComponentVisit): void {
   if (!checkType(ctx, visit)) return;
   const type = visit.type;
   if (!isComponentType(type)) return;
+  checkStaticName(ctx, visit);
   checkRequiredAndGated(ctx, visit, type);
   checkComponentKeys(ctx, visit, type);
   checkLimits(ctx, visit, type);

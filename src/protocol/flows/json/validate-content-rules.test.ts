@@ -232,4 +232,16 @@ describe('content rules', () => {
       { code: 'INVALID_PROPERTY_TYPE', path: 'screens[0].layout.children[3].then[0]' },
     ]);
   });
+
+  it('a component name is a plain string, not an expression (SPEC E.7)', () => {
+    const named = (name: string) =>
+      oneScreen('7.3', [{ type: 'TextInput', name, label: 'Name' }, done], {
+        field: { type: 'string', __example__: 'x' },
+      });
+    expect(errors(named('full_name'))).toEqual([]);
+    for (const name of ['${data.field}', '`x`'])
+      expect(errors(named(name))).toEqual([
+        { code: 'INVALID_PROPERTY_VALUE', path: 'screens[0].layout.children[0].name' },
+      ]);
+  });
 });
