@@ -102,6 +102,15 @@ describe('over loopback HTTP', () => {
     expect(delays).toHaveLength(2);
   });
 
+  it('a port fetch refuses outright ("bad port") is a failure before anything was sent', async () => {
+    const { sleep } = recordingSleep();
+    const error = await client('http://127.0.0.1:6000', { sleep, maxRetries: 0 })
+      .sendMessage('1', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphNetworkError);
+    expect(error).toMatchObject({ beforeSend: true, mayHaveBeenSent: false, systemCode: 'FETCH_BAD_PORT' });
+  });
+
   it('a send that times out is not retried', async () => {
     const meta = createFakeMeta();
     meta.app.post('*', () => new Promise<Response>(() => undefined));

@@ -45,6 +45,8 @@ const BEFORE_SEND_CODES = new Set([
   'EHOSTUNREACH',
   'ENETDOWN',
   'UND_ERR_CONNECT_TIMEOUT',
+  // fetch refuses some ports outright ("bad port", no code of its own): nothing is sent.
+  'FETCH_BAD_PORT',
 ]);
 
 type Guard = <V>(work: Promise<V>) => Promise<V>;
@@ -190,8 +192,9 @@ function settle(error: unknown, spec: CallSpec): unknown {
 export function systemCodes(error: unknown, depth = 0): string[] {
   if (depth > 8 || typeof error !== 'object' || error === null) return [];
   const codes: string[] = [];
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  const { code, cause, message } = error as { code?: unknown; cause?: unknown; message?: unknown };
   if (typeof code === 'string') codes.push(code);
+  else if (message === 'bad port') codes.push('FETCH_BAD_PORT');
   if (error instanceof AggregateError) {
     for (const member of error.errors as unknown[]) codes.push(...systemCodes(member, depth + 1));
   }
