@@ -1,6 +1,6 @@
 // The options a dynamic data-source (`"data-source": "${data.slots}"`) offered on a screen, taken from the
 // data Flowgate last answered for that screen, so input validation can check choices against them.
-import type { FlowJson, InputConstraints } from '../protocol/index.js';
+import { screenActionsNamed, type FlowJson, type InputConstraints } from '../protocol/index.js';
 import { perFrozenScreen } from './screen-cache.js';
 
 type Options = readonly (string | { id: string })[];
@@ -121,15 +121,6 @@ export function dynamicConstraints(
   return out;
 }
 
-/** Whether any value under `node` is an `update_data` action (on a component, or on a data-source item). */
-function holdsUpdateData(node: unknown, depth = 0): boolean {
-  if (depth > 64 || typeof node !== 'object' || node === null) return false;
-  if (Array.isArray(node)) return node.some((item) => holdsUpdateData(item, depth + 1));
-  const record = node as Record<string, unknown>;
-  if (record.name === 'update_data' && 'payload' in record) return true;
-  return Object.values(record).some((value) => holdsUpdateData(value, depth + 1));
-}
-
 /**
  * Whether the screen can change its own data on the phone (`update_data`, Flow JSON 6.0+): then what
  * Flowgate last answered for it is not what it shows, and checks bound to that data cannot be made.
@@ -139,4 +130,4 @@ export function updatesOwnData(flow: FlowJson, screenId: string): boolean {
   return screen !== undefined && updating(screen).yes;
 }
 
-const updating = perFrozenScreen((screen) => ({ yes: holdsUpdateData(screen.layout) }));
+const updating = perFrozenScreen((screen) => ({ yes: screenActionsNamed(screen, 'update_data').length > 0 }));
