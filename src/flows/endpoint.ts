@@ -34,11 +34,11 @@ import { patternSandbox } from './validate-input-rules.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
-  SAFE_ERROR_MESSAGE,
   currentScreen,
   errorResponse,
   loggedScreen,
   runScreen,
+  safeErrorResponse,
   type ScreenRequest,
 } from './run-screen.js';
 import { TOKEN_MESSAGES, judgeToken, parseObject, toContact } from './tokens.js';
@@ -317,11 +317,7 @@ export class FlowEndpoint {
     if (action === 'BACK' && screenById(def.json, screen)?.refresh_on_back !== true) {
       // WhatsApp sends BACK only from a screen with refresh_on_back; nothing else may reach a handler this way.
       log.warn({ screen: loggedScreen(screen) }, 'BACK from a screen without refresh_on_back; answered a safe error');
-      return answer(
-        200,
-        errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens),
-        'bad_request',
-      );
+      return answer(200, safeErrorResponse(def, req), 'bad_request');
     }
     // Invalid input changes nothing: the same screen again, with what it was last answered and the errors.
     const rejected = this.validate(def, req, log);
@@ -356,8 +352,7 @@ export class FlowEndpoint {
         'flow handler answered something JSON cannot carry; answered a safe error',
       );
       metrics.handlerFailures.inc({ flow: def.name, reason: 'invalid_response' });
-      const safe = errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
-      return answer(200, safe, 'handler_error');
+      return answer(200, safeErrorResponse(def, req), 'handler_error');
     }
     if (files.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
       await this.deps.media.enqueue(mediaJob);

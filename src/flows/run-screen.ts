@@ -76,6 +76,11 @@ export function errorResponse(
   return { screen, data: { ...data, error_message: message } };
 }
 
+/** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
+export function safeErrorResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse {
+  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
+}
+
 /**
  * The handler's AbortSignal, made only when the handler reads `ctx.signal`: an AbortController costs more
  * than the rest of the context, and most handlers never look at it.
@@ -169,9 +174,8 @@ export async function runScreen(
   req: ScreenRequest,
   options: { budgetMs: number; log: Logger },
 ): Promise<ScreenOutcome> {
-  const here = currentScreen(def, req);
   // Built only when a handler fails: it fills the screen's declared data, which a good answer never needs.
-  const safe = (): FlowEndpointResponse => errorResponse(def.json, here, SAFE_ERROR_MESSAGE, req.screens);
+  const safe = (): FlowEndpointResponse => safeErrorResponse(def, req);
   const log = options.log;
   const handler = handlerFor(def, req);
   if (handler === undefined) {
