@@ -3,7 +3,7 @@
 // notification (recorded, acknowledged) → flow token (427, encrypted error_msg; 4.0 flow_token_signature)
 // → input validation → the screen handler → the answer checked and encrypted, text/plain. Every answer
 // after decryption is encrypted; before it nothing can be. One token's requests run one after another
-// (inTurn), a SUCCESS answer completes the token, and BACK reaches a handler only from a screen with
+// (token-turns.ts), a SUCCESS answer completes the token, and BACK reaches a handler only from a screen with
 // refresh_on_back, without data (SPEC A.4).
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +31,9 @@ import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-sources.js';
 import { patternSandbox } from './validate-input-rules.js';
+import { PatternPenalty } from './pattern-penalty.js';
 import { pickerLimits } from './picker-limits.js';
+import { TokenTurns } from './token-turns.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
   currentScreen,
@@ -99,30 +101,6 @@ function plain(status: number, body: string): FlowHttpResponse {
   return { status, body, headers: TEXT };
 }
 
-/** How long a token whose value ran a pattern match out has its pattern values refused unmatched. */
-const PATTERN_PENALTY_MS = 60_000;
-/** The most tokens kept under that penalty at once. */
-const PATTERN_PENALTY_TOKENS = 10_000;
-
-/** The longest a token's next request waits for a handler that ran past its budget to settle. */
-const HOLD_CAP_MS = 10_000;
-
-/** `work` settled, or `ms` passed (the timer does not keep the process alive). */
-function capped(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const passed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  const done = work.then(
-    () => undefined,
-    () => undefined,
-  );
-  return Promise.race([done, passed]).finally(() => {
-    clearTimeout(timer);
-  });
-}
-
 /** Encrypts `response` and sends it with `status`, counted as `outcome`. */
 type Answer = (status: number, response: unknown, outcome: FlowOutcome) => FlowHttpResponse;
 
@@ -136,10 +114,8 @@ export class FlowEndpoint {
   private readonly now: () => number;
   /** One child logger per flow, made once: pino's child() costs (redaction setup) on every request otherwise. */
   private readonly flowLogs = new Map<string, Logger>();
-  /** Per flow token, the request now running (the next one of that token waits for it). */
-  private readonly turns = new Map<string, Promise<unknown>>();
-  /** Per flow token whose value ran a pattern match out: until when its pattern values are refused unmatched. */
-  private readonly patternPenalty = new Map<string, number>();
+  private readonly turns = new TokenTurns();
+  private readonly patternPenalty = new PatternPenalty();
 
   constructor(private readonly deps: FlowEndpointDeps) {
     this.now = deps.now ?? Date.now;
@@ -214,44 +190,12 @@ export class FlowEndpoint {
       log.info({ reason: 'unknown' }, 'flow token refused (427)');
       return answer(427, { error_msg: TOKEN_MESSAGES.unknown }, 'invalid_token');
     }
-    // One token's requests run one after another: each sees what the one before stored, and a token the
-    // endpoint completed is refused before its handler could run a second time.
     const reply = { answer, send, seal };
     // The budget counts from here, so time spent waiting for the token's turn is not given twice.
     const arrived = performance.now();
-    return this.inTurn(flowToken, (hold) =>
+    return this.turns.run(flowToken, (hold) =>
       this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
     );
-  }
-
-  /**
-   * Runs `run` once the token's previous requests are done. The turn also waits for what `run` hands to
-   * `hold` (a handler still running past its budget), for at most HOLD_CAP_MS, so the next request of the
-   * token never runs beside it.
-   */
-  private inTurn<T>(token: string, run: (hold: (work: Promise<unknown>) => void) => Promise<T>): Promise<T> {
-    const holds: Promise<unknown>[] = [];
-    const hold = (work: Promise<unknown>): void => {
-      holds.push(capped(work, HOLD_CAP_MS));
-    };
-    const before = this.turns.get(token);
-    const start = (): Promise<T> => run(hold);
-    const mine = before === undefined ? start() : before.then(start);
-    const settled = mine
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => Promise.all(holds))
-      .then(
-        () => undefined,
-        () => undefined,
-      );
-    this.turns.set(token, settled);
-    void settled.then(() => {
-      if (this.turns.get(token) === settled) this.turns.delete(token);
-    });
-    return mine;
   }
 
   private async exchange(
@@ -464,7 +408,7 @@ export class FlowEndpoint {
     const dataSources = dynamicDataSources(def.json, req.screen, shown);
     const constraints = dynamicConstraints(def.json, req.screen, shown);
     const token = req.token.token;
-    const runPatterns = (this.patternPenalty.get(token) ?? 0) <= this.now();
+    const runPatterns = this.patternPenalty.allows(token, this.now());
     const timeoutsBefore = patternSandbox.timeouts;
     const errors = this.deps.validateInput(def.json, req.screen, req.data, {
       dataSources,
@@ -474,7 +418,7 @@ export class FlowEndpoint {
     });
     // A value of this token ran a pattern match out (and cost a worker): for a while its pattern values
     // are refused without matching, so one sender cannot keep everyone's checks failing.
-    if (patternSandbox.timeouts > timeoutsBefore) this.penalise(token);
+    if (patternSandbox.timeouts > timeoutsBefore) this.patternPenalty.impose(token, this.now());
     if (errors.length === 0) return null;
     const unchecked = errors.filter((e) => e.code === 'pattern_unchecked').map((e) => e.field);
     if (unchecked.length > 0)
@@ -488,16 +432,6 @@ export class FlowEndpoint {
       .map((e) => e.message)
       .join(' ');
     return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
-  }
-
-  private penalise(token: string): void {
-    this.patternPenalty.delete(token);
-    this.patternPenalty.set(token, this.now() + PATTERN_PENALTY_MS);
-    // Bounded: the oldest entries go first (a Map iterates in insertion order).
-    for (const [oldest] of this.patternPenalty) {
-      if (this.patternPenalty.size <= PATTERN_PENALTY_TOKENS) break;
-      this.patternPenalty.delete(oldest);
-    }
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */
