@@ -10,6 +10,7 @@ import type { Emulator } from '../src/emulator/index.js';
 import type { FlowJson } from '../src/protocol/index.js';
 import { FlowSendInvalidError, SAFE_ERROR_MESSAGE, type FlowScreenContext } from '../src/flows/index.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { flowOf } from '../src/flows/single-screen-flow.test-util.js';
 import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
@@ -75,36 +76,15 @@ function pickJson(updates: boolean): FlowJson {
 
 /** One screen whose TextInput has a pattern that backtracks badly on some values. */
 function patternedJson(): FlowJson {
-  return {
-    version: '7.3',
-    data_api_version: '3.0',
-    routing_model: { NAME: [] },
-    screens: [
-      {
-        id: 'NAME',
-        title: 'Name',
-        terminal: true,
-        layout: {
-          type: 'SingleColumnLayout',
-          children: [
-            {
-              type: 'TextInput',
-              name: 'full_name',
-              label: 'Name',
-              required: true,
-              'helper-text': 'Letters and spaces',
-              pattern: '^([A-Za-z]+\\s?)+$',
-            },
-            {
-              type: 'Footer',
-              label: 'Done',
-              'on-click-action': { name: 'data_exchange', payload: { full_name: '${form.full_name}' } },
-            },
-          ],
-        },
-      },
-    ],
-  } as unknown as FlowJson;
+  const input = {
+    type: 'TextInput',
+    name: 'full_name',
+    label: 'Name',
+    required: true,
+    'helper-text': 'Letters and spaces',
+    pattern: '^([A-Za-z]+\\s?)+$',
+  };
+  return flowOf('7.3', [input], { full_name: '${form.full_name}' });
 }
 
 beforeAll(async () => {
@@ -121,7 +101,7 @@ beforeAll(async () => {
       app.flow('opening', { json: pickJson(false), screens: pick });
       app.flow('patterned', {
         json: patternedJson(),
-        screens: { NAME: (ctx) => ctx.complete({ name: ctx.data.full_name }) },
+        screens: { S: (ctx) => ctx.complete({ name: ctx.data.full_name }) },
       });
       app.flow('turns', {
         json: testFlowJson(),
@@ -356,17 +336,13 @@ describe('a TextInput pattern that backtracks', () => {
     await issueTestToken(t.app, 'patterned', 'tok-evil', CUSTOMER);
     await issueTestToken(t.app, 'patterned', 'tok-good', CUSTOMER);
     const unchecked = 'This value could not be checked; enter it in the format shown';
-    const evil = await exchange(
-      t.url,
-      'patterned',
-      dx('tok-evil', 'NAME', { full_name: 'Zebediah'.repeat(3) + 'Ze!' }),
-    );
-    expect(evil.body).toMatchObject({ screen: 'NAME', data: { error_message: unchecked } });
+    const evil = await exchange(t.url, 'patterned', dx('tok-evil', 'S', { full_name: 'Zebediah'.repeat(3) + 'Ze!' }));
+    expect(evil.body).toMatchObject({ screen: 'S', data: { error_message: unchecked } });
     // The same sender's next value is refused without being matched…
-    const after = await exchange(t.url, 'patterned', dx('tok-evil', 'NAME', { full_name: 'Ada Lovelace' }));
-    expect(after.body).toMatchObject({ screen: 'NAME', data: { error_message: unchecked } });
+    const after = await exchange(t.url, 'patterned', dx('tok-evil', 'S', { full_name: 'Ada Lovelace' }));
+    expect(after.body).toMatchObject({ screen: 'S', data: { error_message: unchecked } });
     // …while another customer's is matched (by the spare worker) and accepted.
-    const good = await exchange(t.url, 'patterned', dx('tok-good', 'NAME', { full_name: 'Grace Hopper' }));
+    const good = await exchange(t.url, 'patterned', dx('tok-good', 'S', { full_name: 'Grace Hopper' }));
     expect(good.body).toMatchObject({ screen: 'SUCCESS' });
   });
 });

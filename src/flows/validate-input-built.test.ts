@@ -7,29 +7,8 @@ import { validateFlowJson, type FlowJson } from '../protocol/index.js';
 import { dynamicDataSources } from './data-sources.js';
 import { FlowRegistry } from './definition.js';
 import { carryFlow } from './carry-flow.test-util.js';
+import { flowOf } from './single-screen-flow.test-util.js';
 import { validateSubmission } from './validate-input.js';
-
-function flowOf(version: string, children: unknown[], payload: Record<string, unknown>): FlowJson {
-  const doc = {
-    version,
-    data_api_version: '3.0',
-    routing_model: { S: [] },
-    screens: [
-      {
-        id: 'S',
-        terminal: true,
-        layout: {
-          type: 'SingleColumnLayout',
-          children: [
-            ...children,
-            { type: 'Footer', label: 'Send', 'on-click-action': { name: 'data_exchange', payload } },
-          ],
-        },
-      },
-    ],
-  } as unknown as FlowJson;
-  return doc;
-}
 
 const input = (name: string, extra: Record<string, unknown> = {}) => ({
   type: 'TextInput',

@@ -5,34 +5,15 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowJson } from '../protocol/index.js';
 import { PatternSandbox } from './pattern-sandbox.js';
+import { flowOf } from './single-screen-flow.test-util.js';
 import { validateSubmission } from './validate-input.js';
 import { patternSandbox } from './validate-input-rules.js';
 
 const NAME = '^([A-Za-z]+\\s?)+$';
 
 function flowWith(pattern: string): FlowJson {
-  return {
-    version: '7.3',
-    data_api_version: '3.0',
-    routing_model: { S: [] },
-    screens: [
-      {
-        id: 'S',
-        terminal: true,
-        layout: {
-          type: 'SingleColumnLayout',
-          children: [
-            { type: 'TextInput', name: 'full_name', label: 'Name', 'helper-text': 'Letters', pattern },
-            {
-              type: 'Footer',
-              label: 'Go',
-              'on-click-action': { name: 'data_exchange', payload: { full_name: '${form.full_name}' } },
-            },
-          ],
-        },
-      },
-    ],
-  } as unknown as FlowJson;
+  const input = { type: 'TextInput', name: 'full_name', label: 'Name', 'helper-text': 'Letters', pattern };
+  return flowOf('7.3', [input], { full_name: '${form.full_name}' });
 }
 
 const codes = (pattern: string, value: string) =>
