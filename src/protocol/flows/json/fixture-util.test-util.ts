@@ -2,6 +2,8 @@
 // failing loudly when the fixture no longer has the expected shape.
 
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { validateFlowJson } from './validate.js';
 
 export type Doc = Record<string, unknown>;
 
@@ -45,4 +47,32 @@ export function children(doc: Doc, screen: number): unknown[] {
 
 export function screenAt(doc: Doc, screen: number): Doc {
   return obj(doc, 'screens', screen);
+}
+
+export interface Expected {
+  code: string;
+  path: string;
+}
+
+/** One deliberately broken variant of a fixture: the mutation and what the validator must report. */
+export interface MutationCase {
+  base: string;
+  mutate: (doc: Doc) => void;
+  /** The errors, in report order; exactly these unless `contains` is set. */
+  errors: Expected[];
+  warnings?: Expected[];
+  contains?: boolean;
+}
+
+/** Applies the case's mutation to a fresh copy of its fixture and checks the findings. */
+export function expectMutationFindings(test: MutationCase): void {
+  const doc = loadFixture(test.base);
+  test.mutate(doc);
+  const findings = validateFlowJson(doc);
+  const pick = (severity: string): Expected[] =>
+    findings.filter((f) => f.severity === severity).map(({ code, path }) => ({ code, path }));
+  if (test.contains === true) expect(pick('error')).toEqual(expect.arrayContaining(test.errors));
+  else expect(pick('error')).toEqual(test.errors);
+  if (test.warnings !== undefined) expect(pick('warning')).toEqual(test.warnings);
+  for (const finding of findings) expect(finding.message.length).toBeGreaterThan(10);
 }
