@@ -28,7 +28,7 @@ function isOption(value: unknown): value is string | { id: string } {
 }
 
 /** `x` of a property that is exactly `${data.x}`, else undefined. */
-function dataKey(value: unknown): string | undefined {
+export function dataKey(value: unknown): string | undefined {
   return typeof value === 'string' ? /^\$\{data\.([A-Za-z0-9_]+)\}$/.exec(value)?.[1] : undefined;
 }
 

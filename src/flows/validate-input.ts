@@ -4,6 +4,7 @@
 // (validate-input-map.ts); keys that are not form references pass through unchecked.
 
 import { screenById, type FlowJson, type InputConstraints, type InputField } from '../protocol/index.js';
+import { dataKey } from './data-sources.js';
 import { referencedFields, valueAt } from './validate-input-map.js';
 import {
   checkDate,
@@ -58,7 +59,7 @@ export interface ValidateSubmissionOptions {
 function resolveFlag(flag: unknown, data: Readonly<Record<string, unknown>> | undefined): boolean | undefined {
   if (typeof flag === 'boolean') return flag;
   if (typeof flag !== 'string' || data === undefined) return undefined;
-  const key = /^\$\{data\.([A-Za-z_][\w]*)\}$/.exec(flag.trim())?.[1];
+  const key = dataKey(flag.trim());
   const value = key === undefined ? undefined : data[key];
   return typeof value === 'boolean' ? value : undefined;
 }
