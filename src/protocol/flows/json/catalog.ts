@@ -17,8 +17,13 @@ export interface ComponentSpec {
   readonly propsSince?: Readonly<Record<string, string>>;
   /** Takes user input (must live in a Form before 4.0; COMPONENTS_OUTSIDE_FORM from 4.0). */
   readonly input: boolean;
-  /** Allowed as a child of If/Switch: from this version, or never (undefined). */
+  /**
+   * Allowed as a child of If/Switch: from this version, or never (undefined). SPEC E.5's list for If;
+   * a Switch takes the same except If (`notInSwitch`).
+   */
   readonly inBranchSince?: string;
+  /** Allowed in an If's branches but not in a Switch's cases (SPEC E.5 lists no If under Switch). */
+  readonly notInSwitch?: true;
 }
 
 const INPUT_4_0_PROPS = { 'init-value': '4.0', 'error-message': '4.0' } as const;
@@ -132,8 +137,8 @@ export const COMPONENTS: Readonly<Record<ComponentType, ComponentSpec>> = {
     inBranchSince: '4.0',
   },
   Image: { since: '2.1', required: ['src'], input: false, inBranchSince: '4.0' },
-  ImageCarousel: { since: '7.1', required: ['images'], input: false, inBranchSince: '7.1' },
-  If: { since: '4.0', required: ['condition', 'then'], input: false, inBranchSince: '4.0' },
+  ImageCarousel: { since: '7.1', required: ['images'], input: false },
+  If: { since: '4.0', required: ['condition', 'then'], input: false, inBranchSince: '4.0', notInSwitch: true },
   Switch: { since: '4.0', required: ['value', 'cases'], input: false, inBranchSince: '4.0' },
   NavigationList: {
     since: '6.2',

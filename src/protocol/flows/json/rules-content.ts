@@ -285,9 +285,14 @@ function checkBranchChild(ctx: Ctx, visit: ComponentVisit): void {
     );
     return;
   }
-  const since = COMPONENTS[visit.type].inBranchSince;
+  const spec = COMPONENTS[visit.type];
+  const owner = parent.owner.type === 'Switch' ? 'Switch' : 'If';
+  if (owner === 'Switch' && spec.notInSwitch === true) {
+    ctx.report('INVALID_PROPERTY_VALUE', joinPath(visit.path, 'type'), `${visit.type} is not allowed inside Switch.`);
+    return;
+  }
+  const since = spec.inBranchSince;
   if (since !== undefined && ctx.atLeast(since)) return;
-  const owner = typeof parent.owner.type === 'string' ? parent.owner.type : 'If';
   const when = since === undefined ? '' : ` before Flow JSON ${since}`;
   ctx.report(
     'INVALID_PROPERTY_VALUE',

@@ -805,6 +805,35 @@ const CASES: Record<string, MutationCase> = {
     },
     errors: [{ code: 'INVALID_PROPERTY_VALUE', path: `${IF_KIDS}[0].then[0].type` }],
   },
+  'ImageCarousel inside an If (SPEC E.5 does not list it among the branch children)': {
+    base: 'pywa_v7_1__image_carousel.json',
+    mutate: (doc) => {
+      screenAt(doc, 0).data = { show: { type: 'boolean', __example__: true } };
+      children(doc, 0)[0] = { type: 'If', condition: '${data.show}', then: [children(doc, 0)[0]] };
+    },
+    errors: [{ code: 'INVALID_PROPERTY_VALUE', path: `${IF_KIDS}[0].then[0].type` }],
+  },
+  'If inside a Switch case (allowed in an If, not in a Switch)': {
+    base: 'pywa_v4_0__switch.json',
+    mutate: (doc) => {
+      const cases = obj(children(doc, 0)[1], 'cases');
+      cases.cat = [{ type: 'If', condition: "${form.animal} == 'cat'", then: [text('Meow')] }];
+    },
+    errors: [{ code: 'INVALID_PROPERTY_VALUE', path: `${IF_KIDS}[1].cases.cat[0].type` }],
+  },
+  'If inside an If branch stays allowed': {
+    base: 'pywa_v4_0__switch.json',
+    mutate: (doc) => {
+      const sw = children(doc, 0)[1];
+      children(doc, 0)[1] = {
+        type: 'If',
+        condition: "${form.animal} == 'cat'",
+        then: [{ type: 'If', condition: "${form.animal} != 'dog'", then: [text('Meow')] }],
+        else: [sw],
+      };
+    },
+    errors: [],
+  },
   '__example__ of the wrong type': {
     base: IF,
     mutate: (doc) => (obj(screenAt(doc, 0), 'data', 'value').__example__ = 'yes'),
