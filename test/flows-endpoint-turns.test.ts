@@ -1,9 +1,10 @@
 // The flow endpoint and one token over time, over real loopback HTTP with a real SQLite store: requests of
 // one token run one after another, so concurrent final submits run the handler once (a retry gets the same
-// SUCCESS while WhatsApp's completion has not arrived, 427 after it); a handler answer JSON cannot carry gets the encrypted safe error, not
-// a plain 500; BACK reaches a handler only from a screen with refresh_on_back, and never with data; the
-// data a navigate Flow message opened with is what the first screen's input is checked against; a 413
-// closes the connection.
+// SUCCESS while WhatsApp's completion has not arrived, 427 after it); a request whose turn does not come within
+// its budget gets the safe error at that deadline and never runs; a handler answer JSON cannot carry gets the
+// encrypted safe error, not a plain 500; BACK reaches a handler only from a screen with refresh_on_back, and
+// never with data; the data a navigate Flow message opened with is what the first screen's input is checked
+// against; a 413 closes the connection.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.js';
@@ -108,13 +109,16 @@ beforeAll(async () => {
         screens: {
           MY_SCREEN: async (ctx) => {
             seen.push({ action: ctx.action, data: ctx.data });
-            if (ctx.data.name === 'overrun') {
-              // Ignores its aborted signal and keeps going past the budget, as a careless handler would.
-              order.push('overrun:start');
-              await new Promise((resolve) => setTimeout(resolve, 600));
-              order.push('overrun:end');
+            // Ignore their aborted signal and keep going past the budget (300 ms), as a careless handler would:
+            // 'overrun' ends within the next request's budget, 'overrun-long' well after it.
+            const overrun = { overrun: 350, 'overrun-long': 1_500 }[String(ctx.data.name)];
+            if (overrun !== undefined) {
+              order.push(`${String(ctx.data.name)}:start`);
+              await new Promise((resolve) => setTimeout(resolve, overrun));
+              order.push(`${String(ctx.data.name)}:end`);
             }
-            if (ctx.data.name === 'next') order.push('next:start');
+            if (typeof ctx.data.name === 'string' && ctx.data.name.startsWith('next'))
+              order.push(`${ctx.data.name}:start`);
             if (ctx.data.name === 'bigint-data')
               return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00', extra: 1n } as never] });
             if (ctx.data.name === 'bigint-params') return ctx.complete({ amount: 10n });
@@ -142,6 +146,13 @@ afterAll(async () => {
 
 function issue(token: string): Promise<void> {
   return issueTestToken(t.app, 'turns', token, CUSTOMER);
+}
+
+/** flowgate_flow_handler_failures_total for requests whose turn came too late, from /metrics. */
+async function lateFailures(): Promise<number> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  const line = /flowgate_flow_handler_failures_total\{flow="turns",reason="turn_wait"\} (\d+)/.exec(text);
+  return Number(line?.[1] ?? 0);
 }
 
 const dx = (token: string, screen: string, data: Record<string, unknown>) => ({
@@ -194,6 +205,28 @@ describe('one token over time', () => {
     // Answered at the budget, while the handler still runs: the token's next request starts after it ends.
     await exchange(t.url, 'turns', dx('tok-overrun', 'MY_SCREEN', { name: 'next' }));
     expect(order).toEqual(['overrun:start', 'overrun:end', 'next:start']);
+  });
+
+  it('answers a request whose turn does not come within its budget with the safe error, and never runs it', async () => {
+    order.length = 0;
+    await issue('tok-late');
+    const failuresBefore = await lateFailures();
+    const first = await exchange(t.url, 'turns', dx('tok-late', 'MY_SCREEN', { name: 'overrun-long' }));
+    expect(first.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    // The handler runs on for ~1.2 s more: this request's 300 ms run out while it waits.
+    const late = await exchange(t.url, 'turns', dx('tok-late', 'MY_SCREEN', { name: 'next-late' }));
+    expect(late).toMatchObject({
+      status: 200,
+      body: { screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } },
+    });
+    // Answered at its own deadline, not when the turn before it ended.
+    expect(order).toEqual(['overrun-long:start']);
+    expect(await lateFailures()).toBe(failuresBefore + 1);
+    // After the long handler ends, the late request still has not run; the token's next one runs normally.
+    await waitFor(() => order.includes('overrun-long:end'));
+    const after = await exchange(t.url, 'turns', dx('tok-late', 'MY_SCREEN', { name: 'next-after' }));
+    expect(after.body).toMatchObject({ screen: 'DETAILS' });
+    expect(order).toEqual(['overrun-long:start', 'overrun-long:end', 'next-after:start']);
   });
 
   it('keeps what concurrent requests of one token answered: none overwrites the other', async () => {

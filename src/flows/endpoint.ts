@@ -10,7 +10,6 @@ import { performance } from 'node:perf_hooks';
 import type { RsaUnwrapPool } from './rsa-pool.js';
 import {
   FlowCryptoError,
-  compareVersions,
   decodeFlowEnvelope,
   decryptFlowRequest,
   openFlowRequest,
@@ -18,7 +17,6 @@ import {
   type DecryptedFlowRequest,
   encryptFlowResponse,
   screenById,
-  verifyFlowTokenSignature,
   verifyWebhookSignature,
   type FlowJson,
   type InputConstraints,
@@ -33,6 +31,7 @@ import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-s
 import { patternSandbox } from './validate-input-rules.js';
 import { PatternPenalty } from './pattern-penalty.js';
 import { pickerLimits } from './picker-limits.js';
+import { TokenAdmission } from './token-admission.js';
 import { TokenTurns } from './token-turns.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
@@ -40,11 +39,11 @@ import {
   errorResponse,
   loggedScreen,
   runScreen,
+  SAFE_ERROR_MESSAGE,
   safeErrorResponse,
   type ScreenRequest,
 } from './run-screen.js';
-import { TOKEN_MESSAGES, judgeToken, parseObject, toContact } from './tokens.js';
-import type { FlowTokenRow } from '../store/flows.js';
+import { TOKEN_MESSAGES, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
 /** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
@@ -101,6 +100,11 @@ function plain(status: number, body: string): FlowHttpResponse {
   return { status, body, headers: TEXT };
 }
 
+/** A refused token's answer: 427, or 200 for the SUCCESS answered again (token-admission.ts). */
+function refusedOutcome(status: 200 | 427): FlowOutcome {
+  return status === 427 ? 'invalid_token' : 'complete';
+}
+
 /** Encrypts `response` and sends it with `status`, counted as `outcome`. */
 type Answer = (status: number, response: unknown, outcome: FlowOutcome) => FlowHttpResponse;
 
@@ -115,10 +119,12 @@ export class FlowEndpoint {
   /** One child logger per flow, made once: pino's child() costs (redaction setup) on every request otherwise. */
   private readonly flowLogs = new Map<string, Logger>();
   private readonly turns = new TokenTurns();
+  private readonly admission: TokenAdmission;
   private readonly patternPenalty = new PatternPenalty();
 
   constructor(private readonly deps: FlowEndpointDeps) {
     this.now = deps.now ?? Date.now;
+    this.admission = new TokenAdmission(deps.store, deps.appSecrets, this.now);
   }
 
   /** The registered flows (for the admin API). */
@@ -193,9 +199,36 @@ export class FlowEndpoint {
     const reply = { answer, send, seal };
     // The budget counts from here, so time spent waiting for the token's turn is not given twice.
     const arrived = performance.now();
-    return this.turns.run(flowToken, (hold) =>
-      this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
+    return this.turns.run(flowToken, {
+      deadline: arrived + this.deps.budgetMs,
+      run: (hold) => this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
+      late: () => this.lateAnswer(def, payload, flowToken, { action, screen }, log, answer),
+    });
+  }
+
+  /**
+   * The token's earlier requests still ran when this one's budget was up (a pile of them, or one past its
+   * budget): the same screen with the safe error and the data last answered for it, nothing run or stored.
+   * The token is checked as for any request, so this answers nothing a refused request would not get.
+   */
+  private async lateAnswer(
+    def: FlowDefinition,
+    payload: Record<string, unknown>,
+    flowToken: string,
+    request: { action: unknown; screen: string },
+    log: Logger,
+    answer: Answer,
+  ): Promise<FlowHttpResponse> {
+    const admitted = await this.admission.admit(def, payload, flowToken, log);
+    if (!admitted.ok) return answer(admitted.status, admitted.response, refusedOutcome(admitted.status));
+    log.warn(
+      { screen: loggedScreen(request.screen), budgetMs: this.deps.budgetMs },
+      "flow request's turn did not come within its budget (the token's earlier requests still ran); answered a safe error",
     );
+    this.deps.metrics.handlerFailures.inc({ flow: def.name, reason: 'turn_wait' });
+    const action = request.action === 'INIT' || request.action === 'BACK' ? request.action : 'data_exchange';
+    const screen = currentScreen(def, { action, screen: request.screen });
+    return answer(200, errorResponse(def.json, screen, SAFE_ERROR_MESSAGE, admitted.screens), 'handler_error');
   }
 
   private async exchange(
@@ -220,28 +253,8 @@ export class FlowEndpoint {
     const { action, screen } = request;
     const { answer } = reply;
     const { metrics } = this.deps;
-    const now = this.now();
-    const found = await this.deps.store.flows.getTokenWithContact(flowToken);
-    const verdict = judgeToken(found?.row ?? null, def.name, now);
-    if (!verdict.ok) {
-      // Only a request the token's signature (4.0) would admit may have the SUCCESS again.
-      const replay =
-        verdict.reason === 'completed' && this.tokenSignatureOk(def, payload, flowToken, now)
-          ? await this.lostSuccess(verdict.row)
-          : null;
-      if (replay !== null) {
-        log.info('flow token completed by the endpoint, no completion yet: its SUCCESS answered again');
-        return answer(200, replay, 'complete');
-      }
-      if (verdict.reason === 'expired' && verdict.row !== null)
-        await this.deps.store.flows.markExpired(verdict.row.token);
-      log.info({ reason: verdict.reason }, 'flow token refused (427)');
-      return answer(427, { error_msg: TOKEN_MESSAGES[verdict.reason] }, 'invalid_token');
-    }
-    if (!this.tokenSignatureOk(def, payload, flowToken, now)) {
-      log.warn('flow_token_signature missing or invalid (427)');
-      return answer(427, { error_msg: TOKEN_MESSAGES.unknown }, 'invalid_token');
-    }
+    const admitted = await this.admission.admit(def, payload, flowToken, log);
+    if (!admitted.ok) return answer(admitted.status, admitted.response, refusedOutcome(admitted.status));
     if (action !== 'INIT' && action !== 'BACK' && action !== 'data_exchange') {
       log.warn({ action: typeof action === 'string' ? action.slice(0, 40) : typeof action }, 'unsupported flow action');
       return answer(400, { error_msg: 'unsupported action' }, 'bad_request');
@@ -252,9 +265,9 @@ export class FlowEndpoint {
       screen,
       // BACK carries nothing to act on (SPEC A.4): its handler refreshes the screen the user goes back to.
       data: action === 'BACK' ? {} : request.data,
-      token: verdict.record,
-      contact: toContact(verdict.record.waId, found?.contact ?? null),
-      screens: verdict.screens,
+      token: admitted.record,
+      contact: toContact(admitted.record.waId, admitted.contact),
+      screens: admitted.screens,
       media: [],
       mediaErrors: {},
     };
@@ -311,19 +324,6 @@ export class FlowEndpoint {
       await this.remember(req, response);
     }
     return reply.send(200, sealed, outcome.reply.kind === 'complete' ? 'complete' : 'screen');
-  }
-
-  /**
-   * The SUCCESS this endpoint answered for a completed token, when WhatsApp never sent the completion
-   * (nfm_reply) that would follow it: the answer did not reach the phone, and the customer pressed again.
-   * Answering it again (sealed for this request) lets the flow finish without running the handler twice.
-   */
-  private async lostSuccess(row: FlowTokenRow | null): Promise<FlowEndpointResponse | null> {
-    if (row === null || row.screens === null) return null;
-    const data = (parseObject(row.screens) ?? {}).SUCCESS;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-    if ((await this.deps.store.flows.submissionByToken(row.token)) !== null) return null;
-    return { screen: 'SUCCESS', data: data as Record<string, unknown> };
   }
 
   private flowLog(flow: string): Logger {
@@ -387,17 +387,6 @@ export class FlowEndpoint {
     const unwrapped = await rsa.unwrap(envelope.encrypted_aes_key, keys);
     if (unwrapped === null) throw unwrapFailed(keys.length);
     return openFlowRequest(envelope, unwrapped.aesKey, unwrapped.keyIndex);
-  }
-
-  /**
-   * SPEC A.4: WhatsApp signs the token (flow_token_signature) with Flow JSON ≥ 7.3 and data_api_version 4.0;
-   * such a flow requires it. Whenever a signature is present it must be valid for this token.
-   */
-  private tokenSignatureOk(def: FlowDefinition, payload: Record<string, unknown>, token: string, now: number): boolean {
-    const jwt = payload.flow_token_signature;
-    const required = def.json.data_api_version === '4.0' && compareVersions(def.json.version, '7.3') >= 0;
-    if (jwt === undefined) return !required;
-    return typeof jwt === 'string' && verifyFlowTokenSignature(jwt, token, this.deps.appSecrets, now);
   }
 
   private validate(def: FlowDefinition, req: ScreenRequest, log: Logger): FlowEndpointResponse | null {

@@ -48,7 +48,7 @@ export class FlowMetrics {
     });
     this.handlerFailures = new Counter({
       name: 'flowgate_flow_handler_failures_total',
-      help: 'Screen handler answers replaced by a safe error (throw, over budget, invalid response)',
+      help: 'Flow requests answered with the safe error instead of their handler’s answer (threw, over_budget, invalid_response, no_handler; turn_wait: the token’s earlier requests ran past this one’s budget)',
       labelNames: ['flow', 'reason'] as const,
       registers: [registry],
     });

@@ -1,0 +1,79 @@
+// Whether a request's flow token admits it to the flow's screens: known, of this flow, not expired, not
+// completed (SPEC A.5, 427 otherwise, with what the customer is shown), and signed when the flow is on
+// data_api_version 4.0 (SPEC A.4). A completed token whose SUCCESS never led to WhatsApp's completion gets
+// that SUCCESS again instead of a 427.
+import { compareVersions, verifyFlowTokenSignature } from '../protocol/index.js';
+import type { Logger } from '../log/index.js';
+import type { Store } from '../store/index.js';
+import type { FlowContactRow, FlowTokenRow } from '../store/flows.js';
+import type { FlowDefinition } from './definition.js';
+import { TOKEN_MESSAGES, judgeToken, parseObject } from './tokens.js';
+import type { FlowEndpointResponse, FlowTokenRecord } from './types.js';
+
+export type Admission =
+  | {
+      ok: true;
+      record: FlowTokenRecord;
+      /** The data last answered per screen. */
+      screens: Record<string, Record<string, unknown>>;
+      contact: FlowContactRow | null;
+    }
+  /** 427 with an error_msg, or 200 with the SUCCESS answered before. */
+  | { ok: false; status: 200 | 427; response: FlowEndpointResponse | { error_msg: string } };
+
+export class TokenAdmission {
+  constructor(
+    private readonly store: Store,
+    private readonly appSecrets: readonly string[],
+    private readonly now: () => number,
+  ) {}
+
+  async admit(def: FlowDefinition, payload: Record<string, unknown>, token: string, log: Logger): Promise<Admission> {
+    const now = this.now();
+    const found = await this.store.flows.getTokenWithContact(token);
+    const verdict = judgeToken(found?.row ?? null, def.name, now);
+    if (!verdict.ok) {
+      // Only a request the token's signature (4.0) would admit may have the SUCCESS again.
+      const replay =
+        verdict.reason === 'completed' && this.signatureOk(def, payload, token, now)
+          ? await this.lostSuccess(verdict.row)
+          : null;
+      if (replay !== null) {
+        log.info('flow token completed by the endpoint, no completion yet: its SUCCESS answered again');
+        return { ok: false, status: 200, response: replay };
+      }
+      if (verdict.reason === 'expired' && verdict.row !== null) await this.store.flows.markExpired(verdict.row.token);
+      log.info({ reason: verdict.reason }, 'flow token refused (427)');
+      return { ok: false, status: 427, response: { error_msg: TOKEN_MESSAGES[verdict.reason] } };
+    }
+    if (!this.signatureOk(def, payload, token, now)) {
+      log.warn('flow_token_signature missing or invalid (427)');
+      return { ok: false, status: 427, response: { error_msg: TOKEN_MESSAGES.unknown } };
+    }
+    return { ok: true, record: verdict.record, screens: verdict.screens, contact: found?.contact ?? null };
+  }
+
+  /**
+   * SPEC A.4: WhatsApp signs the token (flow_token_signature) with Flow JSON ≥ 7.3 and data_api_version 4.0;
+   * such a flow requires it. Whenever a signature is present it must be valid for this token.
+   */
+  private signatureOk(def: FlowDefinition, payload: Record<string, unknown>, token: string, now: number): boolean {
+    const jwt = payload.flow_token_signature;
+    const required = def.json.data_api_version === '4.0' && compareVersions(def.json.version, '7.3') >= 0;
+    if (jwt === undefined) return !required;
+    return typeof jwt === 'string' && verifyFlowTokenSignature(jwt, token, this.appSecrets, now);
+  }
+
+  /**
+   * The SUCCESS this endpoint answered for a completed token, when WhatsApp never sent the completion
+   * (nfm_reply) that would follow it: the answer did not reach the phone, and the customer pressed again.
+   * Answering it again (sealed for this request) lets the flow finish without running the handler twice.
+   */
+  private async lostSuccess(row: FlowTokenRow | null): Promise<FlowEndpointResponse | null> {
+    if (row === null || row.screens === null) return null;
+    const data = (parseObject(row.screens) ?? {}).SUCCESS;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+    if ((await this.store.flows.submissionByToken(row.token)) !== null) return null;
+    return { screen: 'SUCCESS', data: data as Record<string, unknown> };
+  }
+}
