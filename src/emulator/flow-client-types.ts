@@ -83,7 +83,8 @@ export interface FlowSubmitOptions {
   /**
    * With `component`: the id of the NavigationList item tapped (its on-click-action, else the
    * list's), or of the data-source option selected (put in the form; its on-select-action, else
-   * the component's).
+   * the component's). An option a CheckboxGroup or ChipsSelector already holds is unselected (taken
+   * out of the form; its on-unselect-action, else the component's).
    */
   item?: string;
 }

@@ -1,7 +1,7 @@
 // What the emulated client lets a user press (planAction, pure): a component's own action fires with
 // required inputs still empty, a picker with a minimum above 0 must be filled, a Footer or component whose
 // `enabled` evaluates to false cannot be pressed; NavigationList items, options with their own
-// on-select-action, update_data and open_url. And the key fetch gives up on a body that stalls.
+// on-select-action, unselecting with on-unselect-action, update_data and open_url. And the key fetch gives up on a body that stalls.
 import { describe, expect, it } from 'vitest';
 import type { FlowJson } from '../protocol/index.js';
 import { fetchBusinessKey } from './flow-business-key.js';
@@ -113,6 +113,40 @@ describe('planAction: items, update_data and open_url', () => {
     expect(() => plan(flow, { toppings: ['ham', 'olive'] }, {}, 'toppings', 'egg')).toThrow(/at most 2 selected/);
     expect(() => plan(flow, {}, {}, 'toppings', 'off')).toThrow(/Item "off" of component "toppings".* is disabled/);
     expect(() => plan(flow, {}, {}, 'toppings', 'kale')).toThrow(/has no item "kale"/);
+  });
+
+  it("tapping an option a multi-select holds unselects it: its own on-unselect-action, else the component's", () => {
+    const chips = {
+      type: 'ChipsSelector',
+      name: 'tags',
+      label: 'Tags',
+      'data-source': [
+        { id: 'red', title: 'Red', 'on-unselect-action': { name: 'update_data', payload: { warm: false } } },
+        { id: 'blue', title: 'Blue' },
+        { id: 'green', title: 'Green' },
+      ],
+      'on-select-action': { name: 'data_exchange', payload: { tags: '${form.tags}' } },
+      'on-unselect-action': { name: 'data_exchange', payload: { left: '${form.tags}' } },
+    };
+    const flow = flowWith([chips, footer()], { warm: { type: 'boolean', __example__: true } });
+    expect(plan(flow, { tags: ['red', 'blue'] }, { warm: true }, 'tags', 'red')).toMatchObject({
+      name: 'update_data',
+      payload: { warm: false },
+      form: { tags: ['blue'] },
+    });
+    expect(plan(flow, { tags: ['red', 'blue'] }, {}, 'tags', 'blue')).toMatchObject({
+      name: 'data_exchange',
+      payload: { left: ['red'] },
+    });
+    // Not held: a selection, with the component's on-select-action.
+    expect(plan(flow, { tags: ['red'] }, {}, 'tags', 'green')).toMatchObject({
+      name: 'data_exchange',
+      payload: { tags: ['red', 'green'] },
+    });
+    // A CheckboxGroup without any on-unselect-action: nothing for the tap to perform.
+    expect(() => plan(flowWith([toppings, footer()]), { toppings: ['olive'] }, {}, 'toppings', 'olive')).toThrow(
+      /has no action/,
+    );
   });
 
   it('a NavigationList is tapped on an item: its on-click-action, else the list’s', () => {

@@ -172,8 +172,9 @@ function entryOf(node: Json, item: string, scope: ExpressionScope, what: string)
 
 /**
  * The action a press performs: the Footer's, a component's own, a NavigationList item's (else the
- * list's) or a selected data-source option's on-select-action (else the component's, SPEC E.5). A
- * selected option is put in `form` first, so the payload sees it, and returned as `selected`.
+ * list's) or a selected data-source option's on-select-action (else the component's, SPEC E.5); for an
+ * option a multi-select already holds, its on-unselect-action (else the component's). The form as the
+ * tap leaves it is put in `form` first, so the payload sees it, and returned as `selected`.
  */
 function pickAction(
   shown: readonly Json[],
@@ -209,9 +210,19 @@ function pickAction(
     action = entryOf(node, item, scope, what)['on-click-action'] ?? node['on-click-action'];
   } else if (SELECTIONS.has(node.type)) {
     const entry = entryOf(node, item, scope, what);
-    selected = select(node, item, form, scope);
-    Object.assign(form, selected);
-    action = entry['on-select-action'] ?? node['on-select-action'];
+    const name = typeof node.name === 'string' ? node.name : '';
+    const chosen = form[name];
+    if (MULTI_SELECTIONS.has(node.type) && Array.isArray(chosen) && chosen.includes(item)) {
+      // Tapping a selected option of a multi-select unselects it (SPEC E.5: on-unselect-action, 6.0 on
+      // CheckboxGroup/ChipsSelector options, 7.1 on the ChipsSelector itself).
+      selected = { [name]: chosen.filter((id) => id !== item) };
+      Object.assign(form, selected);
+      action = entry['on-unselect-action'] ?? node['on-unselect-action'];
+    } else {
+      selected = select(node, item, form, scope);
+      Object.assign(form, selected);
+      action = entry['on-select-action'] ?? node['on-select-action'];
+    }
   } else {
     throw new TypeError(`Component "${component}" of screen "${screen}" has no items to tap.`);
   }
