@@ -4,15 +4,23 @@
 // its budget gets the safe error at that deadline and never runs; a handler answer JSON cannot carry gets the
 // encrypted safe error, not a plain 500; BACK reaches a handler only from a screen with refresh_on_back, and
 // never with data; the data a navigate Flow message opened with is what the first screen's input is checked
-// against; a 413 closes the connection.
+// against; answers carry their Content-Length (not chunked); a 413 closes the connection.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.js';
 import type { FlowJson } from '../src/protocol/index.js';
 import { FlowSendInvalidError, SAFE_ERROR_MESSAGE, type FlowScreenContext } from '../src/flows/index.js';
-import { startTestApp, waitFor, type TestApp } from './helpers.js';
+import { APP_SECRET, startTestApp, waitFor, type TestApp } from './helpers.js';
 import { flowOf } from '../src/flows/single-screen-flow.test-util.js';
-import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys, testFlowJson } from './flows-helpers.js';
+import { encryptFlowRequest, signBody } from '../src/protocol/index.js';
+import {
+  emulatorWithPywaKey,
+  exchange,
+  issueTestToken,
+  PYWA_KEY,
+  staticKeys,
+  testFlowJson,
+} from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -377,6 +385,47 @@ describe('a TextInput pattern that backtracks', () => {
     // …while another customer's is matched (by the spare worker) and accepted.
     const good = await exchange(t.url, 'patterned', dx('tok-good', 'S', { full_name: 'Grace Hopper' }));
     expect(good.body).toMatchObject({ screen: 'SUCCESS' });
+  });
+});
+
+/** Status and framing headers of one raw HTTP/1.1 exchange (fetch would hide how the body was framed). */
+function rawPost(
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${t.url}${path}`, { method: 'POST', headers });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('framing of the hot routes’ answers', () => {
+  it('gives each answer its Content-Length rather than chunked encoding (flows and webhooks)', async () => {
+    const { body } = encryptFlowRequest({ version: '3.0', action: 'ping' }, PYWA_KEY);
+    const raw = JSON.stringify(body);
+    const ping = await rawPost('/flows/turns', raw, {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signBody(raw, APP_SECRET),
+    });
+    const unsigned = await rawPost('/webhook', '{"object":"whatsapp_business_account","entry":[]}', {
+      'content-type': 'application/json',
+    });
+    for (const answer of [ping, unsigned]) {
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
+      expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.body)));
+    }
+    expect(ping.status).toBe(200);
+    expect(ping.body.length).toBeGreaterThan(0);
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
   });
 });
 

@@ -25,7 +25,7 @@ if (cluster.isPrimary) {
         res.writeHead(421).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(answer);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(answer) }).end(answer);
     });
   })
     // A cluster worker's listen goes through the primary over the IPC channel, which the stats answerer
