@@ -80,9 +80,13 @@ export async function run(): Promise<void> {
     `The ceiling's work behind bare node:http (${SETTINGS.workers} processes): ${Math.round(bareHttp.max.result.rps)} req/s.`,
   );
 
+  const ceilingAllAfter = await measureCeiling(SETTINGS.workers, SETTINGS.ceilingS, keys.privatePkcs8, bodies);
+  console.log(`Ceiling again: ${Math.round(ceilingAllAfter.opsPerSecond)}/s on ${SETTINGS.workers}.`);
+
   const figures: FlowsFigures = {
     ceilingOne,
     ceilingAll,
+    ceilingAllAfter,
     bareHttp,
     baseline,
     flowgate,

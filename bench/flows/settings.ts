@@ -23,6 +23,11 @@ export const SETTINGS = {
 
 export const TARGETS = { ofCeiling: 0.8, ofBaseline: 1.5, p99AtHalfMaxMs: 20 } as const;
 
+/** The better of the two runs of the ceiling on every core (the one the host slowed less). */
+export function bestCeiling(f: Pick<FlowsFigures, 'ceilingAll' | 'ceilingAllAfter'>): Ceiling {
+  return f.ceilingAllAfter.opsPerSecond > f.ceilingAll.opsPerSecond ? f.ceilingAllAfter : f.ceilingAll;
+}
+
 export interface EndpointFigures {
   label: string;
   processes: number;
@@ -35,6 +40,11 @@ export interface EndpointFigures {
 export interface FlowsFigures {
   ceilingOne: Ceiling;
   ceilingAll: Ceiling;
+  /**
+   * The ceiling on every core again, after the endpoints: the host's other tenants can slow a 4 s window
+   * by a third (7,155/s in one run, 4,683/s in the next on the same machine), so the ratios take the better.
+   */
+  ceilingAllAfter: Ceiling;
   /** Diagnostic: the ceiling's work behind bare node:http, one process per core (bare-http-server.ts). */
   bareHttp: EndpointFigures;
   baseline: EndpointFigures;
