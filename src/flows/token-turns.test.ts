@@ -13,21 +13,23 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+/** A turn whose deadline is a minute away: it always gets its turn in these tests. */
+function inTime<T>(run: () => Promise<T>): { deadline: number; late: () => Promise<string>; run: () => Promise<T> } {
+  return { deadline: performance.now() + 60_000, late: () => Promise.resolve('late'), run };
+}
+
 describe('TokenTurns', () => {
   it("runs one token's requests one after another, other tokens' beside them", async () => {
     const turns = new TokenTurns();
     const log: string[] = [];
     const first = gate();
-    const turn = (name: string, wait?: Promise<void>) => ({
-      deadline: performance.now() + 60_000,
-      late: () => Promise.resolve(`${name}:late`),
-      run: async () => {
+    const turn = (name: string, wait?: Promise<void>) =>
+      inTime(async () => {
         log.push(`${name}:start`);
         await wait;
         log.push(`${name}:end`);
         return name;
-      },
-    });
+      });
     const a = turns.run('t1', turn('a', first.promise));
     const b = turns.run('t1', turn('b'));
     const other = turns.run('t2', turn('other'));
@@ -42,15 +44,14 @@ describe('TokenTurns', () => {
     const turns = new TokenTurns();
     const log: string[] = [];
     const slow = gate();
-    const a = turns.run('t', {
-      deadline: performance.now() + 60_000,
-      late: () => Promise.resolve('a:late'),
-      run: async () => {
+    const a = turns.run(
+      't',
+      inTime(async () => {
         await slow.promise;
         log.push('a:end');
         return 'a';
-      },
-    });
+      }),
+    );
     const b = turns.run('t', {
       deadline: performance.now() + 20,
       late: () => Promise.resolve('b:late'),
@@ -60,14 +61,13 @@ describe('TokenTurns', () => {
       },
     });
     expect(await b).toBe('b:late');
-    const c = turns.run('t', {
-      deadline: performance.now() + 60_000,
-      late: () => Promise.resolve('c:late'),
-      run: () => {
+    const c = turns.run(
+      't',
+      inTime(() => {
         log.push('c:start');
         return Promise.resolve('c');
-      },
-    });
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(log).toEqual([]);
     slow.open();
@@ -103,14 +103,13 @@ describe('TokenTurns', () => {
   it('passes on what a run or a late answer rejects with, and keeps the chain going', async () => {
     const turns = new TokenTurns();
     const hung = gate();
-    const failing = turns.run('t', {
-      deadline: performance.now() + 60_000,
-      late: () => Promise.resolve('unused'),
-      run: async () => {
+    const failing = turns.run(
+      't',
+      inTime(async () => {
         await hung.promise;
         throw new Error('handler failed');
-      },
-    });
+      }),
+    );
     const lateFailing = turns.run('t', {
       deadline: performance.now() + 10,
       late: () => Promise.reject(new Error('late failed')),
@@ -119,11 +118,10 @@ describe('TokenTurns', () => {
     await expect(lateFailing).rejects.toThrow('late failed');
     hung.open();
     await expect(failing).rejects.toThrow('handler failed');
-    const next = turns.run('t', {
-      deadline: performance.now() + 60_000,
-      late: () => Promise.resolve('late'),
-      run: () => Promise.resolve('next'),
-    });
+    const next = turns.run(
+      't',
+      inTime(() => Promise.resolve('next')),
+    );
     expect(await next).toBe('next');
   });
 });
