@@ -116,8 +116,16 @@ describe('TokenTurns', () => {
       run: () => Promise.resolve('unused'),
     });
     await expect(lateFailing).rejects.toThrow('late failed');
+    // A run that throws before it returns a promise still settles its request.
+    const throwing = turns.run(
+      't',
+      inTime((): Promise<string> => {
+        throw new Error('thrown at once');
+      }),
+    );
     hung.open();
     await expect(failing).rejects.toThrow('handler failed');
+    await expect(throwing).rejects.toThrow('thrown at once');
     const next = turns.run(
       't',
       inTime(() => Promise.resolve('next')),

@@ -68,7 +68,10 @@ export class TokenTurns {
           answerLate();
           return;
         }
-        const mine = turn.run(hold);
+        // Run at once; one that throws before returning its promise rejects like one that rejects.
+        const mine = new Promise<T>((settle) => {
+          settle(turn.run(hold));
+        });
         mine.then(resolve, reject);
         return mine;
       });
