@@ -9,6 +9,9 @@
 // two RSA threads woken for one request each. Flows bench, p99 at half max on two cores, 22 runs each,
 // alternated: spreading to every thread at once, median 28.7 ms (5 under 20 ms); filling each to 3 first,
 // median 18.3 ms (14 under 20 ms). The maximum throughput did not change (both threads fill at saturation).
+// Filling each to 6 did better again: two Flowgate servers side by side, 10 alternated windows each, three
+// runs: median p99 19.6 / 21.0 / 12.5 ms with 3 against 15.3 / 15.0 / 12.3 ms with 6 (21 against 27 of 30
+// windows under 20 ms), p50 1.74 against 1.78 ms; 12 was no better than 6 (9.6 against 8.7 ms).
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -74,11 +77,11 @@ export class RsaUnwrapPool {
 
   /**
    * `size` threads; a thread's queue holds up to `spillAt` unwraps before the next thread is used (the
-   * wait this can add is spillAt − 1 unwraps, ~1 ms at 0.5 ms each).
+   * wait this can add is spillAt − 1 unwraps, ~1.5 ms at 0.3 ms each).
    */
   constructor(
     private readonly size = availableParallelism(),
-    private readonly spillAt = 3,
+    private readonly spillAt = 6,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`RsaUnwrapPool size must be ≥ 1, got ${size}`);
     if (!Number.isInteger(spillAt) || spillAt < 1)
