@@ -39,7 +39,6 @@ import {
   errorResponse,
   loggedScreen,
   runScreen,
-  SAFE_ERROR_MESSAGE,
   safeErrorResponse,
   type ScreenRequest,
 } from './run-screen.js';
@@ -202,7 +201,7 @@ export class FlowEndpoint {
     return this.turns.run(flowToken, {
       deadline: arrived + this.deps.budgetMs,
       run: (hold) => this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
-      late: () => this.lateAnswer(def, payload, flowToken, { action, screen }, log, answer),
+      late: () => this.lateAnswer(def, payload, flowToken, screen, log, answer),
     });
   }
 
@@ -215,20 +214,18 @@ export class FlowEndpoint {
     def: FlowDefinition,
     payload: Record<string, unknown>,
     flowToken: string,
-    request: { action: unknown; screen: string },
+    screen: string,
     log: Logger,
     answer: Answer,
   ): Promise<FlowHttpResponse> {
     const admitted = await this.admission.admit(def, payload, flowToken, log);
     if (!admitted.ok) return answer(admitted.status, admitted.response, refusedOutcome(admitted.status));
     log.warn(
-      { screen: loggedScreen(request.screen), budgetMs: this.deps.budgetMs },
+      { screen: loggedScreen(screen), budgetMs: this.deps.budgetMs },
       "flow request's turn did not come within its budget (the token's earlier requests still ran); answered a safe error",
     );
     this.deps.metrics.handlerFailures.inc({ flow: def.name, reason: 'turn_wait' });
-    const action = request.action === 'INIT' || request.action === 'BACK' ? request.action : 'data_exchange';
-    const screen = currentScreen(def, { action, screen: request.screen });
-    return answer(200, errorResponse(def.json, screen, SAFE_ERROR_MESSAGE, admitted.screens), 'handler_error');
+    return answer(200, safeErrorResponse(def, { screen, screens: admitted.screens }), 'handler_error');
   }
 
   private async exchange(

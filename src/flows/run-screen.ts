@@ -51,7 +51,7 @@ class OverBudget extends Error {
 }
 
 /** The screen a request stays on when it is answered with an error. */
-export function currentScreen(def: FlowDefinition, req: { action: FlowAction; screen: string }): string {
+export function currentScreen(def: FlowDefinition, req: { screen: string }): string {
   if (req.screen !== '' && def.json.screens.some((s) => s.id === req.screen)) return req.screen;
   return entryScreens(def.json)[0] ?? def.json.screens[0]?.id ?? '';
 }
@@ -77,7 +77,10 @@ export function errorResponse(
 }
 
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
-export function safeErrorResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse {
+export function safeErrorResponse(
+  def: FlowDefinition,
+  req: Pick<ScreenRequest, 'screen' | 'screens'>,
+): FlowEndpointResponse {
   return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
 }
 
