@@ -47,9 +47,14 @@ export class TokenTurns {
     const hold = (work: Promise<unknown>): void => {
       holds.push(capped(work, HOLD_CAP_MS));
     };
+    // Runs at once; a run that throws before returning its promise rejects like one that rejects.
+    const start = (): Promise<T> =>
+      new Promise<T>((settle) => {
+        settle(turn.run(hold));
+      });
     const before = this.turns.get(token);
     if (before === undefined) {
-      const mine = turn.run(hold);
+      const mine = start();
       this.chain(token, mine, holds);
       return mine;
     }
@@ -68,10 +73,7 @@ export class TokenTurns {
           answerLate();
           return;
         }
-        // Run at once; one that throws before returning its promise rejects like one that rejects.
-        const mine = new Promise<T>((settle) => {
-          settle(turn.run(hold));
-        });
+        const mine = start();
         mine.then(resolve, reject);
         return mine;
       });
