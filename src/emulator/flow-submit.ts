@@ -148,17 +148,21 @@ function missing(node: Json, value: unknown, scope: ExpressionScope): string | n
   return null;
 }
 
-/** The form value a tapped data-source option leaves (a multi-select adds it once), by input name. */
-function select(node: Json, item: string, form: Json, scope: ExpressionScope): Json {
+/**
+ * The form value a tapped data-source option leaves, by input name, and whether the tap unselected it: a
+ * multi-select adds an option it does not hold and takes out one it holds (SPEC E.5 on-unselect-action).
+ */
+function toggle(node: Json, item: string, form: Json, scope: ExpressionScope): { value: Json; unselected: boolean } {
   const name = typeof node.name === 'string' ? node.name : '';
-  if (!MULTI_SELECTIONS.has(node.type)) return { [name]: item };
-  const before = Array.isArray(form[name]) ? (form[name] as unknown[]).filter((id) => id !== item) : [];
+  if (!MULTI_SELECTIONS.has(node.type)) return { value: { [name]: item }, unselected: false };
+  const before = Array.isArray(form[name]) ? (form[name] as unknown[]) : [];
+  if (before.includes(item)) return { value: { [name]: before.filter((id) => id !== item) }, unselected: true };
   const max = resolveValue(node['max-selected-items'], scope);
   if (typeof max === 'number' && before.length + 1 > max)
     throw new TypeError(
       `Input "${name}" allows at most ${max} selected item(s): the client does not select "${item}".`,
     );
-  return { [name]: [...before, item] };
+  return { value: { [name]: [...before, item] }, unselected: false };
 }
 
 /** The item a NavigationList tap or a data-source option selection names. */
@@ -210,19 +214,12 @@ function pickAction(
     action = entryOf(node, item, scope, what)['on-click-action'] ?? node['on-click-action'];
   } else if (SELECTIONS.has(node.type)) {
     const entry = entryOf(node, item, scope, what);
-    const name = typeof node.name === 'string' ? node.name : '';
-    const chosen = form[name];
-    if (MULTI_SELECTIONS.has(node.type) && Array.isArray(chosen) && chosen.includes(item)) {
-      // Tapping a selected option of a multi-select unselects it (SPEC E.5: on-unselect-action, 6.0 on
-      // CheckboxGroup/ChipsSelector options, 7.1 on the ChipsSelector itself).
-      selected = { [name]: chosen.filter((id) => id !== item) };
-      Object.assign(form, selected);
-      action = entry['on-unselect-action'] ?? node['on-unselect-action'];
-    } else {
-      selected = select(node, item, form, scope);
-      Object.assign(form, selected);
-      action = entry['on-select-action'] ?? node['on-select-action'];
-    }
+    const { value, unselected } = toggle(node, item, form, scope);
+    selected = value;
+    Object.assign(form, selected);
+    // on-unselect-action: 6.0 on CheckboxGroup/ChipsSelector options, 7.1 on the ChipsSelector itself.
+    const event = unselected ? 'on-unselect-action' : 'on-select-action';
+    action = entry[event] ?? node[event];
   } else {
     throw new TypeError(`Component "${component}" of screen "${screen}" has no items to tap.`);
   }
