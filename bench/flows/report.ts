@@ -21,6 +21,15 @@ function ceilingCores(c: Ceiling): string {
   return `${c.cores.toFixed(2)} + ${c.otherCores === null ? 'n/a' : c.otherCores.toFixed(2)}`;
 }
 
+/** A run of the ceiling on every core: its rate (per thread too), cores, and CPU per request. */
+function ceilingAllRows(c: Ceiling, title: string, indent: string): Row[] {
+  return [
+    { metric: title, value: `${fmt.int(c.opsPerSecond)} (${c.perThread.map((n) => fmt.int(n)).join(' + ')})` },
+    { metric: `${indent}  CPU cores: threads + others`, value: ceilingCores(c) },
+    { metric: `${indent}  CPU per request (the loop, every thread)`, value: fmt.ms(c.cpuMsPerOp) },
+  ];
+}
+
 function loopDelay(m: Measured<LoadResult>): string {
   return fmt.p99Max(Object.values(m.cores.children)[0]?.eventLoopDelayMs);
 }
@@ -71,18 +80,8 @@ export function report(f: FlowsFigures): void {
   const rows: Row[] = [
     { metric: 'crypto ceiling, 1 thread: requests/s', value: fmt.int(f.ceilingOne.opsPerSecond) },
     { metric: '  CPU cores: threads + others', value: ceilingCores(f.ceilingOne) },
-    {
-      metric: `crypto ceiling, ${f.ceilingAll.threads} threads: requests/s`,
-      value: `${fmt.int(f.ceilingAll.opsPerSecond)} (${f.ceilingAll.perThread.map((n) => fmt.int(n)).join(' + ')})`,
-    },
-    { metric: '  CPU cores: threads + others', value: ceilingCores(f.ceilingAll) },
-    { metric: '  CPU per request (the loop, every thread)', value: fmt.ms(f.ceilingAll.cpuMsPerOp) },
-    {
-      metric: '  again after the endpoints: requests/s',
-      value: `${fmt.int(f.ceilingAllAfter.opsPerSecond)} (${f.ceilingAllAfter.perThread.map((n) => fmt.int(n)).join(' + ')})`,
-    },
-    { metric: '    CPU cores: threads + others', value: ceilingCores(f.ceilingAllAfter) },
-    { metric: '    CPU per request (the loop, every thread)', value: fmt.ms(f.ceilingAllAfter.cpuMsPerOp) },
+    ...ceilingAllRows(f.ceilingAll, `crypto ceiling, ${f.ceilingAll.threads} threads: requests/s`, ''),
+    ...ceilingAllRows(f.ceilingAllAfter, '  again after the endpoints: requests/s', '  '),
     {
       metric: `  the ceiling the ratios below use (the better run, ${ceiling === f.ceilingAll ? 'the first' : 'the second'})`,
       value: fmt.int(ceiling.opsPerSecond),
