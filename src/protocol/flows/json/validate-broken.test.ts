@@ -34,6 +34,11 @@ const PURCHASE_NAV = "screens[0].layout.children[0].children[5]['on-click-action
 const MIB = 1024 * 1024;
 
 const text = (value: string): Doc => ({ type: 'TextBody', text: value });
+/** Puts the first screen's first component inside an If on a boolean `show` the screen declares. */
+const firstInIf = (doc: Doc): void => {
+  screenAt(doc, 0).data = { show: { type: 'boolean', __example__: true } };
+  children(doc, 0)[0] = { type: 'If', condition: '${data.show}', then: [children(doc, 0)[0]] };
+};
 const footer = (action: Doc): Doc => ({ type: 'Footer', label: 'Done', 'on-click-action': action });
 const complete = (payload: Doc = {}): Doc => ({ name: 'complete', payload });
 const navigate = (next: string, payload: Doc = {}): Doc => ({
@@ -799,18 +804,12 @@ const CASES: Record<string, MutationCase> = {
   },
   'ChipsSelector inside an If before 7.1': {
     base: 'pywa_v6_3__chips_selector.json',
-    mutate: (doc) => {
-      screenAt(doc, 0).data = { show: { type: 'boolean', __example__: true } };
-      children(doc, 0)[0] = { type: 'If', condition: '${data.show}', then: [children(doc, 0)[0]] };
-    },
+    mutate: firstInIf,
     errors: [{ code: 'INVALID_PROPERTY_VALUE', path: `${IF_KIDS}[0].then[0].type` }],
   },
   'ImageCarousel inside an If (SPEC E.5 does not list it among the branch children)': {
     base: 'pywa_v7_1__image_carousel.json',
-    mutate: (doc) => {
-      screenAt(doc, 0).data = { show: { type: 'boolean', __example__: true } };
-      children(doc, 0)[0] = { type: 'If', condition: '${data.show}', then: [children(doc, 0)[0]] };
-    },
+    mutate: firstInIf,
     errors: [{ code: 'INVALID_PROPERTY_VALUE', path: `${IF_KIDS}[0].then[0].type` }],
   },
   'If inside a Switch case (allowed in an If, not in a Switch)': {
