@@ -3,10 +3,10 @@
 import {
   dataExchange,
   datePicker,
+  dropdown,
   field,
   flow,
   footer,
-  radioButtonsGroup,
   ref,
   screen,
   textArea,
@@ -56,7 +56,7 @@ export function bookingFlowJson(): FlowJson {
         },
         children: [
           textSubheading(ref.data('date_label')),
-          radioButtonsGroup({ name: 'slot', label: 'Available times', required: true, dataSource: ref.data('slots') }),
+          dropdown({ name: 'slot', label: 'Available times', required: true, dataSource: ref.data('slots') }),
           footer('Continue', dataExchange({ date: ref.data('date'), slot: ref.form('slot') })),
         ],
       }),

@@ -146,6 +146,41 @@ describe('booking steps', () => {
     expect(held.map((b) => [b.flowToken, b.slotStart])).toEqual([['fast', '2026-01-08T09:00:00.000Z']]);
   });
 
+  it('does not confirm a held slot that has become too soon while the customer was on CONFIRM', async () => {
+    // Held at 08:00 UTC for 10:00 Berlin (09:00 UTC), confirmed at 08:30: under the 60-minute notice.
+    const slot = '2026-01-05T09:00:00.000Z';
+    expect(await steps.screens.SLOTS!(stepInput('late', { date: '2026-01-05', slot }, NOW))).toMatchObject({ kind: 'next' });
+    await steps.screens.DETAILS!(stepInput('late', { name: 'Late Comer', email: 'late@example.com' }, NOW));
+    const refused = await steps.screens.CONFIRM!(stepInput('late', {}, NOW + 30 * 60_000));
+    expect(refused).toMatchObject({ kind: 'error', message: expect.stringContaining('too soon') as string });
+    expect((await db.storage.bookings.list('dentist')).map((b) => b.status)).toEqual(['held']);
+    expect(await db.storage.record('booking', 'late')).toMatchObject({ status: 'draft' });
+    // Past the slot's start as well.
+    expect(await steps.screens.CONFIRM!(stepInput('late', {}, NOW + 90 * 60_000))).toMatchObject({ kind: 'error' });
+    expect((await db.storage.bookings.list('dentist')).map((b) => b.status)).toEqual(['held']);
+  });
+
+  it('offers every free slot of a long day (a Dropdown holds up to 200)', async () => {
+    const quarterHours = bookingSteps(
+      {
+        availability: businessHoursAvailability({ timeZone: 'UTC', open: '09:00', close: '17:00', slotMinutes: 15 }),
+        resource: 'clinic',
+        timeZone: 'UTC',
+        windowDays: 14,
+        holdMinutes: 10,
+        minNoticeMinutes: 0,
+        locale: 'en-GB',
+      },
+      () => db.storage,
+    );
+    const offered = slotIds(await quarterHours.screens.DATE!(stepInput('t', { date: '2026-01-06' }, NOW)));
+    expect(offered).toHaveLength(32);
+    expect(offered.at(-1)).toBe('2026-01-06T16:45:00.000Z');
+    expect(
+      await quarterHours.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: '2026-01-06T16:45:00.000Z' }, NOW)),
+    ).toMatchObject({ kind: 'next', screen: 'DETAILS' });
+  });
+
   it('refuses slots that are not offered and bad details', async () => {
     expect(await steps.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: '2026-01-06T08:15:00.000Z' }, NOW))).toMatchObject({
       kind: 'error',

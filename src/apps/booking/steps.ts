@@ -26,8 +26,8 @@ export interface BookingSettings {
   locale: string;
 }
 
-/** A RadioButtonsGroup shows at most 20 options. */
-const MAX_SLOTS = 20;
+/** The slots are a Dropdown, which shows at most 200 options (SPEC E.5; a RadioButtonsGroup only 20). */
+const MAX_SLOTS = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function bookingSteps(settings: BookingSettings, storage: () => AppStorage): Steps {
@@ -141,8 +141,15 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
         const email = typeof draft.email === 'string' ? draft.email : '';
         if (name === '' || email === '') return fail('Please go back and fill in your details.');
         const notes = typeof draft.notes === 'string' ? draft.notes : null;
-        const booking = await storage().bookings.confirm(input.flowToken, { name, email, notes }, input.now);
-        if (booking === null) return fail('Your time was released after a while. Please go back and pick another time.');
+        const earliest = input.now + settings.minNoticeMinutes * 60_000;
+        const booking = await storage().bookings.confirm(input.flowToken, { name, email, notes }, input.now, earliest);
+        if (booking === null) {
+          // Left on CONFIRM until the slot was too close (or past): not booked, the hold stays until replaced.
+          const held = await storage().bookings.byToken(input.flowToken);
+          if (held?.status === 'held' && Date.parse(held.slotStart) < earliest)
+            return fail('That time is now too soon to book. Please go back and pick another time.');
+          return fail('Your time was released after a while. Please go back and pick another time.');
+        }
         await storage().submit(BOOKING_APP, input.flowToken, input.waId, { ...draft, booking_id: booking.id }, 'submitted', input.now);
         return done({ booking_id: String(booking.id), slot_start: booking.slotStart, slot_end: booking.slotEnd });
       },

@@ -206,12 +206,13 @@ class SqlBookingStorage implements BookingStorage {
     return (await query.execute()).map((row) => ({ start: row.slot_start, end: row.slot_end }));
   }
 
-  async confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null> {
+  async confirm(flowToken: string, details: BookingDetails, now: number, earliestStart: number): Promise<Booking | null> {
     const row = await this.db
       .updateTable('app_bookings')
       .set({ status: 'confirmed', hold_expires_at: null, confirmed_at: now, ...details })
       .where('flow_token', '=', flowToken)
       .where('status', '=', 'held')
+      .where('slot_start', '>=', new Date(earliestStart).toISOString())
       .returningAll()
       .executeTakeFirst();
     if (row !== undefined) return toBooking(row);

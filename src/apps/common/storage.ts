@@ -73,8 +73,11 @@ export interface BookingStorage {
     now: number,
     exceptToken?: string,
   ): Promise<{ start: string; end: string }[]>;
-  /** Confirms the token's booking (idempotent); null when its hold was lost to someone else. */
-  confirm(flowToken: string, details: BookingDetails, now: number): Promise<Booking | null>;
+  /**
+   * Confirms the token's held booking (idempotent: a confirmed one is returned as it is); null when its
+   * hold was lost to someone else, or its slot starts before `earliestStart` (epoch ms: too soon to book).
+   */
+  confirm(flowToken: string, details: BookingDetails, now: number, earliestStart: number): Promise<Booking | null>;
   byToken(flowToken: string): Promise<Booking | null>;
   list(resource: string): Promise<Booking[]>;
   markCompleted(flowToken: string, now: number): Promise<boolean>;
