@@ -41,6 +41,9 @@ beforeAll(async () => {
     (app) => {
       app.flow('awaited', { json: json(), awaitMedia: true, screens: { UPLOAD: upload } });
       app.flow('queued', { json: json(), screens: { UPLOAD: upload } });
+      // The picker accepts PDF and PNG: the flow narrows that to PNG, or to a type the picker does not accept.
+      app.flow('png-only', { json: json(), awaitMedia: true, allowedMimeTypes: ['image/png'], screens: { UPLOAD: upload } });
+      app.flow('disjoint', { json: json(), awaitMedia: true, allowedMimeTypes: ['image/jpeg'], screens: { UPLOAD: upload } });
     },
   );
 });
@@ -97,6 +100,30 @@ describe('picker files', () => {
       ['fake.pdf', null, 'mime_not_allowed'],
       ['scan.png', 'image/png', null],
     ]);
+  });
+
+  it("a flow's allowedMimeTypes narrow the picker's list; lists that do not overlap accept nothing", async () => {
+    await issue('png-only', 'tok-narrow-1');
+    const narrowed = session('png-only', 'tok-narrow-1');
+    const doc = narrowed.uploadMedia(pdf(), 'contract.pdf');
+    const scan = narrowed.uploadMedia(png(), 'scan.png');
+    expect(await narrowed.dataExchange('UPLOAD', { doc: [doc, scan] })).toMatchObject({
+      kind: 'screen',
+      screen: 'UPLOAD',
+      data: { doc_errors: { [doc.media_id]: 'This file type is not accepted.' } },
+    });
+    expect(seen.at(-1)?.media.map((m) => m.mimeType)).toEqual(['image/png']);
+
+    await issue('disjoint', 'tok-narrow-2');
+    const disjoint = session('disjoint', 'tok-narrow-2');
+    const doc2 = disjoint.uploadMedia(pdf(), 'contract.pdf');
+    const scan2 = disjoint.uploadMedia(png(), 'scan.png');
+    const refused = await disjoint.dataExchange('UPLOAD', { doc: [doc2, scan2] });
+    expect(refused).toMatchObject({ kind: 'screen', screen: 'UPLOAD' });
+    expect(seen.at(-1)?.media).toEqual([]);
+    expect(Object.keys(seen.at(-1)?.errors ?? {}).sort()).toEqual([doc2.media_id, scan2.media_id].sort());
+    const rows = await t.app.gateway.store.flows.listMedia('tok-narrow-2');
+    expect(rows.map((r) => r.error)).toEqual(['mime_not_allowed', 'mime_not_allowed']);
   });
 
   it('by default the handler answers at once and a queued job stores the files', async () => {

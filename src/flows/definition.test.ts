@@ -49,6 +49,12 @@ describe('FlowRegistry', () => {
     expect(registry.get('survey')).toBeUndefined();
   });
 
+  it('refuses an empty allowedMimeTypes: it could accept no picker file', () => {
+    const error = definitionError(() => new FlowRegistry().define('kyc', { json: validJson(), allowedMimeTypes: [] }));
+    expect(error.code).toBe('flowgate.flows.invalid_option');
+    expect(error.message).toContain('allowedMimeTypes is empty');
+  });
+
   it('registers a name once', () => {
     const registry = new FlowRegistry();
     const def = registry.define('survey', { json: validJson() });

@@ -15,7 +15,8 @@ export class FlowDefinitionError extends Error {
       | 'flowgate.flows.invalid_name'
       | 'flowgate.flows.invalid_json'
       | 'flowgate.flows.duplicate'
-      | 'flowgate.flows.unknown',
+      | 'flowgate.flows.unknown'
+      | 'flowgate.flows.invalid_option',
     message: string,
   ) {
     super(message);
@@ -49,6 +50,12 @@ export class FlowDefinition {
         .map((f) => `${f.code} at ${f.path}: ${f.message}`)
         .join('; ');
       throw new FlowDefinitionError('flowgate.flows.invalid_json', `flow "${name}" has an invalid Flow JSON: ${list}`);
+    }
+    if (options.allowedMimeTypes !== undefined && options.allowedMimeTypes.length === 0) {
+      throw new FlowDefinitionError(
+        'flowgate.flows.invalid_option',
+        `flow "${name}": allowedMimeTypes is empty, so no picker file could be accepted; leave it out for the default list`,
+      );
     }
     this.options = options;
     // A copy, frozen: what was validated above is what is served, and validation can walk each screen once.

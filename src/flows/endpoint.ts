@@ -30,6 +30,7 @@ import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-sources.js';
 import { patternSandbox } from './validate-input-rules.js';
 import { PatternPenalty } from './pattern-penalty.js';
+import { mimeAllowed } from './flow-media-sniff.js';
 import { pickerLimits } from './picker-limits.js';
 import { TokenAdmission } from './token-admission.js';
 import { TokenTurns } from './token-turns.js';
@@ -342,8 +343,13 @@ export class FlowEndpoint {
       const picker = limits[key];
       const pickerTypes = picker?.allowedMimeTypes;
       const own = def.allowedMimeTypes;
+      // Both lists apply: an empty intersection accepts nothing (never the default list).
       const allowed =
-        own === undefined ? pickerTypes : pickerTypes === undefined ? own : own.filter((t) => pickerTypes.includes(t));
+        own === undefined
+          ? pickerTypes
+          : pickerTypes === undefined
+            ? own
+            : own.filter((type) => mimeAllowed(type.toLowerCase(), pickerTypes));
       const bytes = Math.min(picker?.maxBytes ?? maxBytes ?? Infinity, maxBytes ?? Infinity);
       return {
         item,

@@ -135,10 +135,8 @@ export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaD
   }
   const fileName = cleanFileName(item.file_name);
   const { mimeType, ext } = await sniffMime(plaintext, fileName);
-  const allowed =
-    deps.allowedMimeTypes !== undefined && deps.allowedMimeTypes.length > 0
-      ? deps.allowedMimeTypes
-      : FLOW_MEDIA_DEFAULT_MIME_TYPES;
+  // No list: the default one. An empty list (a flow's types that its picker does not accept) allows nothing.
+  const allowed = deps.allowedMimeTypes ?? FLOW_MEDIA_DEFAULT_MIME_TYPES;
   if (!mimeAllowed(mimeType, allowed)) {
     throw new FlowMediaError('mime_not_allowed', `Files of type ${mimeType} are not accepted here.`, mediaId, {
       mimeType,
