@@ -130,6 +130,13 @@ beforeAll(async () => {
             if (ctx.data.name === 'bigint-data')
               return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00', extra: 1n } as never] });
             if (ctx.data.name === 'bigint-params') return ctx.complete({ amount: 10n });
+            if (ctx.data.name === 'null-data') return ctx.next('DETAILS', null as never);
+            // An array in memory that JSON sends as a string (the client would reject it).
+            if (ctx.data.name === 'tojson-array')
+              return ctx.next('DETAILS', { greeting: 'Hi', slots: Object.assign([], { toJSON: () => 'none' }) });
+            // A Date is sent as its ISO string: a string field takes it.
+            if (ctx.data.name === 'date-greeting')
+              return ctx.next('DETAILS', { greeting: new Date(0), slots: [] });
             return ctx.next('DETAILS', { greeting: 'Hi', slots: [{ id: '9', title: '9:00' }] });
           },
           DETAILS: (ctx) => ctx.next('CONFIRM', {}),
@@ -262,6 +269,20 @@ describe('answers JSON cannot carry', () => {
     }
     // Nothing was stored for it, and the token is still open.
     expect(await t.app.gateway.store.flows.getToken('tok-big')).toMatchObject({ state: 'issued', screens: null });
+  });
+
+  it('an answer is checked as JSON sends it: null data and a toJSON that changes the type are refused', async () => {
+    await issue('tok-json');
+    for (const name of ['null-data', 'tojson-array']) {
+      const res = await exchange(t.url, 'turns', dx('tok-json', 'MY_SCREEN', { name }));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });
+    }
+    const date = await exchange(t.url, 'turns', dx('tok-json', 'MY_SCREEN', { name: 'date-greeting' }));
+    expect(date.body).toEqual({ screen: 'DETAILS', data: { greeting: '1970-01-01T00:00:00.000Z', slots: [] } });
+    // What is kept for the screen is what was sent.
+    const row = await t.app.gateway.store.flows.getToken('tok-json');
+    expect(JSON.parse(row?.screens ?? '{}')).toMatchObject({ DETAILS: { greeting: '1970-01-01T00:00:00.000Z' } });
   });
 });
 

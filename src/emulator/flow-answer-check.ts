@@ -44,8 +44,11 @@ function mismatch(schema: DataSchema, value: unknown, path: string): string | nu
       return typeof value === 'number' && Number.isFinite(value) ? null : `${path} must be a number`;
     case 'array': {
       if (!Array.isArray(value)) return `${path} must be an array`;
+      const items = schema.items;
+      if (items === false) return value.length === 0 ? null : `${path} must be empty`;
+      if (items === true) return null;
       for (const [i, item] of value.entries()) {
-        const problem = mismatch(schema.items, item, `${path}[${i}]`);
+        const problem = mismatch(items, item, `${path}[${i}]`);
         if (problem !== null) return problem;
       }
       return null;

@@ -90,6 +90,37 @@ describe('checkResponse on Meta endpoint flows', () => {
     }
   });
 
+  it('an array whose items schema is true takes any item, false none (as the validator allows)', () => {
+    const json = {
+      version: '7.3',
+      screens: [
+        {
+          id: 'LIST',
+          terminal: true,
+          data: {
+            any: { type: 'array', items: true, __example__: [1, 'a'] },
+            none: { type: 'array', items: false, __example__: [] },
+          },
+          layout: { type: 'SingleColumnLayout', children: [] },
+        },
+      ],
+    } as unknown as FlowJson;
+    const answer = (any: unknown[], none: unknown[]) =>
+      checkResponse(json, 'INIT', '', { screen: 'LIST', data: { any, none } }).map((p) => p.message);
+    expect(answer([1, 'a', { b: true }], [])).toEqual([]);
+    expect(answer([], ['x'])).toEqual(['data.none must be an empty array (its items schema is false)']);
+  });
+
+  it('null data is a bad shape, not a crash', () => {
+    const json = endpointFlows[0]?.json;
+    if (json === undefined) throw new Error('no fixture');
+    const to = json.screens[0]?.id ?? '';
+    expect(checkResponse(json, 'INIT', '', { screen: to, data: null } as never).map((p) => p.code)).toEqual(['bad_shape']);
+    expect(checkResponse(json, 'INIT', '', { screen: 'SUCCESS', data: null } as never).map((p) => p.code)).toEqual([
+      'bad_shape',
+    ]);
+  });
+
   it('SUCCESS needs params.flow_token, the request’s', () => {
     const json = endpointFlows[0]?.json;
     if (json === undefined) throw new Error('no fixture');
@@ -98,7 +129,8 @@ describe('checkResponse on Meta endpoint flows', () => {
     const bad = { screen: 'SUCCESS', data: { extension_message_response: { params: {} } } } as never;
     expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', bad).map((p) => p.code)).toEqual([
       'bad_shape',
-    ]);    // Given the request's token, the SUCCESS must carry that one.
+    ]);
+    // Given the request's token, the SUCCESS must carry that one.
     expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', ok, 't')).toEqual([]);
     expect(checkResponse(json, 'data_exchange', json.screens[0]?.id ?? '', ok, 'other')).toEqual([
       { code: 'bad_shape', message: 'SUCCESS carries another flow token than the request' },

@@ -46,9 +46,15 @@ function checkValue(schema: DataSchema, value: unknown, path: string): ResponseP
     return { code: 'data_type', message: `data.${path} must be a finite number, got ${String(value)}` };
   }
   if (schema.type === 'array' && Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const problem = checkValue(schema.items, item, `${path}[${i}]`);
-      if (problem !== null) return problem;
+    const items = schema.items;
+    if (items === false && value.length > 0) {
+      return { code: 'data_type', message: `data.${path} must be an empty array (its items schema is false)` };
+    }
+    if (typeof items === 'object') {
+      for (const [i, item] of value.entries()) {
+        const problem = checkValue(items, item, `${path}[${i}]`);
+        if (problem !== null) return problem;
+      }
     }
   }
   if (schema.type === 'object' && schema.properties !== undefined && typeof value === 'object' && value !== null) {
@@ -87,7 +93,9 @@ export function checkResponse(
   /** The request's flow token: a SUCCESS must carry exactly this one (the client checks it). */
   token?: string,
 ): ResponseProblem[] {
-  if (typeof response.screen !== 'string' || typeof response.data !== 'object' || Array.isArray(response.data)) {
+  // Typed, but a handler's JavaScript (or a cast) can answer anything.
+  const shape: { screen: unknown; data: unknown } = response;
+  if (typeof shape.screen !== 'string' || typeof shape.data !== 'object' || shape.data === null || Array.isArray(shape.data)) {
     return [{ code: 'bad_shape', message: 'a response needs a screen string and a data object' }];
   }
   if (response.screen === 'SUCCESS') {

@@ -296,19 +296,9 @@ export class FlowEndpoint {
       metrics.handlerFailures.inc({ flow: def.name, reason: outcome.reason });
       return answer(200, outcome.response, 'handler_error');
     }
+    // Plain JSON already (runScreen checked it as serialised), so sealing it cannot throw.
     const response = outcome.reply.response;
-    let sealed: string;
-    try {
-      sealed = reply.seal(response);
-    } catch (error) {
-      // A value JSON cannot carry (a BigInt, a cycle) in what the handler answered.
-      log.error(
-        { err: error, action, screen: loggedScreen(screen) },
-        'flow handler answered something JSON cannot carry; answered a safe error',
-      );
-      metrics.handlerFailures.inc({ flow: def.name, reason: 'invalid_response' });
-      return answer(200, safeErrorResponse(def, req), 'handler_error');
-    }
+    const sealed = reply.seal(response);
     if (files.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
       await this.deps.media.enqueue(mediaJob);
     }

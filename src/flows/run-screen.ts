@@ -216,13 +216,24 @@ export async function runScreen(
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
-  const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, reply.response, req.token.token);
+  // Checked as the client receives it: what JSON makes of it (toJSON, dropped undefined), not the object.
+  let response: FlowEndpointResponse;
+  try {
+    response = JSON.parse(JSON.stringify(reply.response)) as FlowEndpointResponse;
+  } catch (error) {
+    log.error(
+      { err: error, action: req.action, screen: loggedScreen(req.screen) },
+      'flow handler answered something JSON cannot carry; answered a safe error',
+    );
+    return { kind: 'failed', reason: 'invalid_response', response: safe() };
+  }
+  const problems: ResponseProblem[] = checkResponse(def.json, req.action, req.screen, response, req.token.token);
   if (problems.length > 0) {
     log.error(
       {
         action: req.action,
         screen: loggedScreen(req.screen),
-        target: reply.response.screen,
+        target: response.screen,
         allowed: allowedTargets(def.json, req.action, req.screen),
         problems,
       },
@@ -230,5 +241,5 @@ export async function runScreen(
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
-  return { kind: 'answer', reply };
+  return { kind: 'answer', reply: { kind: reply.kind, response } };
 }

@@ -83,7 +83,8 @@ export type DataSchema =
   | { type: 'number'; __example__?: number }
   | { type: 'boolean'; __example__?: boolean }
   | { type: 'object'; properties?: Record<string, DataSchema>; __example__?: { [key: string]: JsonValue } }
-  | { type: 'array'; items: DataSchema; __example__?: JsonValue[] };
+  /** `items: true` allows any item and `false` none (JSON Schema; Meta's validator takes a boolean or an object). */
+  | { type: 'array'; items: DataSchema | boolean; __example__?: JsonValue[] };
 
 export type DataSchemaType = DataSchema['type'];
 
