@@ -1,6 +1,8 @@
-// Date bounds a ready flow's pickers take from the screen's data ("min-date": "${data.min_date}") are
-// checked on the server with the values the screen was shown with, as the person's picker enforced them.
+// Date bounds a ready flow's pickers take from the screen's data ("min-date": "${data.min_date}"), and any
+// other constraint written that way (character limits, a CalendarPicker's mode), are checked on the server
+// with the values the screen was shown with, as the person's phone enforced them.
 import { describe, expect, it } from 'vitest';
+import { validateFlowJson, type FlowJson } from '../src/protocol/index.js';
 import { bookingFlowJson } from '../src/apps/booking/flow-json.js';
 import { scheduleFlowJson } from '../src/apps/schedule/flow-json.js';
 import { dynamicConstraints } from '../src/flows/data-sources.js';
@@ -48,5 +50,57 @@ describe('dynamic date bounds', () => {
     expect(range('2026-03-01', '2026-03-03')).toEqual(['date_too_early']);
     expect(range('2026-03-30', '2026-04-02')).toEqual(['date_too_late']);
     expect(range('2026-03-03', '2026-03-04')).toEqual([]);
+  });
+});
+
+describe('other constraints taken from the data', () => {
+  const json = {
+    version: '7.3',
+    data_api_version: '3.0',
+    routing_model: { NOTE: [] },
+    screens: [
+      {
+        id: 'NOTE',
+        terminal: true,
+        data: {
+          limit: { type: 'number', __example__: 200 },
+          max: { type: 'number', __example__: 1000 },
+          mode: { type: 'string', __example__: 'range' },
+        },
+        layout: {
+          type: 'SingleColumnLayout',
+          children: [
+            { type: 'TextInput', name: 'title', label: 'Title', 'max-chars': '${data.limit}' },
+            { type: 'TextArea', name: 'body', label: 'Body', 'max-length': '${data.max}' },
+            { type: 'CalendarPicker', name: 'when', label: 'When', mode: '${data.mode}' },
+            {
+              type: 'Footer',
+              label: 'Send',
+              'on-click-action': {
+                name: 'data_exchange',
+                payload: { title: '${form.title}', body: '${form.body}', when: '${form.when}' },
+              },
+            },
+          ],
+        },
+      },
+    ],
+  } as unknown as FlowJson;
+
+  it('uses the limits and the mode the screen was shown with, and no static default when there are none', () => {
+    expect(validateFlowJson(json).filter((f) => f.severity === 'error')).toEqual([]);
+    const submit = {
+      title: 't'.repeat(150),
+      body: 'b'.repeat(800),
+      when: { 'start-date': '2026-03-02', 'end-date': '2026-03-05' },
+    };
+    const check = (data: Record<string, unknown>) =>
+      codes(validateSubmission(json, 'NOTE', submit, { constraints: dynamicConstraints(json, 'NOTE', data) }));
+    expect(check({ limit: 200, max: 1000, mode: 'range' })).toEqual([]);
+    expect(check({ limit: 100, max: 500, mode: 'range' }).sort()).toEqual(['too_long', 'too_long']);
+    expect(check({ limit: 200, max: 1000, mode: 'single' })).toEqual(['invalid_date']);
+    // Data that could not say (an update_data screen, a value of the wrong type): unchecked, not 80 / 600.
+    expect(check({ mode: 'range' })).toEqual([]);
+    expect(check({ limit: 'lots', max: null, mode: 'range' })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The options a dynamic data-source (`"data-source": "${data.slots}"`) offered on a screen, taken from the
 // data Flowgate last answered for that screen, so input validation can check choices against them.
-import { screenActionsNamed, type FlowJson, type InputConstraints } from '../protocol/index.js';
+import { CONSTRAINT_PROPERTIES, screenActionsNamed, type FlowJson, type InputConstraints } from '../protocol/index.js';
 import { perFrozenScreen } from './screen-cache.js';
 
 type Options = readonly (string | { id: string })[];
@@ -66,40 +66,42 @@ export function dynamicDataSources(
   return out;
 }
 
-/** Date bounds a component takes from the screen's data (`"min-date": "${data.min_date}"`), by constraint. */
-const DYNAMIC_BOUNDS = {
-  'min-date': 'minDate',
-  'max-date': 'maxDate',
-  'unavailable-dates': 'unavailableDates',
-  'include-days': 'includeDays',
-} as const;
-
-type BoundKey = (typeof DYNAMIC_BOUNDS)[keyof typeof DYNAMIC_BOUNDS];
-
 interface DynamicBound {
   name: string;
-  constraint: BoundKey;
+  constraint: keyof InputConstraints;
+  kind: 'number' | 'string' | 'strings';
   key: string;
 }
 
+/** Per screen, each constraint a component takes from its data (`"max-chars": "${data.limit}"`). */
 const dynamicBounds = perFrozenScreen((screen): readonly DynamicBound[] => {
   const found: DynamicBound[] = [];
   for (const node of components(screen.layout.children)) {
     const name = node.name;
     if (typeof name !== 'string') continue;
-    for (const [prop, constraint] of Object.entries(DYNAMIC_BOUNDS)) {
-      const value = node[prop];
-      const key = dataKey(value);
-      if (key !== undefined) found.push({ name, constraint, key });
+    for (const [prop, { key: constraint, kind }] of Object.entries(CONSTRAINT_PROPERTIES)) {
+      const key = dataKey(node[prop]);
+      if (key !== undefined) found.push({ name, constraint, kind, key });
     }
   }
   return found;
 });
 
+/** `value` as a constraint of `kind`, or undefined when it is not one the client could apply. */
+function boundValue(kind: DynamicBound['kind'], value: unknown): number | string | string[] | undefined {
+  if (kind === 'number') {
+    const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  }
+  if (kind === 'string') return typeof value === 'string' && value !== '' ? value : undefined;
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? [...value] : undefined;
+}
+
 /**
- * Component name → the date bounds its `${data.x}` properties held in `screenData` (what the person's picker
- * enforced), so the server checks the same bounds. A bound with no usable value stays unchecked, as the
- * client then shows no bound either.
+ * Component name → the constraints its `${data.x}` properties held in `screenData` (what the person's
+ * phone enforced: date bounds, character limits, selection counts, a CalendarPicker's mode…), so the server
+ * checks the same ones. A property with no usable value is left unchecked (fail open), never given the
+ * component's static default.
  */
 export function dynamicConstraints(
   flow: FlowJson,
@@ -109,14 +111,11 @@ export function dynamicConstraints(
   const screen = flow.screens.find((s) => s.id === screenId);
   const out: Record<string, Partial<InputConstraints>> = {};
   if (screen === undefined) return out;
-  for (const { name, constraint, key } of dynamicBounds(screen)) {
-    const value = screenData[key];
-    const own = (out[name] ??= {});
-    if (constraint === 'minDate' || constraint === 'maxDate') {
-      if (typeof value === 'string' && value !== '') own[constraint] = value;
-    } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-      own[constraint] = [...value];
-    }
+  for (const { name, constraint, kind, key } of dynamicBounds(screen)) {
+    const value = boundValue(kind, screenData[key]);
+    // Unusable (or unknown, on an update_data screen): unchecked, not the component's default.
+    const own: Record<string, unknown> = (out[name] ??= {});
+    own[constraint] = value;
   }
   return out;
 }

@@ -77,6 +77,7 @@ export {
   allowedTransitions,
   declaredDataKeys,
   inputComponents,
+  CONSTRAINT_PROPERTIES,
   screenActionsNamed,
   screenById,
   terminalScreens,

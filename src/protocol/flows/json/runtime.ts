@@ -104,6 +104,20 @@ const STRING_LISTS: Record<string, keyof InputConstraints> = {
   'allowed-mime-types': 'allowedMimeTypes',
 };
 
+/** The kind of value each constraint property takes, by property (what a `${data.x}` there must hold). */
+export type ConstraintKind = 'number' | 'string' | 'strings';
+
+export const CONSTRAINT_PROPERTIES: Readonly<Record<string, { key: keyof InputConstraints; kind: ConstraintKind }>> =
+  Object.fromEntries(
+    (
+      [
+        [NUMBERS, 'number'],
+        [STRINGS, 'string'],
+        [STRING_LISTS, 'strings'],
+      ] as const
+    ).flatMap(([table, kind]) => Object.entries(table).map(([prop, key]) => [prop, { key, kind }])),
+  );
+
 function constraintsOf(type: InputComponentType, node: Record<string, unknown>): InputConstraints {
   const out: Record<string, unknown> = { ...DEFAULTS[type] };
   for (const [prop, key] of Object.entries(NUMBERS)) if (typeof node[prop] === 'number') out[key] = node[prop];
