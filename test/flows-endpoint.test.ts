@@ -6,9 +6,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFlowAnswer } from '../src/emulator/flow-answer-check.js';
 import { SAFE_ERROR_MESSAGE } from '../src/flows/index.js';
+import { SUCCESS_REPLAY_MS } from '../src/flows/token-admission.js';
 import { decryptFlowResponse, signFlowToken, type FlowJson } from '../src/protocol/index.js';
 import { APP_SECRET, readFixture, startTestApp, type TestApp } from './helpers.js';
-import { PYWA_KEY, exchange, postRaw, staticKeys, testFlowJson } from './flows-helpers.js';
+import { PYWA_KEY, exchange, issueTestToken, postRaw, staticKeys, testFlowJson } from './flows-helpers.js';
 
 interface VectorCase {
   request_body: Record<string, string>;
@@ -430,6 +431,24 @@ describe('screens', () => {
     expect((await t.app.gateway.store.flows.getToken('tok-demo'))?.state).toBe('completed');
     const again = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }));
     expect(again).toMatchObject({ status: 200, body: done.body as object });
+    // Only a data_exchange gets it: a fresh INIT on the completed token is refused.
+    const init = await exchange(t.url, 'demo', { version: '3.0', action: 'INIT', flow_token: 'tok-demo' });
+    expect(init).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
+  });
+
+  it('answers a lost SUCCESS again only for a while: not after SUCCESS_REPLAY_MS, nor once the token expired', async () => {
+    const db = t.app.gateway.store.db;
+    for (const [token, change] of [
+      ['tok-replay-old', { completed_at: Date.now() - SUCCESS_REPLAY_MS - 1000 }],
+      ['tok-replay-expired', { expires_at: Date.now() - 1000 }],
+    ] as const) {
+      await issueTestToken(t.app, 'demo', token, '16505551234');
+      const done = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }, token));
+      expect(done.body).toMatchObject({ screen: 'SUCCESS' });
+      await db.updateTable('flow_tokens').set(change).where('token', '=', token).execute();
+      const again = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }, token));
+      expect(again, token).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
+    }
   });
 
   it('a handler bug (unknown screen, transition, undeclared/missing/mistyped data, no reply) gets a safe error', async () => {

@@ -1,7 +1,8 @@
 // Whether a request's flow token admits it to the flow's screens: known, of this flow, not expired, not
 // completed (SPEC A.5, 427 otherwise, with what the customer is shown), and signed when the flow is on
 // data_api_version 4.0 (SPEC A.4). A completed token whose SUCCESS never led to WhatsApp's completion gets
-// that SUCCESS again instead of a 427.
+// that SUCCESS again instead of a 427: for a data_exchange (the press that completed it), while the token is
+// unexpired and for SUCCESS_REPLAY_MS after the completion; after that it is refused like any completed one.
 import { compareVersions, verifyFlowTokenSignature } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
@@ -9,6 +10,9 @@ import type { FlowContactRow, FlowTokenRow } from '../store/flows.js';
 import type { FlowDefinition } from './definition.js';
 import { TOKEN_MESSAGES, judgeToken, parseObject } from './tokens.js';
 import type { FlowEndpointResponse, FlowTokenRecord } from './types.js';
+
+/** How long after the endpoint completed a token a lost SUCCESS is answered again (each replay posts a message). */
+export const SUCCESS_REPLAY_MS = 15 * 60_000;
 
 export type Admission =
   | {
@@ -35,8 +39,10 @@ export class TokenAdmission {
     if (!verdict.ok) {
       // Only a request the token's signature (4.0) would admit may have the SUCCESS again.
       const replay =
-        verdict.reason === 'completed' && this.signatureOk(def, payload, token, now)
-          ? await this.lostSuccess(verdict.row)
+        verdict.reason === 'completed' &&
+        payload.action === 'data_exchange' &&
+        this.signatureOk(def, payload, token, now)
+          ? await this.lostSuccess(verdict.row, now)
           : null;
       if (replay !== null) {
         log.info('flow token completed by the endpoint, no completion yet: its SUCCESS answered again');
@@ -69,8 +75,9 @@ export class TokenAdmission {
    * (nfm_reply) that would follow it: the answer did not reach the phone, and the customer pressed again.
    * Answering it again (sealed for this request) lets the flow finish without running the handler twice.
    */
-  private async lostSuccess(row: FlowTokenRow | null): Promise<FlowEndpointResponse | null> {
-    if (row === null || row.screens === null) return null;
+  private async lostSuccess(row: FlowTokenRow | null, now: number): Promise<FlowEndpointResponse | null> {
+    if (row === null || row.screens === null || row.expires_at <= now) return null;
+    if (row.completed_at === null || now - row.completed_at > SUCCESS_REPLAY_MS) return null;
     const data = (parseObject(row.screens) ?? {}).SUCCESS;
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
     if ((await this.store.flows.submissionByToken(row.token)) !== null) return null;
