@@ -55,6 +55,9 @@ describe('decodeBase64Strict', () => {
     ['the URL-safe alphabet', 'ab-_'],
     ['a leading space', ' QUFB'],
     ['a character beyond ASCII', 'QUFé'],
+    // Node's decoder reads the low byte of a UTF-16 unit: U+0141 would be 'A', U+012B '+'.
+    ['a character whose low byte is in the alphabet', 'ŁAAA'],
+    ['another one inside', 'AīAA'],
     ['a length of 4n+1', 'QUFBQ'],
     ['nothing', ''],
   ])('refuses %s', (_what, value) => {

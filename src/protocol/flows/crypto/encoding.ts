@@ -19,6 +19,8 @@ export function decodeBase64Strict(value: string): Buffer | null {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== Math.floor(((n - pad) * 3) / 4)) return null;
   if (value.includes('-') || value.includes('_')) return null;
+  // Node reads only the low byte of each UTF-16 unit ('Ł', U+0141, decodes as 'A'): refuse non-ASCII.
+  if (Buffer.byteLength(value, 'utf8') !== n) return null;
   return bytes;
 }
 

@@ -113,6 +113,12 @@ describe.skipIf(!hasOpenssl)('key forms made with openssl', () => {
     expectWorkingKey(loadPrivateKey(pkcs8), print);
   });
 
+  it('text before the PEM block (the Bag Attributes of openssl pkcs12 -nodes) is skipped', () => {
+    const pkcs8 = openssl(['pkcs8', '-topk8', '-nocrypt'], traditional);
+    const bagged = `Bag Attributes\n    localKeyID: 01 00 00 00\n    friendlyName: flowgate\nKey Attributes: <No Attributes>\n${pkcs8}`;
+    expectWorkingKey(loadPrivateKey(bagged), print);
+  });
+
   it('wrong and missing passphrases are told apart, for every encrypted form', () => {
     const des3 = openssl(['rsa', '-traditional', '-des3', '-passout', `pass:${PASS}`], traditional);
     const aes = openssl(['rsa', '-traditional', '-aes256', '-passout', `pass:${PASS}`], traditional);

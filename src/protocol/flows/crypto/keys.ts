@@ -96,10 +96,13 @@ export function loadPrivateKey(pem: string, passphrase?: string): KeyObject {
     remember(id, cached);
     return cached;
   }
-  const text = normalizePem(pem);
-  if (!text.startsWith('-----BEGIN')) {
-    throw keyError('not_a_key', 'Not a PEM private key: it does not start with "-----BEGIN".');
+  // Text before the PEM block (the "Bag Attributes" `openssl pkcs12 -nodes` writes) is not part of the key.
+  const normalized = normalizePem(pem);
+  const begin = normalized.indexOf('-----BEGIN');
+  if (begin < 0) {
+    throw keyError('not_a_key', 'Not a PEM private key: it has no "-----BEGIN" line.');
   }
+  const text = normalized.slice(begin);
   let key: KeyObject;
   try {
     // An empty passphrase is passed on as-is: OpenSSL then fails cleanly instead of asking for one.
