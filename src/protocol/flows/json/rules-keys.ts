@@ -27,6 +27,11 @@ const HINTS: Readonly<Record<string, string>> = {
   'RadioButtonsGroup.max-selected-items': ' A RadioButtonsGroup selects exactly one option; use a CheckboxGroup.',
 };
 
+/** HINTS' own entry for `key` ('constructor', 'toString' and the like are keys too, not Object's). */
+function hintFor(key: string): string | undefined {
+  return Object.hasOwn(HINTS, key) ? HINTS[key] : undefined;
+}
+
 /** Reports every key of `node` not in `allowed`; `owner` names the object in the message. */
 export function checkKeys(
   ctx: Ctx,
@@ -38,7 +43,7 @@ export function checkKeys(
 ): void {
   for (const key of Object.keys(node)) {
     if (allowed.has(key)) continue;
-    const hint = HINTS[`${hintPrefix}.${key}`] ?? HINTS[key] ?? '';
+    const hint = hintFor(`${hintPrefix}.${key}`) ?? hintFor(key) ?? '';
     ctx.report(
       'INVALID_PROPERTY_KEY',
       joinPath(path, key),

@@ -38,7 +38,7 @@ const isType = (type: string) => (node: Json) => node.type === type;
 
 function checkCounts(ctx: Ctx, screen: ScreenInfo): void {
   const list = children(screen);
-  const components = pathCount(list, (node) => !CONTAINERS.has(String(node.type)));
+  const components = pathCount(list, (node) => !(typeof node.type === 'string' && CONTAINERS.has(node.type)));
   if (components > SCREEN_LIMITS.components) {
     ctx.report(
       'INVALID_PROPERTY_VALUE',

@@ -193,6 +193,22 @@ describe('validateFlowJson on unknown and misplaced property keys', () => {
     const finding = validateFlowJson(doc).find((f) => f.code === 'INVALID_PROPERTY_KEY');
     expect(finding?.message).toContain('max-file-size-kb');
   });
+
+  it('names keys like constructor, toString and __proto__ without a hint taken from Object', () => {
+    const doc = loadFixture(PHOTO);
+    const text = JSON.stringify(doc).replace(
+      '"type":"PhotoPicker"',
+      '"type":"PhotoPicker","constructor":1,"toString":2,"__proto__":3',
+    );
+    const messages = validateFlowJson(text)
+      .filter((f) => f.code === 'INVALID_PROPERTY_KEY')
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      "Property 'constructor' cannot be specified at PhotoPicker 'photo_picker'.",
+      "Property 'toString' cannot be specified at PhotoPicker 'photo_picker'.",
+      "Property '__proto__' cannot be specified at PhotoPicker 'photo_picker'.",
+    ]);
+  });
 });
 
 describe('COMPONENT_PROPS', () => {

@@ -27,6 +27,9 @@ const REPLACEMENTS: unknown[] = [
   { type: 'Switch', cases: [] },
   { name: 'navigate', next: 7, payload: [] },
   [{ type: 42 }, null, 'text'],
+  // An object with no prototype: String() of it throws.
+  { type: Object.create(null) as unknown },
+  Object.create(null) as unknown,
 ];
 
 /** Mulberry32: a tiny deterministic PRNG. */
@@ -92,6 +95,14 @@ describe('validateFlowJson on documents no Flow JSON can be', () => {
   const screenWith = (children: unknown[]) => ({
     version: '7.3',
     screens: [{ id: 'A', terminal: true, layout: { type: 'SingleColumnLayout', children } }],
+  });
+
+  it('takes a component whose type is an object with no prototype as a finding', () => {
+    const doc = loadFixture(SMALL[0] ?? '');
+    const children = (doc.screens[0] as unknown as { layout: { children: unknown[] } }).layout.children;
+    children.unshift({ type: Object.create(null) as unknown });
+    const findings = validateFlowJson(doc);
+    expect(findings.some((f) => f.code === 'INVALID_PROPERTY_TYPE' && f.path.endsWith('children[0].type'))).toBe(true);
   });
 
   it('refuses nesting deeper than 64 levels with one finding, given as text or as an object', () => {
