@@ -328,8 +328,8 @@ interface PickerBase {
   'max-file-size-kb'?: NumberOrDynamic;
   enabled?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
-  /** One message for the component, or per media id (dynamic only). */
-  'error-message'?: string | Record<string, string>;
+  /** For the whole picker; per media id only through data: `${data.x}` holding {"<media_id>": "<error>"} (SPEC B.1). */
+  'error-message'?: string;
 }
 
 /** Flow JSON 4.0+. */
@@ -354,8 +354,9 @@ export interface Form {
   type: 'Form';
   name: string;
   children: Component[];
-  'init-values'?: Record<string, string | string[]> | Dynamic;
-  'error-messages'?: Record<string, string> | Dynamic;
+  /** By input name: a string, option ids, an OptIn's boolean, a range CalendarPicker's start and end (7.0+ checks them). */
+  'init-values'?: Record<string, string | string[] | boolean | { 'start-date': string; 'end-date': string }> | Dynamic;
+  'error-messages'?: Record<string, RangeValue<string>> | Dynamic;
 }
 
 export type Component =

@@ -66,7 +66,9 @@ function checkValue(
   what: 'init' | 'error',
   severity: FlowFindingSeverity,
 ): void {
-  const shape = what === 'error' ? 'string' : shapeOf(target);
+  const own = shapeOf(target);
+  // Error messages are strings, per range end for a range CalendarPicker (SPEC E.5) or one for both.
+  const shape = what === 'error' ? (own === 'range' && !fits('string', value) ? 'range' : 'string') : own;
   if (shape === null || fits(shape, value)) return;
   const name = typeof target.node.name === 'string' ? target.node.name : '';
   const kind = what === 'init' ? 'initial value' : 'error message';
@@ -78,21 +80,27 @@ function checkValue(
   );
 }
 
-/** The inputs of one Form, by name. */
-function formInputs(screen: ScreenInfo, form: ComponentVisit): Map<string, ComponentVisit> {
-  const out = new Map<string, ComponentVisit>();
+/** The inputs of each Form of the screen, by name: one pass over the screen, not one per Form. */
+function inputsByForm(screen: ScreenInfo): Map<unknown, Map<string, ComponentVisit>> {
+  const out = new Map<unknown, Map<string, ComponentVisit>>();
   for (const visit of screen.components) {
     const name = visit.node.name;
-    if (visit.form === form.node && isInputType(visit.type) && typeof name === 'string') out.set(name, visit);
+    if (visit.form === undefined || !isInputType(visit.type) || typeof name !== 'string') continue;
+    let inputs = out.get(visit.form);
+    if (inputs === undefined) out.set(visit.form, (inputs = new Map()));
+    inputs.set(name, visit);
   }
   return out;
 }
 
 export function checkInitValues(ctx: Ctx, screen: ScreenInfo): void {
   const severity: FlowFindingSeverity = ctx.atLeast(TYPE_CHECKED_SINCE) ? 'error' : 'warning';
+  let byForm: Map<unknown, Map<string, ComponentVisit>> | undefined;
   for (const visit of screen.components) {
     if (visit.type === 'Form') {
-      const inputs = formInputs(screen, visit);
+      if (!isObject(visit.node['init-values']) && !isObject(visit.node['error-messages'])) continue;
+      byForm ??= inputsByForm(screen);
+      const inputs = byForm.get(visit.node) ?? new Map<string, ComponentVisit>();
       for (const [key, what] of [
         ['init-values', 'init'],
         ['error-messages', 'error'],

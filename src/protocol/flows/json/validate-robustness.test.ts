@@ -99,7 +99,7 @@ describe('validateFlowJson on documents no Flow JSON can be', () => {
 
   it('takes a component whose type is an object with no prototype as a finding', () => {
     const doc = loadFixture(SMALL[0] ?? '');
-    const children = (doc.screens[0] as unknown as { layout: { children: unknown[] } }).layout.children;
+    const children = (doc.screens as { layout: { children: unknown[] } }[])[0]?.layout.children ?? [];
     children.unshift({ type: Object.create(null) as unknown });
     const findings = validateFlowJson(doc);
     expect(findings.some((f) => f.code === 'INVALID_PROPERTY_TYPE' && f.path.endsWith('children[0].type'))).toBe(true);
