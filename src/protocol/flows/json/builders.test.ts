@@ -236,6 +236,40 @@ describe('Flow JSON builders', () => {
     expect(endpointFlow.screens[0]?.refresh_on_back).toBe(true);
   });
 
+  it('nest field builders, type a Form’s init-values per input and a range error per end, all validating clean', () => {
+    const doc = flow({
+      version: '7.3',
+      screens: [
+        screen('PROFILE', {
+          terminal: true,
+          data: {
+            // Built from field.string / field.object: only the top level keeps an __example__ (SPEC E.2).
+            tags: field.array(field.string('vip'), ['vip']),
+            user: field.object({ name: field.string('Jane') }, { name: 'Jane' }),
+          },
+          children: [
+            form(
+              'profile',
+              [
+                optIn({ name: 'tos', label: 'I accept the terms' }),
+                calendarPicker({
+                  name: 'stay',
+                  label: { 'start-date': 'From', 'end-date': 'To' },
+                  mode: 'range',
+                  errorMessage: { 'start-date': 'Pick a start', 'end-date': 'Pick an end' },
+                }),
+                footer('Done', complete({ tos: ref.form('tos'), stay: ref.form('stay') })),
+              ],
+              { initValues: { tos: true, stay: { 'start-date': '2026-03-02', 'end-date': '2026-03-04' } } },
+            ),
+          ],
+        }),
+      ],
+    });
+    expect(doc.screens[0]?.data?.tags).toEqual({ type: 'array', items: { type: 'string' }, __example__: ['vip'] });
+    expect(validateFlowJson(doc)).toEqual([]);
+  });
+
   it('map camelCase options to kebab-case and leave out unset ones', () => {
     expect(kebab({ minChars: 1, maxChars: undefined, helperText: 'x', name: 'n' })).toEqual({
       'min-chars': 1,

@@ -91,15 +91,42 @@ export function screen(id: string, options: ScreenOptions): Screen {
   });
 }
 
-/** Schemas for a screen's `data`, each with its `__example__` (mandatory at the top level). */
+/** `schema` without `__example__` at any depth: only the top level of a screen's data model may have one. */
+function nested(schema: DataSchema | boolean): DataSchema | boolean {
+  if (typeof schema === 'boolean') return schema;
+  switch (schema.type) {
+    case 'array':
+      return { type: 'array', items: nested(schema.items) };
+    case 'object':
+      return schema.properties === undefined
+        ? { type: 'object' }
+        : {
+            type: 'object',
+            properties: Object.fromEntries(
+              Object.entries(schema.properties).map(([key, sub]) => [key, nested(sub) as DataSchema]),
+            ),
+          };
+    default:
+      return { type: schema.type };
+  }
+}
+
+/**
+ * Schemas for a screen's `data`, each with its `__example__` (mandatory at the top level, SPEC E.2). The
+ * items of `array` and the properties of `object` may be built with these too: their examples are dropped.
+ */
 export const field = {
   string: (example: string): DataSchema => ({ type: 'string', __example__: example }),
   number: (example: number): DataSchema => ({ type: 'number', __example__: example }),
   boolean: (example: boolean): DataSchema => ({ type: 'boolean', __example__: example }),
-  array: (items: DataSchema, example: JsonValue[]): DataSchema => ({ type: 'array', items, __example__: example }),
+  array: (items: DataSchema | boolean, example: JsonValue[]): DataSchema => ({
+    type: 'array',
+    items: nested(items),
+    __example__: example,
+  }),
   object: (properties: Record<string, DataSchema>, example: { [key: string]: JsonValue }): DataSchema => ({
     type: 'object',
-    properties,
+    properties: Object.fromEntries(Object.entries(properties).map(([key, sub]) => [key, nested(sub) as DataSchema])),
     __example__: example,
   }),
   /** An array of `{id, title}` options, the shape of a dynamic `data-source`. */

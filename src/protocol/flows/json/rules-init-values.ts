@@ -87,7 +87,7 @@ function inputsByForm(screen: ScreenInfo): Map<unknown, Map<string, ComponentVis
     const name = visit.node.name;
     if (visit.form === undefined || !isInputType(visit.type) || typeof name !== 'string') continue;
     let inputs = out.get(visit.form);
-    if (inputs === undefined) out.set(visit.form, (inputs = new Map()));
+    if (inputs === undefined) out.set(visit.form, (inputs = new Map<string, ComponentVisit>()));
     inputs.set(name, visit);
   }
   return out;
