@@ -14,6 +14,18 @@ interface Site {
   readonly severity: FlowFindingSeverity;
 }
 
+const formNamesOf = new WeakMap<ScreenInfo, ReadonlySet<unknown>>();
+
+/** The names of the screen's Forms, gathered once per screen (a missing reference is looked up in them). */
+function formNames(screen: ScreenInfo): ReadonlySet<unknown> {
+  let names = formNamesOf.get(screen);
+  if (names === undefined) {
+    names = new Set(screen.components.filter((visit) => visit.type === 'Form').map((visit) => visit.node.name));
+    formNamesOf.set(screen, names);
+  }
+  return names;
+}
+
 function checkLocal(ctx: Ctx, ref: Reference, site: Site): void {
   const { screen, path, severity } = site;
   const where = screen.id ?? `#${screen.index}`;
@@ -22,7 +34,7 @@ function checkLocal(ctx: Ctx, ref: Reference, site: Site): void {
     ctx.report(code, path, `Missing dynamic data '${ref.raw}' in the data model for screen ${where}.`, severity);
   }
   if (ref.kind === 'form' && !screen.named.has(ref.field)) {
-    const isForm = screen.components.some((visit) => visit.type === 'Form' && visit.node.name === ref.field);
+    const isForm = formNames(screen).has(ref.field);
     const code: FlowErrorCode = site.inPayload ? 'INVALID_ON_CLICK_ACTION_PAYLOAD' : 'INVALID_SCREEN_DYNAMIC_DATA';
     const message = isForm
       ? `Value of 'Form' component cannot be used in form binding: '${ref.raw}' on screen ${where}.`
