@@ -105,8 +105,7 @@ function checkNavigate(ctx: Ctx, screen: ScreenInfo, visit: ActionVisit, payload
     ctx.report(
       'INVALID_ENUM_VALUE',
       joinPath(visit.path, 'name'),
-      `The Footer of terminal screen ${screen.id ?? ''} should not navigate; use complete or data_exchange.`,
-      'warning',
+      `The Footer of terminal screen ${screen.id ?? ''} may not navigate (SPEC E.6); use complete or data_exchange.`,
     );
   }
   const next_ = ctx.byId.get(target);

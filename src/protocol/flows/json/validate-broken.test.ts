@@ -92,6 +92,17 @@ const CASES: Record<string, MutationCase> = {
     mutate: (doc) => children(doc, 2).push(footer(complete())),
     errors: [{ code: 'INVALID_COMPLETE_ACTION', path: "screens[2].layout.children[5]['on-click-action'].name" }],
   },
+  'navigate on a terminal screen’s Footer': {
+    base: BOOK,
+    mutate: (doc) =>
+      (obj(get(doc, 'screens', 2, 'layout', 'children', 0, 'children', 7))['on-click-action'] = {
+        name: 'navigate',
+        next: { type: 'screen', name: 'BOOK_TABLE' },
+        payload: {},
+      }),
+    contains: true,
+    errors: [{ code: 'INVALID_ENUM_VALUE', path: "screens[2].layout.children[0].children[7]['on-click-action'].name" }],
+  },
   'complete on an EmbeddedLink': {
     base: OPEN_URL,
     mutate: (doc) => (obj(children(doc, 0)[0])['on-click-action'] = complete()),
