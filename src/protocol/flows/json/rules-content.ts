@@ -205,7 +205,8 @@ function checkIf(ctx: Ctx, visit: ComponentVisit): void {
   const condition = node.condition;
   if (typeof condition === 'string') {
     const conditionPath = joinPath(path, 'condition');
-    if (condition.trim() === '' || /\(\s*\)/.test(condition)) {
+    // Empty parentheses outside string literals ('()' inside quotes is an operand).
+    if (condition.trim() === '' || /\(\s*\)/.test(condition.replace(/'[^']*'|"[^"]*"/g, "''"))) {
       ctx.report(
         'INVALID_PROPERTY_VALUE',
         conditionPath,

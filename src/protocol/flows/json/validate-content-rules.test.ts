@@ -40,6 +40,18 @@ describe('content rules', () => {
     ).toEqual([]);
   });
 
+  it("an If condition's empty parentheses count outside string literals only", () => {
+    const input = { type: 'TextInput', name: 'code', label: 'Code' };
+    const shown = { type: 'TextBody', text: 'Typed' };
+    const withCondition = (condition: string) =>
+      errors(oneScreen('7.3', [input, { type: 'If', condition, then: [shown] }, done]));
+    expect(withCondition("${form.code} == '()'")).toEqual([]);
+    expect(withCondition('${form.code} == "( )"')).toEqual([]);
+    expect(withCondition("() && ${form.code} == '()'")).toEqual([
+      { code: 'INVALID_PROPERTY_VALUE', path: 'screens[0].layout.children[1].condition' },
+    ]);
+  });
+
   it('a NavigationList has its on-click-action on the component or on its items, not both; item images ≤ 100 KB', () => {
     const go = { name: 'data_exchange', payload: {} };
     const list = (withListAction: boolean, imageKb = 1) => ({
