@@ -105,13 +105,26 @@ function checkConnectivity(ctx: Ctx, graph: Graph, supplied: boolean): string[] 
       addEdge(neighbours, to, from);
     }
   }
-  const reached = new Set<string>();
-  const queue = [entries[0] ?? ''];
-  while (queue.length > 0) {
-    const id = queue.pop() ?? '';
-    if (reached.has(id)) continue;
-    reached.add(id);
-    for (const next of neighbours.get(id) ?? []) queue.push(next);
+  // The screens connected to an entry; of several such groups the largest is the flow, and the screens
+  // outside it are the ones reported (a stray screen listed first must not make the rest look stray).
+  const groupOf = (start: string): Set<string> => {
+    const group = new Set<string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const id = queue.pop() ?? '';
+      if (group.has(id)) continue;
+      group.add(id);
+      for (const next of neighbours.get(id) ?? []) queue.push(next);
+    }
+    return group;
+  };
+  let reached = new Set<string>();
+  const grouped = new Set<string>();
+  for (const entry of entries) {
+    if (grouped.has(entry)) continue;
+    const group = groupOf(entry);
+    for (const id of group) grouped.add(id);
+    if (group.size > reached.size) reached = group;
   }
   for (const screen of ctx.screens) {
     if (screen.id === undefined || reached.has(screen.id) || ctx.byId.get(screen.id) !== screen) continue;

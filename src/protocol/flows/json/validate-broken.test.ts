@@ -158,6 +158,12 @@ const CASES: Record<string, MutationCase> = {
       { code: 'INVALID_ROUTING_MODEL', path: 'screens[5]' },
     ],
   },
+  'a screen missing from the routing model, listed first': {
+    base: BOOK,
+    mutate: (doc) => list(doc, 'screens').unshift(bareScreen('EXTRA')),
+    // The stray screen is blamed, not the connected ones after it.
+    errors: [{ code: 'INVALID_ROUTING_MODEL', path: 'screens[0]' }],
+  },
   'endpoint-less screen no navigate action reaches': {
     base: PURCHASE,
     mutate: (doc) => list(doc, 'screens').push(bareScreen('ORPHAN')),
