@@ -2,7 +2,7 @@
 // atomically, taken over after expiry), grace-window retirement, rotation every N days, and a
 // failing scheduled rotation that leaves the current key active.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyScheduler } from './scheduler.js';
+import { KeyScheduler, MAX_SCHEDULED_ROTATION_FAILURES } from './scheduler.js';
 import { PHONE, ringFixture, type RingFixture } from './test-util.test-util.js';
 
 const DAY = 86_400_000;
@@ -72,6 +72,40 @@ describe('key scheduler', () => {
     const result = await scheduler('a', 30).tick();
     expect(result).toMatchObject({ leader: true, rotated: [], failed: [first.id] });
     expect((await f.ring.publicKey(PHONE)).key.id).toBe(first.id);
+  });
+
+  it('backs off after a failed scheduled rotation (×4 from 15 minutes) and stops after five failures', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    f.emulator.setKeyStatus('MISMATCH');
+    const s = new KeyScheduler({
+      ring: f.ring,
+      keys: f.store.keys,
+      rotationDays: 30,
+      now: f.clock.now,
+      random: () => 0.5, // no jitter
+      holder: 'a',
+      leaseMs: DAY,
+    });
+    const MIN = 60_000;
+    const tries: string[] = [];
+    // Ticks every 5 minutes for two days: tries at 0, +15 min, +1 h, +4 h, +16 h; then none.
+    for (let minute = 0; minute <= 2 * 24 * 60; minute += 5) {
+      const result = await s.tick();
+      if (result.failed.length > 0) tries.push(`${minute}`);
+      else expect(result.held).toEqual([first.id]);
+      f.clock.advance(5 * MIN);
+    }
+    expect(tries).toEqual(['0', '15', '75', '315', '1275']);
+    expect((await f.ring.list(PHONE)).filter((k) => k.state === 'pending')).toHaveLength(MAX_SCHEDULED_ROTATION_FAILURES);
+    expect((await f.ring.publicKey(PHONE)).key.id).toBe(first.id);
+
+    // A person's rotation makes a new active key: its own schedule starts clean.
+    f.emulator.setKeyStatus('VALID');
+    const second = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    expect((await s.tick()).rotated).toHaveLength(1);
+    expect((await f.ring.publicKey(PHONE)).key.id).not.toBe(second.id);
   });
 
   it('without a rotation period only retires', async () => {

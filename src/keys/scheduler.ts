@@ -1,6 +1,9 @@
 // Scheduled key work: every few minutes one process (the holder of the `key-rotation` lease row,
 // claimed atomically with an expiry) retires keys past their grace window and, when
-// FLOWGATE_KEY_ROTATION_DAYS is set, rotates active keys older than that.
+// FLOWGATE_KEY_ROTATION_DAYS is set, rotates active keys older than that. A scheduled rotation that fails
+// is tried again after a backoff that grows ×4 from 15 minutes (jittered, at most a day), and after
+// MAX_SCHEDULED_ROTATION_FAILURES failures since the key became active it is not tried again until a
+// person rotates or uploads (the failures are read from the audit log, so restarts do not reset them).
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +13,9 @@ import type { KeyRing } from './key-ring.js';
 
 export const ROTATION_LEASE = 'key-rotation';
 const ACTOR = 'scheduler';
+export const MAX_SCHEDULED_ROTATION_FAILURES = 5;
+const RETRY_BASE_MS = 15 * 60_000;
+const RETRY_MAX_MS = 24 * 3_600_000;
 
 export interface KeySchedulerOptions {
   ring: KeyRing;
@@ -33,6 +39,8 @@ export interface TickResult {
   retired: number;
   rotated: string[];
   failed: string[];
+  /** Active keys due for rotation that were not tried: backing off after a failure, or given up on. */
+  held: string[];
 }
 
 export class KeyScheduler {
@@ -85,7 +93,7 @@ export class KeyScheduler {
 
   async #tick(): Promise<TickResult> {
     const now = this.#now();
-    const result: TickResult = { leader: false, retired: 0, rotated: [], failed: [] };
+    const result: TickResult = { leader: false, retired: 0, rotated: [], failed: [], held: [] };
     const leased = await this.#o.keys.claimLease(ROTATION_LEASE, this.holder, now, now + (this.#o.leaseMs ?? 900_000));
     if (!leased) return result;
     result.leader = true;
@@ -96,6 +104,10 @@ export class KeyScheduler {
     for (const phoneNumberId of await this.#o.keys.phoneNumbers()) {
       const [active] = await this.#o.keys.inStates(phoneNumberId, ['active']);
       if (active?.activated_at == null || active.activated_at > dueBefore) continue;
+      if (!(await this.#mayTry(phoneNumberId, active.activated_at, now))) {
+        result.held.push(active.id);
+        continue;
+      }
       try {
         const rotated = await this.#o.ring.rotate(phoneNumberId, { actor: ACTOR });
         result.rotated.push(rotated.key.id);
@@ -105,12 +117,24 @@ export class KeyScheduler {
         );
       } catch (error) {
         result.failed.push(active.id);
+        const { count } = await this.#o.keys.failuresSince(phoneNumberId, 'rotate', ACTOR, active.activated_at);
         this.#o.logger?.error(
-          { keyId: active.id, code: (error as { code?: unknown }).code },
-          'scheduled key rotation failed; the current key stays active',
+          { keyId: active.id, code: (error as { code?: unknown }).code, failures: count },
+          count >= MAX_SCHEDULED_ROTATION_FAILURES
+            ? 'scheduled key rotation failed again; no more scheduled tries until a person rotates or uploads'
+            : 'scheduled key rotation failed; the current key stays active',
         );
       }
     }
     return result;
+  }
+
+  /** Whether a due rotation may be tried now: not past the failure cap, and out of its backoff. */
+  async #mayTry(phoneNumberId: string, activatedAt: number, now: number): Promise<boolean> {
+    const { count, lastAt } = await this.#o.keys.failuresSince(phoneNumberId, 'rotate', ACTOR, activatedAt);
+    if (count === 0 || lastAt === null) return true;
+    if (count >= MAX_SCHEDULED_ROTATION_FAILURES) return false;
+    const jitter = 0.9 + 0.2 * (this.#o.random ?? Math.random)();
+    return now >= lastAt + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 4 ** (count - 1)) * jitter;
   }
 }

@@ -176,6 +176,30 @@ export class KeysRepository {
   }
 
   /** Audit entries, newest first. */
+  /** How many `action` entries by `actor` failed for the number after `since`, and when the last one was. */
+  async failuresSince(
+    phoneNumberId: string,
+    action: string,
+    actor: string,
+    since: number,
+  ): Promise<{ count: number; lastAt: number | null }> {
+    const row = await this.db
+      .selectFrom('key_audit')
+      // PostgreSQL returns bigint aggregates as strings.
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('count'),
+        eb.fn.max<number | string | null>('at').as('last_at'),
+      ])
+      .where('phone_number_id', '=', phoneNumberId)
+      .where('action', '=', action)
+      .where('actor', '=', actor)
+      .where('outcome', '=', 'error')
+      .where('at', '>', since)
+      .executeTakeFirst();
+    const lastAt = row?.last_at ?? null;
+    return { count: Number(row?.count ?? 0), lastAt: lastAt === null ? null : Number(lastAt) };
+  }
+
   async auditLog(options: { phoneNumberId?: string; limit?: number; beforeId?: number } = {}): Promise<KeyAuditRow[]> {
     let query = this.db.selectFrom('key_audit').selectAll();
     if (options.phoneNumberId !== undefined) query = query.where('phone_number_id', '=', options.phoneNumberId);
