@@ -61,6 +61,43 @@ describe('upload and verify', () => {
     await expect(f.ring.verify(PHONE, { actor })).resolves.toMatchObject({ key: { id: first.id } });
   });
 
+  it('decrypts requests to the new key while it is being uploaded and verified, before promotion', async () => {
+    await f.ring.rotate(PHONE, { actor });
+    let during = '';
+    // A WhatsApp client that fetches the number's key from Graph just before the ring reads it back.
+    const graph = {
+      setBusinessPublicKey: (phone: string, pem: string) => f.graph.setBusinessPublicKey(phone, pem),
+      getBusinessPublicKey: async (phone: string) => {
+        const live = encryptFlowRequest(payload, f.emulator.businessPublicKey() ?? '');
+        during = String(decryptFlowRequest(live.body, await ring.decryptionKeys(PHONE)).keyIndex);
+        return f.graph.getBusinessPublicKey(phone);
+      },
+    } as unknown as GraphClient;
+    const ring = f.newRing({ graph });
+    expect((await ring.rotate(PHONE, { actor })).promoted).toBe(true);
+    // Tried after the active key (index 0) and the one retiring: this rotation's first key.
+    expect(during).toBe('1');
+  });
+
+  it('keeps trying a new key that Graph may still hold after a failed upload it could not undo', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor })).key;
+    let uploads = 0;
+    const graph = {
+      setBusinessPublicKey: (phone: string, pem: string) => {
+        uploads += 1;
+        // The second upload (putting the active key back) fails: Graph keeps the new key.
+        if (uploads === 2) return Promise.reject(new Error('Graph is down'));
+        return f.graph.setBusinessPublicKey(phone, pem);
+      },
+      getBusinessPublicKey: (phone: string) => f.graph.getBusinessPublicKey(phone),
+    } as unknown as GraphClient;
+    f.emulator.setKeyStatus('MISMATCH');
+    await expect(f.newRing({ graph }).rotate(PHONE, { actor })).rejects.toBeInstanceOf(KeyVerificationError);
+    expect((await f.ring.publicKey(PHONE)).key.id).toBe(first.id);
+    const toGraphs = encryptFlowRequest(payload, f.emulator.businessPublicKey() ?? '');
+    expect(decryptFlowRequest(toGraphs.body, await f.ring.decryptionKeys(PHONE)).keyIndex).toBe(1);
+  });
+
   it('reports a different key on Graph as a clear error', async () => {
     await f.ring.rotate(PHONE, { actor });
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' });

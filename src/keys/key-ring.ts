@@ -65,15 +65,24 @@ export class KeyRing {
     this.#auditor = new KeyAuditor(options.keys, this.#now, options.logger);
   }
 
-  /** Private keys to try for a Flow request on this number: active first, then retiring ones still in grace. */
+  /**
+   * Private keys to try for a Flow request on this number: active first, then retiring ones still in
+   * grace, then the pending key whose upload to Graph began last (WhatsApp may encrypt to it from the
+   * moment Graph takes it, before it is verified and promoted; a crash there leaves it on Graph too).
+   */
   async decryptionKeys(phoneNumberId: string): Promise<readonly KeyObject[]> {
     const now = this.#now();
     const cached = this.#lists.get(phoneNumberId);
     if (cached !== undefined && cached.validUntil > now) return cached.keys;
-    const rows = await this.#keys.inStates(phoneNumberId, ['active', 'retiring']);
+    const rows = await this.#keys.inStates(phoneNumberId, ['active', 'retiring', 'pending']);
+    const uploading = rows
+      .filter((r) => r.state === 'pending' && r.upload_started_at !== null)
+      .sort((a, b) => (b.upload_started_at ?? 0) - (a.upload_started_at ?? 0))
+      .slice(0, 1);
     const usable = rows
-      .filter((r) => r.state === 'active' || (r.grace_until !== null && r.grace_until > now))
-      .sort((a, b) => rank(a) - rank(b) || (b.retiring_at ?? 0) - (a.retiring_at ?? 0));
+      .filter((r) => r.state === 'active' || (r.state === 'retiring' && r.grace_until !== null && r.grace_until > now))
+      .sort((a, b) => rank(a) - rank(b) || (b.retiring_at ?? 0) - (a.retiring_at ?? 0))
+      .concat(uploading);
     const keys = usable.map((row) => this.#privateKey(row));
     const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
     this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
@@ -155,6 +164,10 @@ export class KeyRing {
     }
     const graph = this.#requireGraph();
     const [active] = row.state === 'pending' ? await this.#keys.inStates(phoneNumberId, ['active']) : [undefined];
+    if (row.state === 'pending') {
+      await this.#keys.markUploadStarted(row.id, this.#now());
+      this.#invalidate(phoneNumberId);
+    }
     try {
       await this.#auditor.run('upload', phoneNumberId, options.actor, row, () =>
         uploadPublicKey(graph, phoneNumberId, ref(row)),
@@ -165,7 +178,13 @@ export class KeyRing {
       );
       await this.#keys.markVerified(row.id, this.#now());
     } catch (error) {
-      if (active !== undefined && !uploadRejected(error)) await this.#restore(phoneNumberId, active, options.actor);
+      // Graph holds the old key again (or never took the new one): the new one stops being tried.
+      const undone =
+        uploadRejected(error) || (active !== undefined && (await this.#restore(phoneNumberId, active, options.actor)));
+      if (row.state === 'pending' && undone) {
+        await this.#keys.markUploadStarted(row.id, null);
+        this.#invalidate(phoneNumberId);
+      }
       throw error;
     }
     if (row.state === 'active') return { key: await this.get(phoneNumberId, row.id), promoted: false, previous: null };
@@ -299,16 +318,21 @@ export class KeyRing {
     return row;
   }
 
-  async #restore(phoneNumberId: string, active: BusinessKeyRow, actor: string): Promise<void> {
+  /** Uploads the active key again after a failed upload; whether Graph took it. */
+  async #restore(phoneNumberId: string, active: BusinessKeyRow, actor: string): Promise<boolean> {
     const graph = this.#requireGraph();
-    await this.#auditor
+    return this.#auditor
       .run('restore', phoneNumberId, actor, active, () => uploadPublicKey(graph, phoneNumberId, ref(active)))
-      .catch((error: unknown) => {
-        this.#logger?.error(
-          { keyId: active.id, err: String(error) },
-          'could not upload the active key again after a failed upload',
-        );
-      });
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.#logger?.error(
+            { keyId: active.id, err: String(error) },
+            'could not upload the active key again after a failed upload',
+          );
+          return false;
+        },
+      );
   }
 
   /**
@@ -357,7 +381,7 @@ export class KeyRing {
 }
 
 function rank(row: BusinessKeyRow): number {
-  return row.state === 'active' ? 0 : 1;
+  return row.state === 'active' ? 0 : row.state === 'retiring' ? 1 : 2;
 }
 
 function ref(row: BusinessKeyRow): { id: string; publicKeyPem: string; fingerprint: string } {

@@ -57,6 +57,7 @@ export class KeysRepository {
         source: key.source,
         created_at: key.createdAt,
         uploaded_at: null,
+        upload_started_at: null,
         verified_at: null,
         activated_at: null,
         retiring_at: null,
@@ -96,6 +97,10 @@ export class KeysRepository {
   async phoneNumbers(): Promise<string[]> {
     const rows = await this.db.selectFrom('business_keys').select('phone_number_id').distinct().execute();
     return rows.map((r) => r.phone_number_id);
+  }
+
+  async markUploadStarted(id: string, at: number | null): Promise<void> {
+    await this.db.updateTable('business_keys').set({ upload_started_at: at }).where('id', '=', id).execute();
   }
 
   async markUploaded(id: string, at: number): Promise<void> {

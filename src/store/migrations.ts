@@ -121,6 +121,13 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
     '0004_flows': flowsMigration(dialect),
     '0006_media': mediaMigration(dialect),
     '0007_inbox_file': inboxFileMigration(dialect, inboxFile),
+    // When a pending key's upload to Graph began: from then until it is promoted (or the upload is undone)
+    // WhatsApp may already encrypt to it, so the Flow endpoint tries it too.
+    '0008_key_upload_started': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('business_keys').addColumn('upload_started_at', 'bigint').execute();
+      },
+    },
   };
 }
 

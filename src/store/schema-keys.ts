@@ -21,6 +21,8 @@ export interface BusinessKeysTable {
   source: BusinessKeySource;
   created_at: number;
   uploaded_at: number | null;
+  /** A pending key's upload began (migration 0008); null again when the upload was undone. */
+  upload_started_at: number | null;
   verified_at: number | null;
   activated_at: number | null;
   /** When the key left `active`. */
