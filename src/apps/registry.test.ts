@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_NAMES } from '../config/schema.js';
 import { createApp } from '../index.js';
 import { registerApps } from './index.js';
+import { register as registerExpense } from './expense/index.js';
 
 describe('registerApps', () => {
   it('registers exactly the named flows', () => {
@@ -12,6 +13,13 @@ describe('registerApps', () => {
     expect(app.flow('booking').json.screens.map((s) => s.id)).toEqual(['DATE', 'SLOTS', 'DETAILS', 'CONFIRM']);
     expect(app.flow('kyc').awaitMedia).toBe(true);
     expect(() => app.flow('survey')).toThrow();
+  });
+
+  it('refuses an expense currency that is no ISO 4217 code', () => {
+    const app = createApp({ config: { logLevel: 'silent' } });
+    expect(() => { registerExpense(app, { currency: 'EURO' }); }).toThrow(/"EURO" is no ISO 4217 code/);
+    expect(() => { registerExpense(app, { currency: 'XQZ' }); }).toThrow(/no ISO 4217 code/);
+    registerExpense(app, { currency: 'JPY' });
   });
 
   it('registers all seven with a handler for every screen', () => {

@@ -3,7 +3,7 @@
 // thresholds and builds the review; REVIEW stores the budget.
 import { done, fail, next, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
-import { amount, flag, formatMoney, list, text, toMinor } from '../common/values.js';
+import { amountMinor, flag, formatMoney, list, text } from '../common/values.js';
 import { BUDGET_CATEGORIES, CURRENCY_OPTIONS, PERIOD_OPTIONS, THRESHOLD_OPTIONS } from './flow-json.js';
 
 export const BUDGET_APP = 'budget';
@@ -46,10 +46,11 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         const categories = strings(draft.categories);
         if (categories.length === 0) return fail('Please go back and pick your categories.');
         const limits: StoredBudget['limits'] = [];
+        const currency = typeof draft.currency === 'string' ? draft.currency : 'EUR';
         for (const category of categories) {
-          const value = amount(input.data, `limit_${category}`);
-          if (value === null || value <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
-          limits.push({ category, limit_minor: toMinor(value) });
+          const minor = amountMinor(input.data, `limit_${category}`, currency);
+          if (minor === null || minor <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
+          limits.push({ category, limit_minor: minor });
         }
         await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits }, input.now);
         return next('ALERTS');

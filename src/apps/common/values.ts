@@ -26,18 +26,48 @@ export function flag(data: Record<string, unknown>, key: string): boolean {
   return value === true || value === 'true';
 }
 
-/** A decimal amount from a number TextInput ("12.5", "12,50"); null when it is not one. */
-export function amount(data: Record<string, unknown>, key: string): number | null {
-  const raw = text(data, key).replace(',', '.');
-  if (!/^\d{1,9}(\.\d{1,2})?$/.test(raw)) return null;
-  return Number(raw);
+const MINOR_DIGITS = new Map<string, number>();
+
+/** Whether `currency` is an ISO 4217 code this runtime knows (Intl formats any three letters otherwise). */
+export function isCurrency(currency: string): boolean {
+  return /^[A-Z]{3}$/.test(currency) && Intl.supportedValuesOf('currency').includes(currency);
 }
 
-/** Integer minor units (cents) of a decimal amount, without floating-point drift. */
-export function toMinor(value: number): number {
-  return Math.round(value * 100);
+/** Decimal places of the currency's minor unit (ISO 4217, as Intl has them: JPY 0, EUR 2, KWD 3). */
+export function minorDigits(currency: string): number {
+  let digits = MINOR_DIGITS.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    MINOR_DIGITS.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * A decimal amount from a number TextInput ("12.5", "12,50", "1500") in integer minor units of `currency`,
+ * read from the digits (no floating point); null when it is not one, or has more decimals than the
+ * currency (¥ has none, KWD three).
+ */
+export function amountMinor(data: Record<string, unknown>, key: string, currency: string): number | null {
+  const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(text(data, key).replace(',', '.'));
+  if (match === null) return null;
+  const digits = minorDigits(currency);
+  const fraction = match[2] ?? '';
+  if (fraction.length > digits) return null;
+  return Number(match[1]) * 10 ** digits + (digits === 0 ? 0 : Number(fraction.padEnd(digits, '0')));
+}
+
+/** How an amount of `currency` is typed, for error messages: "12.50", "1250" (JPY), "12.500" (KWD). */
+export function amountExample(currency: string): string {
+  const digits = minorDigits(currency);
+  return digits === 0 ? '1250' : `12.${'5'.padEnd(digits, '0')}`;
+}
+
+/** Major units (as configured, e.g. 10 000) in minor units of `currency`. */
+export function majorToMinor(major: number, currency: string): number {
+  return Math.round(major * 10 ** minorDigits(currency));
 }
 
 export function formatMoney(minor: number, currency: string, locale = 'en-GB'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** minorDigits(currency));
 }

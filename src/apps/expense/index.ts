@@ -1,6 +1,7 @@
 // The expense entry flow: register(app, options) serves it at /flows/expense.
 import { storageFor, type CommonAppOptions, type FlowHost } from '../common/host.js';
 import { flowOptions } from '../common/steps.js';
+import { isCurrency, majorToMinor } from '../common/values.js';
 import { DEFAULT_EXPENSE_CATEGORIES, expenseFlowJson, type ExpenseCategory } from './flow-json.js';
 import { expenseSteps } from './steps.js';
 
@@ -19,11 +20,13 @@ export interface ExpenseOptions extends CommonAppOptions {
 
 export function register(app: FlowHost, options: ExpenseOptions = {}): void {
   const categories = options.categories ?? DEFAULT_EXPENSE_CATEGORIES;
+  const currency = options.currency ?? 'EUR';
+  if (!isCurrency(currency)) throw new TypeError(`expense: currency ${JSON.stringify(currency)} is no ISO 4217 code`);
   const steps = expenseSteps(
     {
       categories,
-      currency: options.currency ?? 'EUR',
-      maxAmountMinor: Math.round((options.maxAmount ?? 10_000) * 100),
+      currency,
+      maxAmountMinor: majorToMinor(options.maxAmount ?? 10_000, currency),
       locale: options.locale ?? 'en-GB',
     },
     storageFor(app, options.storage),

@@ -34,6 +34,23 @@ describe('expense steps', () => {
     expect(result).toMatchObject({ kind: 'error', message: 'Enter an amount like 12.50.' });
   });
 
+  it('reads amounts in the currency’s own minor units: none for JPY, three decimals for KWD', async () => {
+    const inCurrency = (currency: string) =>
+      expenseSteps({ categories: DEFAULT_EXPENSE_CATEGORIES, currency, maxAmountMinor: 10_000_000, locale: 'en-GB' }, () => db.storage);
+    const enter = (currency: string, amount: string) =>
+      inCurrency(currency).screens.EXPENSE!(stepInput(`t-${currency}-${amount}`, { amount, category: 'meals', description: 'Lunch' }, NOW));
+    expect(await enter('JPY', '1500')).toMatchObject({ kind: 'next', data: { summary: 'JP¥1,500 · Meals · Lunch' } });
+    expect((await db.storage.draft('expense', 't-JPY-1500')).amount_minor).toBe(1500);
+    expect(await enter('JPY', '15.5')).toMatchObject({ kind: 'error', message: 'Enter an amount like 1250.' });
+    expect(await enter('KWD', '12.345')).toMatchObject({ kind: 'next' });
+    expect((await db.storage.draft('expense', 't-KWD-12.345')).amount_minor).toBe(12_345);
+    expect(await enter('KWD', '12.34')).toMatchObject({ kind: 'next' });
+    expect((await db.storage.draft('expense', 't-KWD-12.34')).amount_minor).toBe(12_340);
+    // Two decimals stay exact (0.29 × 100 is 28.999… in floating point).
+    expect(await enter('EUR', '0.29')).toMatchObject({ kind: 'next' });
+    expect((await db.storage.draft('expense', 't-EUR-0.29')).amount_minor).toBe(29);
+  });
+
   it('refuses amounts over the limit, unknown categories and empty descriptions', async () => {
     const input = (data: Record<string, unknown>) => stepInput('t', { amount: '12.50', category: 'meals', description: 'Lunch', ...data }, NOW);
     expect(await steps.screens.EXPENSE!(input({ amount: '1000.01' }))).toMatchObject({ message: expect.stringContaining('€1,000.00') as string });

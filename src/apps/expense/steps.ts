@@ -1,10 +1,10 @@
-// Expense logic: EXPENSE checks the amount (a positive decimal with at most two places, below the
-// limit), the category and the description and keeps them as a draft; RECEIPT takes the optional
+// Expense logic: EXPENSE checks the amount (a positive decimal with at most the currency's decimal places,
+// below the limit), the category and the description and keeps them as a draft; RECEIPT takes the optional
 // receipt photo (stored by the runtime before the step runs) and stores the expense.
 import type { StoredFlowMedia } from '../common/host.js';
 import { done, fail, next, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
-import { amount, formatMoney, text, toMinor } from '../common/values.js';
+import { amountExample, amountMinor, formatMoney, text } from '../common/values.js';
 import type { ExpenseCategory } from './flow-json.js';
 
 export const EXPENSE_APP = 'expense';
@@ -31,11 +31,10 @@ export function expenseSteps(settings: ExpenseSettings, storage: () => AppStorag
     init: () => Promise.resolve(next('EXPENSE', { currency: `Amount in ${settings.currency}` })),
     screens: {
       async EXPENSE(input) {
-        const value = amount(input.data, 'amount');
+        const minor = amountMinor(input.data, 'amount', settings.currency);
         const category = settings.categories.find((c) => c.id === text(input.data, 'category'));
         const description = text(input.data, 'description');
-        if (value === null || value <= 0) return fail('Enter an amount like 12.50.');
-        const minor = toMinor(value);
+        if (minor === null || minor <= 0) return fail(`Enter an amount like ${amountExample(settings.currency)}.`);
         if (minor > settings.maxAmountMinor) {
           return fail(`Amounts above ${formatMoney(settings.maxAmountMinor, settings.currency, settings.locale)} need approval.`);
         }
