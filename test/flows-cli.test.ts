@@ -62,6 +62,23 @@ describe('flowgate flows send', () => {
     expect(token).toMatch(/^ft_[A-Za-z0-9_-]{32}$/);
     expect(plain.stderr).toMatch(/^queued out_/);
 
+    // A lifetime past 30 days is refused before a token is stored or a message queued.
+    const tooLong = await cli([
+      'flows',
+      'send',
+      'booking',
+      '--to',
+      '+15551234567',
+      '--ttl-hours',
+      '99999999999',
+      ...dataDir,
+    ]).catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('must be at most 720 (30 days)') as unknown,
+    });
+    expect((tooLong as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+
     const refused = await cli(['flows', 'send', 'booking', '--to', '+15550000001', ...dataDir]).catch(
       (e: unknown) => e,
     );
@@ -89,6 +106,8 @@ describe('flowgate flows send', () => {
       });
       const rows = await store.db.selectFrom('flow_tokens').select('wa_id').execute();
       expect(rows.map((r) => r.wa_id)).not.toContain('15550000001');
+      // The two sends that went out, and nothing from the refused ones.
+      expect(rows).toHaveLength(2);
     } finally {
       await store.close();
     }

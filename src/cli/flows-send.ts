@@ -3,9 +3,10 @@
 // Prints the token (stdout, alone, so `TOKEN=$(flowgate flows send …)` works).
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import {
   DEFAULT_TOKEN_TTL_MS,
+  MAX_TOKEN_TTL_MS,
   FlowDefinition,
   sendFlow,
   type FlowSendSpec,
@@ -57,7 +58,7 @@ export function registerFlowSendCommand(program: Command): void {
     .option('--flow-id <id>', "the flow's id in Meta's account")
     .option('--flow-name <name>', "the flow's name in Meta's account (default: <name>)")
     .option('--flow-json <file>', 'the Flow JSON (default: the ready flow of that name, if any)')
-    .option('--ttl-hours <n>', 'how long the token stays valid (default 72)', parsePositiveInt)
+    .option('--ttl-hours <n>', 'how long the token stays valid, 1–720 (default 72)', ttlHours)
     .option('--idempotency-key <key>', 'sending again with the same key does nothing')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: FlowSendOptions, cmd: Command) => {
@@ -152,4 +153,11 @@ function sendOptions(opts: FlowSendOptions): SendFlowOptions {
     ...(opts.mode === undefined ? {} : { mode: opts.mode }),
     ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
   };
+}
+
+/** --ttl-hours: 1 to 720 (MAX_TOKEN_TTL_MS), refused before anything is stored or sent. */
+function ttlHours(value: string): number {
+  const hours = parsePositiveInt(value);
+  if (hours * 3_600_000 > MAX_TOKEN_TTL_MS) throw new InvalidArgumentError('must be at most 720 (30 days)');
+  return hours;
 }

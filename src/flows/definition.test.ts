@@ -49,6 +49,12 @@ describe('FlowRegistry', () => {
     expect(registry.get('survey')).toBeUndefined();
   });
 
+  it.each([0, -1, 1.5, 31 * 24 * 3_600_000, Number.NaN])('refuses the token lifetime %j', (tokenTtlMs) => {
+    const error = definitionError(() => new FlowRegistry().define('kyc', { json: validJson(), tokenTtlMs }));
+    expect(error.code).toBe('flowgate.flows.invalid_option');
+    expect(error.message).toContain('tokenTtlMs must be a whole number of milliseconds from 1 to');
+  });
+
   it('refuses an empty allowedMimeTypes: it could accept no picker file', () => {
     const error = definitionError(() => new FlowRegistry().define('kyc', { json: validJson(), allowedMimeTypes: [] }));
     expect(error.code).toBe('flowgate.flows.invalid_option');

@@ -6,6 +6,8 @@ import { entryScreens } from './check-response.js';
 import type { FlowCompletionHandler, FlowOptions, FlowScreenHandler } from './types.js';
 
 export const DEFAULT_TOKEN_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+/** The longest a flow token may live: 30 days (SPEC A.7 suggests 2–3 days; longer only keeps stale forms open). */
+export const MAX_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export class FlowDefinitionError extends Error {
@@ -50,6 +52,13 @@ export class FlowDefinition {
         .map((f) => `${f.code} at ${f.path}: ${f.message}`)
         .join('; ');
       throw new FlowDefinitionError('flowgate.flows.invalid_json', `flow "${name}" has an invalid Flow JSON: ${list}`);
+    }
+    const ttl = options.tokenTtlMs;
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0 && ttl <= MAX_TOKEN_TTL_MS)) {
+      throw new FlowDefinitionError(
+        'flowgate.flows.invalid_option',
+        `flow "${name}": tokenTtlMs must be a whole number of milliseconds from 1 to ${MAX_TOKEN_TTL_MS} (30 days), got ${String(ttl)}`,
+      );
     }
     if (options.allowedMimeTypes !== undefined && options.allowedMimeTypes.length === 0) {
       throw new FlowDefinitionError(

@@ -1,6 +1,6 @@
 // Public surface of the flow runtime. Re-exports only.
 export type * from './types.js';
-export { FlowDefinition, FlowDefinitionError, FlowRegistry, DEFAULT_TOKEN_TTL_MS } from './definition.js';
+export { FlowDefinition, FlowDefinitionError, FlowRegistry, DEFAULT_TOKEN_TTL_MS, MAX_TOKEN_TTL_MS } from './definition.js';
 export {
   FlowEndpoint,
   FLOW_REQUEST_MAX_BYTES,
