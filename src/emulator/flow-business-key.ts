@@ -7,6 +7,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { FlowClientError } from './flow-client-errors.js';
 import { isRecord } from './graph-common.js';
+import { isTimeout, timedRead } from './timed-read.js';
 
 /** GETs a Graph path (with the access token) from the Graph API the client talks to. */
 export type GraphGet = (path: string, signal: AbortSignal) => Promise<Response>;
@@ -26,34 +27,17 @@ export function keyEntry(body: unknown): { pem: string; status: string } | null 
   return { pem: entry.business_public_key, status: typeof status === 'string' ? status : 'VALID' };
 }
 
-/** The answer's status and body, both within `timeoutMs` (a body that stalls after the headers times out too). */
+/** The answer's status and body, both within `timeoutMs`. */
 async function get(graph: GraphGet, path: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  // An in-process Graph may not watch the signal, so the timeout is also raced.
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const reason = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError');
-      controller.abort(reason);
-      reject(reason);
-    }, timeoutMs);
-  });
   try {
-    const read = graph(path, controller.signal).then(async (response) => ({
-      status: response.status,
-      text: await response.text(),
-    }));
-    return await Promise.race([read, timedOut]);
+    return await timedRead((signal) => graph(path, signal), timeoutMs);
   } catch (error) {
-    const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     throw fetchError(
-      timeout
+      isTimeout(error)
         ? `The Graph API did not answer the public key request within ${timeoutMs} ms.`
         : 'The Graph API could not be reached for the public key.',
       { cause: error },
     );
-  } finally {
-    clearTimeout(timer);
   }
 }
 

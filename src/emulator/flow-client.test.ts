@@ -444,6 +444,37 @@ describe('emulator flow client', () => {
     await expect(refused.ping()).rejects.toMatchObject({ code: 'no_http_response_error' });
   });
 
+  it('times out a 200 whose body stalls after the headers, and a fetch that ignores its signal', async () => {
+    const app = new Hono();
+    app.post('/stall', () => {
+      // The headers go out at once; the body never finishes.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('AAAA'));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/plain' } });
+    });
+    const server = await new Promise<{ s: ServerType; url: string }>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+        resolve({ s, url: `http://127.0.0.1:${info.port}/stall` });
+      });
+    });
+    onClose(() => closeServer(server.s));
+    const { emulator, ready } = emulatorWithKey(newKey());
+    await ready;
+    const stalled = emulator.flowClient({ endpointUrl: server.url, waId: WA_ID, flowToken: TOKEN, timeoutMs: 150 });
+    await expect(stalled.ping()).rejects.toMatchObject({ name: 'FlowClientError', code: 'timeout_error' });
+    const deaf = emulator.flowClient({
+      endpointUrl: 'http://127.0.0.1:9/x',
+      waId: WA_ID,
+      flowToken: TOKEN,
+      timeoutMs: 150,
+      fetch: () => new Promise<Response>(() => undefined),
+    });
+    await expect(deaf.ping()).rejects.toMatchObject({ name: 'FlowClientError', code: 'timeout_error' });
+  });
+
   it('turns a picker file into the Cloud API media object of the completion (SPEC B.4)', async () => {
     const { emulator, ready } = emulatorWithKey(newKey());
     await ready;

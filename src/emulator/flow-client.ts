@@ -40,6 +40,7 @@ import type {
 import { planAction } from './flow-submit.js';
 import type { SimulatedCustomer } from './types.js';
 import { isRecord } from './graph-common.js';
+import { isTimeout, timedRead } from './timed-read.js';
 
 /** What the client needs from the emulator around it. */
 export interface FlowClientDeps {
@@ -392,9 +393,8 @@ export class FlowClientSession implements FlowSession {
       const response = await this.#post(body);
       switch (response.status) {
         case 200:
-          return this.#decrypt(await response.text(), request.aesKey, request.iv);
+          return this.#decrypt(response.text, request.aesKey, request.iv);
         case 421:
-          await response.body?.cancel();
           if (attempt >= MAX_ATTEMPTS)
             throw new FlowClientError(
               'business-decryption-error',
@@ -404,14 +404,12 @@ export class FlowClientSession implements FlowSession {
           await this.#pause(attempt);
           continue;
         case 427:
-          throw await this.#invalidToken(response, request.aesKey, request.iv);
+          throw this.#invalidToken(response.text, request.aesKey, request.iv);
         case 432:
-          await response.body?.cancel();
           throw new FlowClientError('signature-verification-failed', 'The endpoint rejected the request signature.', {
             status: 432,
           });
         default:
-          await response.body?.cancel();
           throw new FlowClientError('unexpected_http_status_code', `The endpoint answered HTTP ${response.status}.`, {
             status: response.status,
           });
@@ -419,20 +417,24 @@ export class FlowClientSession implements FlowSession {
     }
   }
 
-  async #post(body: string): Promise<Response> {
+  /** The POST and its whole answer within the timeout (a body that stalls after the headers is a timeout too). */
+  async #post(body: string): Promise<{ status: number; text: string }> {
     try {
-      return await this.#fetch(this.#endpointUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': signBody(body, this.#deps.appSecret),
-        },
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      return await timedRead(
+        (signal) =>
+          this.#fetch(this.#endpointUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-hub-signature-256': signBody(body, this.#deps.appSecret),
+            },
+            body,
+            signal,
+          }),
+        this.#timeoutMs,
+      );
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw timedOut
+      throw isTimeout(error)
         ? new FlowClientError('timeout_error', `The endpoint did not answer within ${this.#timeoutMs} ms.`, {
             cause: error,
           })
@@ -452,8 +454,8 @@ export class FlowClientSession implements FlowSession {
   }
 
   /** 427: an empty body, or the encrypted {"error_msg": …} Meta's own server sends. */
-  async #invalidToken(response: Response, aesKey: Buffer, iv: Buffer): Promise<FlowClientError> {
-    const text = (await response.text()).trim();
+  #invalidToken(answer: string, aesKey: Buffer, iv: Buffer): FlowClientError {
+    const text = answer.trim();
     let errorMessage: string | null = null;
     if (text !== '') {
       try {
