@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../src/flows/index.js';
-import type { FlowSubmitResult, FlowSession } from '../src/emulator/index.js';
+import type { FlowSubmitResult } from '../src/emulator/index.js';
 import { addDays, weekday } from '../src/apps/common/dates.js';
 import { startAppsHarness, pdfBytes, pngBytes, type AppsHarness } from './apps-helpers.js';
 import { waitFor } from './helpers.js';
@@ -33,15 +33,11 @@ function screen(response: FlowSubmitResult, id: string): Extract<FlowSubmitResul
 }
 
 /** Completes the flow: SUCCESS params → nfm_reply → the app record is marked completed. */
-async function finish(
-  app: string,
-  session: FlowSession,
-  token: string,
-  response: FlowSubmitResult,
-): Promise<Record<string, unknown>> {
+async function finish(app: string, token: string, response: FlowSubmitResult): Promise<Record<string, unknown>> {
   if (response.kind !== 'success') throw new Error(`expected SUCCESS, got ${JSON.stringify(response)}`);
   expect(response.params.flow_token).toBe(token);
-  await session.complete(response.params);
+  // The client posted the nfm_reply with these params when the endpoint answered SUCCESS.
+  expect(response.wamid).toMatch(/^wamid\./);
   const record = await waitFor(
     async () => {
       const r = await h.storage.record(app, token);
@@ -90,7 +86,7 @@ describe('booking', () => {
       'CONFIRM',
     );
     expect(confirm.data).toMatchObject({ name: 'Ada Lovelace', notes: 'First visit' });
-    const data = await finish('booking', session, token, await session.submit('CONFIRM'));
+    const data = await finish('booking', token, await session.submit('CONFIRM'));
     expect(data).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
 
     // The completion sends the customer a summary message (once, through the outbound path).
@@ -118,7 +114,7 @@ describe('booking', () => {
     expect((fresh.data.slots as { id: string }[]).map((s) => s.id)).toEqual([slots[1]!.id, slots[2]!.id]);
     screen(await loser.session.submit('SLOTS', { slot: slots[1]!.id }), 'DETAILS');
     screen(await loser.session.submit('DETAILS', { name: 'Grace Hopper', email: 'grace@example.com' }), 'CONFIRM');
-    await finish('booking', loser.session, loser.token, await loser.session.submit('CONFIRM'));
+    await finish('booking', loser.token, await loser.session.submit('CONFIRM'));
     const confirmed = (await h.storage.bookings.list('clinic')).filter((b) => b.status === 'confirmed');
     expect(confirmed.map((b) => b.slotStart).sort()).toEqual([slots[0]!.id, slots[1]!.id]);
   });
@@ -140,7 +136,7 @@ describe('expense', () => {
     expect(receipt.data.summary).toBe('€42.90 · Travel · Taxi to the airport');
     const png = pngBytes(40, 30);
     const item = session.uploadMedia(png, 'receipt.png', 'image/png');
-    const data = await finish('expense', session, token, await session.submit('RECEIPT', { receipt: [item] }));
+    const data = await finish('expense', token, await session.submit('RECEIPT', { receipt: [item] }));
     expect(data).toMatchObject({
       amount_minor: 4290,
       currency: 'EUR',
@@ -163,7 +159,7 @@ describe('survey', () => {
       rating_label: '★★★★★ Excellent',
       liked_label: 'You liked: Speed of service, Friendly staff',
     });
-    const data = await finish('survey', session, token, await session.submit('THANKS'));
+    const data = await finish('survey', token, await session.submit('THANKS'));
     expect(data).toEqual({
       rating: 5,
       recommend: 'very_likely',
@@ -188,7 +184,6 @@ describe('preferences', () => {
     screen(await first.session.submit('NOTIFICATIONS', { channels: ['email', 'whatsapp'], digest: true }), 'TIMEZONE');
     const data = await finish(
       'preferences',
-      first.session,
       first.token,
       await first.session.submit('TIMEZONE', { timezone: 'Asia/Tokyo', lead: '10m' }),
     );
@@ -212,7 +207,7 @@ describe('preferences', () => {
     );
     expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m' });
     // Saving without touching the pre-filled time zone screen keeps the saved choices.
-    const again = await finish('preferences', second.session, second.token, await second.session.submit('TIMEZONE'));
+    const again = await finish('preferences', second.token, await second.session.submit('TIMEZONE'));
     expect(again).toEqual({ channels: ['sms'], reminders: false, digest: false, timezone: 'Asia/Tokyo', lead: '10m' });
   });
 });
@@ -237,7 +232,7 @@ describe('schedule', () => {
     screen(await session.submit('PER_DAY', { day_1: 'morning', day_2: 'all_day' }), 'NOTES');
     const review = screen(await session.submit('NOTES', { reminders: true }), 'REVIEW');
     expect(review.data.notes).toBe('No notes');
-    const data = await finish('schedule', session, token, await session.submit('REVIEW'));
+    const data = await finish('schedule', token, await session.submit('REVIEW'));
     expect(data).toEqual({
       start_date: start,
       end_date: end,
@@ -274,7 +269,7 @@ describe('budget', () => {
       summary: 'Transport: US$60.00\nEating out: US$120.00',
       total: 'Total per week: US$180.00',
     });
-    const data = await finish('budget', session, token, await session.submit('REVIEW'));
+    const data = await finish('budget', token, await session.submit('REVIEW'));
     expect(data).toMatchObject({
       currency: 'USD',
       period: 'weekly',
@@ -302,7 +297,7 @@ describe('kyc', () => {
     // …and the endpoint refuses a client that sends it anyway.
     const refused = screen(await session.dataExchange('REVIEW', { consent: false }), 'REVIEW');
     expect(refused.errorMessage).not.toBeNull();
-    const data = await finish('kyc', session, token, await session.submit('REVIEW', { consent: true }));
+    const data = await finish('kyc', token, await session.submit('REVIEW', { consent: true }));
     expect(data).toMatchObject({
       document_type: 'id_card',
       front: { fileName: 'id-front.png', mimeType: 'image/png', size: png.length },

@@ -6,7 +6,7 @@
 
 import { allowedTransitions, screenById, type DataSchema, type FlowJson } from '../protocol/index.js';
 import { FlowClientError } from './flow-client-errors.js';
-import type { FlowResponse } from './flow-client-types.js';
+import type { CheckedAnswer } from './flow-client-types.js';
 import { isRecord } from './graph-common.js';
 
 export type FlowAction = 'INIT' | 'BACK' | 'data_exchange';
@@ -116,7 +116,7 @@ function successAnswer(ctx: AnswerContext, body: Record<string, unknown>, data: 
 }
 
 /** Validates a decrypted answer to INIT/BACK/data_exchange; throws FlowClientError. */
-export function checkFlowAnswer(ctx: AnswerContext, body: unknown): FlowResponse {
+export function checkFlowAnswer(ctx: AnswerContext, body: unknown): CheckedAnswer {
   if (!isRecord(body)) throw schemaError('The decrypted answer is not a JSON object.');
   const screen = body.screen;
   if (typeof screen !== 'string' || screen === '') throw schemaError('The answer has no "screen".');

@@ -47,7 +47,17 @@ export type FlowResponse =
       /** `extension_message_response.params`, flow_token included. */
       params: Record<string, unknown> & { flow_token: string };
       body: Record<string, unknown>;
+      /**
+       * The flow closed and the client posted the nfm_reply with exactly `params` as its response_json
+       * (SPEC A.5): its wamid. null when the business sent this customer no Flow message to reply to
+       * (and no contextMessageId was given), so there was nothing to answer.
+       */
+      wamid: string | null;
     };
+
+/** An answer as checked, before the client acts on it (a SUCCESS has not been replied to yet). */
+export type CheckedAnswer =
+  Exclude<FlowResponse, { kind: 'success' }> | Omit<Extract<FlowResponse, { kind: 'success' }>, 'wamid'>;
 
 /**
  * What submit() did: the endpoint's answer, a screen reached by navigate, the completion, the
@@ -145,7 +155,8 @@ export interface FlowSession {
   errorNotification(screen: string, error: FlowErrorReport, action?: 'data_exchange' | 'INIT'): Promise<void>;
   /**
    * The customer's nfm_reply completion webhook to the gateway; flow_token is filled in when
-   * absent. Resolves with its wamid.
+   * absent. Resolves with its wamid. A SUCCESS answer already sends one (see FlowResponse); this is
+   * for a Flow JSON `complete` action done by hand, or to send a reply again.
    */
   complete(responseJson: Record<string, unknown>): Promise<string>;
   /** Encrypts a file like WhatsApp's CDN and serves it at GET /_emulator/cdn/:id. */

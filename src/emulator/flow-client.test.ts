@@ -91,6 +91,8 @@ describe('emulator flow client', () => {
       kind: 'success',
       params: { flow_token: TOKEN, slot: 'a' },
       body: { screen: 'SUCCESS', data: { extension_message_response: { params: { flow_token: TOKEN, slot: 'a' } } } },
+      // No Flow message was sent to this customer, so there is nothing for an nfm_reply to answer.
+      wamid: null,
     });
 
     expect(endpoint.state.received.map((r) => r.payload)).toEqual([
@@ -488,6 +490,36 @@ describe('emulator flow client', () => {
       id: expect.stringMatching(/^\d+$/) as unknown,
     });
     expect(emulator.media(media.id)?.bytes).toEqual(bytes);
+  });
+
+  it('posts the nfm_reply with exactly the SUCCESS params when the endpoint completes (SPEC A.5)', async () => {
+    const receiver = createWebhookReceiver({ appSecret: APP_SECRET });
+    const webhookUrl = await receiver.listen();
+    onClose(() => receiver.close());
+    const success = { extension_message_response: { params: { flow_token: TOKEN, slot: 'a', seats: 2 } } };
+    const endpoint = await startEndpoint(() => ({ status: 200, body: { screen: 'SUCCESS', data: success } }));
+    const { emulator, ready } = emulatorWithKey(endpoint.state.key, { webhookUrl });
+    await ready;
+    const session = emulator.flowClient({
+      endpointUrl: endpoint.url,
+      waId: WA_ID,
+      flowToken: TOKEN,
+      contextMessageId: 'wamid.flow-message',
+    });
+    const done = await session.init();
+    expect(done).toMatchObject({ kind: 'success', wamid: expect.stringMatching(/^wamid\./) as unknown });
+    await emulator.idle();
+    expect(receiver.received).toHaveLength(1);
+    const body = JSON.parse(receiver.received[0]?.body ?? '{}') as {
+      entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+    };
+    const message = body.entry[0]?.changes[0]?.value.messages[0];
+    expect(message).toMatchObject({
+      id: done.kind === 'success' ? done.wamid : '',
+      context: { id: 'wamid.flow-message' },
+    });
+    const nfm = (message?.interactive as { nfm_reply: { response_json: string } }).nfm_reply;
+    expect(JSON.parse(nfm.response_json)).toEqual({ flow_token: TOKEN, slot: 'a', seats: 2 });
   });
 
   it('completes with a signed nfm_reply webhook from the customer', async () => {

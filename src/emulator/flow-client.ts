@@ -28,6 +28,7 @@ import { fetchBusinessKey, type GraphGet } from './flow-business-key.js';
 import type { FlowCdn } from './flow-cdn.js';
 import { FlowClientError } from './flow-client-errors.js';
 import type {
+  CheckedAnswer,
   FlowClientOptions,
   FlowErrorReport,
   FlowResponse,
@@ -264,7 +265,11 @@ export class FlowClientSession implements FlowSession {
       return Promise.reject(
         new TypeError('complete() needs contextMessageId: the business has sent no Flow message to this customer'),
       );
-    return this.#deps.customer(this.#waId).sendFlowReply({ flow_token: this.flowToken, ...rest }, contextId);
+    return this.#reply({ flow_token: this.flowToken, ...rest }, contextId);
+  }
+
+  #reply(responseJson: Record<string, unknown>, contextId: string): Promise<string> {
+    return this.#deps.customer(this.#waId).sendFlowReply(responseJson, contextId);
   }
 
   /**
@@ -296,7 +301,7 @@ export class FlowClientSession implements FlowSession {
   async #navigate(action: FlowAction, screen: string, data: Record<string, unknown>): Promise<FlowResponse> {
     const payload = { version: this.#version, action, screen, data, ...this.#token() };
     const answer = await this.#exchange(payload);
-    let checked: FlowResponse;
+    let checked: CheckedAnswer;
     try {
       checked = checkFlowAnswer({ flow: this.#flow, action, from: screen, flowToken: this.flowToken }, answer);
     } catch (error) {
@@ -306,11 +311,15 @@ export class FlowClientSession implements FlowSession {
     }
     this.#lastAction = action === 'INIT' ? 'INIT' : 'data_exchange';
     this.#record(action, screen, checked);
-    return checked;
+    if (checked.kind !== 'success') return checked;
+    // SUCCESS closes the flow and posts the response message with every key of params (SPEC A.5).
+    const contextId = this.#contextMessageId ?? this.#deps.lastFlowMessageTo(this.#waId);
+    const wamid = contextId === null ? null : await this.#reply(checked.params, contextId);
+    return { ...checked, wamid };
   }
 
   /** Where the answer leaves the screens shown. */
-  #record(action: FlowAction, from: string, answer: FlowResponse): void {
+  #record(action: FlowAction, from: string, answer: CheckedAnswer): void {
     this.#kept = null;
     if (answer.kind === 'success') {
       this.#close();
