@@ -82,7 +82,8 @@ describe('business encryption key', () => {
 
 describe('flows management', () => {
   it('creates, uploads, previews, publishes, deprecates and lists a flow; refuses invalid transitions', async () => {
-    const flowJson = readFixture('flow_json/pywa_v2_1__customer_satisfaction_survey.json');
+    // 7.2, not frozen: flows on a frozen version (2.1 … 5.0) can no longer be published (SPEC E.9).
+    const flowJson = readFixture('flow_json/meta_docs_example__purchase_intent_v7_2.json');
     const created = await graph.createFlow(WABA, { name: 'csat-test', categories: ['SURVEY'] });
     expect(created.id).toMatch(/^\d+$/);
     const upload = await graph.uploadFlowJson(created.id, flowJson);

@@ -68,7 +68,7 @@ class EmulatorImpl implements Emulator {
       appSecret: config.appSecret,
       wabaId: config.wabaId,
       url: options.webhookUrl ?? null,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: config.fetch,
       now: config.now,
       random: config.random,
       activity: this.#activity,

@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decryptFlowRequest, encryptFlowResponse, loadPrivateKey } from '../protocol/index.js';
 import { createEmulator } from './emulator.js';
 import { checkFlowJsonAsset } from './flow-asset-check.js';
 import { createWebhookReceiver, manualClock, seededRandom } from './testing.js';
@@ -13,6 +14,16 @@ const FLOW_JSON_DIR = new URL('../../../shared/protocol/fixtures/flow_json/', im
 const KEY = readFileSync(
   new URL('../../../shared/protocol/fixtures/crypto/pywa_flow_endpoint_public_key_derived.pem', import.meta.url),
   'utf8',
+);
+const PRIVATE_KEY = loadPrivateKey(
+  readFileSync(
+    new URL(
+      '../../../shared/protocol/fixtures/crypto/pywa_flow_endpoint_private_key_encrypted_pass_pywa.pem',
+      import.meta.url,
+    ),
+    'utf8',
+  ),
+  'pywa',
 );
 const WABA = '102290129340398';
 const BASE = 'http://graph.test/v24.0';
@@ -278,8 +289,23 @@ describe('Flows management API', () => {
     });
   });
 
-  it('publishing an endpoint flow needs endpoint_uri and a validly signed business key', async () => {
-    const { call, uploadJson, emulator } = setup();
+  it('publishing an endpoint flow needs endpoint_uri, a validly signed key and a passing health check', async () => {
+    // The business endpoint, reached through the injected fetch: it answers pings as `answer` says.
+    const pings: { payload: unknown; signature: string | null }[] = [];
+    type Mode = 'down' | 'clear' | 'inactive' | 'right';
+    let answer = 'down' as Mode;
+    const endpointFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url !== 'https://flows.example/endpoint') throw new TypeError(`unexpected call to ${url}`);
+      if (answer === 'down') throw new TypeError('fetch failed');
+      const raw = await new Response(init?.body).text();
+      const request = decryptFlowRequest(JSON.parse(raw), PRIVATE_KEY);
+      pings.push({ payload: request.payload, signature: new Headers(init?.headers).get('x-hub-signature-256') });
+      const body = answer === 'inactive' ? { data: { status: 'inactive' } } : { data: { status: 'active' } };
+      const text = answer === 'clear' ? JSON.stringify(body) : encryptFlowResponse(body, request.aesKey, request.iv);
+      return new Response(text, { status: 200, headers: { 'content-type': 'text/plain' } });
+    };
+    const { call, uploadJson, emulator } = setup({ fetch: endpointFetch });
     const endpointFlow = JSON.stringify({
       version: '7.3',
       data_api_version: '3.0',
@@ -307,12 +333,79 @@ describe('Flows management API', () => {
     emulator.setKeyStatus('MISMATCH');
     expect((await call('POST', `/${id}/publish`)).json).toMatchObject({ error: { code: 139002 } });
     emulator.setKeyStatus('VALID');
+
+    // The health check (SPEC A.7): unreachable, answered in clear text, or not "active" → 139002 with the reason.
+    const refusals: [Mode, RegExp][] = [
+      ['down', /could not be reached/],
+      ['clear', /not base64 AES-128-GCM/],
+      ['inactive', /must be \{"data":\{"status":"active"\}\}/],
+    ];
+    for (const [mode, reason] of refusals) {
+      answer = mode;
+      expect((await call('POST', `/${id}/publish`)).json, mode).toMatchObject({
+        error: { code: 139002, error_user_msg: expect.stringMatching(reason) as unknown },
+      });
+    }
+    expect((await call('GET', `/${id}?fields=status`)).json).toMatchObject({ status: 'DRAFT' });
+    answer = 'right';
     expect((await call('POST', `/${id}/publish`)).json).toEqual({ success: true });
+    // Every ping was the documented one, signed with the app secret over the exact body.
+    expect(pings.at(-1)).toEqual({
+      payload: { version: '3.0', action: 'ping' },
+      signature: expect.stringMatching(/^sha256=[0-9a-f]{64}$/) as unknown,
+    });
     expect((await call('GET', `/${id}?fields=endpoint_uri,data_api_version`)).json).toEqual({
       endpoint_uri: 'https://flows.example/endpoint',
       data_api_version: '3.0',
       id,
     });
+  });
+
+  it('publishes an endpoint flow without the health check when flowHealthCheck is false', async () => {
+    const { call, uploadJson, emulator } = setup({ flowHealthCheck: false });
+    const id = (
+      await call('POST', `/${WABA}/flows`, {
+        name: 'ep',
+        categories: ['OTHER'],
+        endpoint_uri: 'https://flows.example/endpoint',
+      })
+    ).json.id as string;
+    await uploadJson(
+      id,
+      JSON.stringify({
+        version: '7.3',
+        data_api_version: '3.0',
+        routing_model: { A: [] },
+        screens: [{ id: 'A', terminal: true, layout: DONE_LAYOUT }],
+      }),
+    );
+    await emulator.fetch(
+      new Request(`${BASE}/106540352242922/whatsapp_business_encryption`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer flows', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ business_public_key: KEY }).toString(),
+      }),
+    );
+    expect((await call('POST', `/${id}/publish`)).json).toEqual({ success: true });
+  });
+
+  it('refuses to publish a flow on a frozen Flow JSON version (SPEC E.9), though the asset only warns', async () => {
+    const { call, uploadJson } = setup();
+    for (const version of ['2.1', '5.0']) {
+      const id = (await call('POST', `/${WABA}/flows`, { name: `frozen ${version}`, categories: ['OTHER'] })).json
+        .id as string;
+      const upload = await uploadJson(
+        id,
+        JSON.stringify({ version, screens: [{ id: 'A', terminal: true, layout: DONE_LAYOUT }] }),
+      );
+      expect(upload.json).toMatchObject({ success: true });
+      expect((await call('POST', `/${id}/publish`)).json).toMatchObject({
+        error: {
+          code: 139002,
+          error_user_msg: expect.stringMatching(new RegExp(`${version.replace('.', '\\.')} is frozen`)) as unknown,
+        },
+      });
+    }
   });
 
   it('answers fields, previews (stable until invalidated) and refuses unknown fields', async () => {

@@ -5,7 +5,9 @@
 // (details, update, delete) is in flow-node.ts.
 
 import type { Context, Hono } from 'hono';
+import { FROZEN_FLOW_JSON_VERSIONS, LATEST_FLOW_JSON_VERSION, type FlowJsonVersion } from '../protocol/index.js';
 import { checkFlowJsonAsset } from './flow-asset-check.js';
+import { endpointHealthProblem } from './flow-health-check.js';
 import { flowError, nameClash, parseCategories, validationErrorsField } from './flow-node.js';
 import {
   booleanParam,
@@ -53,16 +55,28 @@ function changeStatus(ctx: EmulatorContext, flow: StoredFlow, to: FlowStatus): v
 }
 
 /** Why the flow cannot be published now (139002), or null. */
-function publishProblem(ctx: EmulatorContext, flow: StoredFlow): string | null {
+async function publishProblem(ctx: EmulatorContext, flow: StoredFlow): Promise<string | null> {
   if (flow.status !== 'DRAFT') return `Only DRAFT Flows can be published; this Flow is ${flow.status}.`;
   if (flow.flowJson === null) return 'The Flow has no Flow JSON.';
   if (flow.validationErrors.length > 0) return "You can't publish a Flow with validation errors.";
-  if (flow.dataApiVersion !== null && flow.endpointUri === null)
-    return 'The Flow uses an endpoint (data_api_version) but has no endpoint_uri.';
-  if (flow.dataApiVersion !== null && (ctx.state.businessKey === null || ctx.state.keyStatus !== 'VALID')) {
+  // Frozen: no new flows are published on that version (SPEC E.9); the asset itself only gets a warning.
+  const frozen = flow.jsonVersion === null ? undefined : FROZEN_FLOW_JSON_VERSIONS[flow.jsonVersion as FlowJsonVersion];
+  if (frozen !== undefined)
+    return `Flow JSON version ${String(flow.jsonVersion)} is frozen since ${frozen}: new Flows can't be published on it. Use version ${LATEST_FLOW_JSON_VERSION}.`;
+  if (flow.dataApiVersion === null) return null;
+  if (flow.endpointUri === null) return 'The Flow uses an endpoint (data_api_version) but has no endpoint_uri.';
+  const key = ctx.state.businessKey;
+  if (key === null || ctx.state.keyStatus !== 'VALID')
     return 'The Flow uses an endpoint but the phone number has no validly signed business public key.';
-  }
-  return null;
+  if (!ctx.config.flowHealthCheck) return null;
+  // The endpoint must be available and answer the health check (SPEC A.7).
+  return endpointHealthProblem({
+    endpointUri: flow.endpointUri,
+    version: flow.dataApiVersion,
+    publicKeyPem: key,
+    appSecret: ctx.config.appSecret,
+    fetch: ctx.config.fetch,
+  });
 }
 
 async function createFlow(ctx: EmulatorContext, c: Context, params: Params): Promise<Response> {
@@ -98,7 +112,7 @@ async function createFlow(ctx: EmulatorContext, c: Context, params: Params): Pro
   if (flowJson !== null) setFlowJson(flow, flowJson);
   // publish is applied only with a valid flow_json (SPEC D.6); other failures refuse the call.
   if (publish && flowJson !== null && flow.validationErrors.length === 0) {
-    const problem = publishProblem(ctx, flow);
+    const problem = await publishProblem(ctx, flow);
     if (problem !== null)
       return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", problem);
   }
@@ -200,10 +214,10 @@ export function mountFlows(app: Hono, ctx: EmulatorContext): void {
     return c.json({ data, paging: { cursors: { before: '', after: '' } } });
   });
 
-  app.post(`${VERSION}/:flowId/publish`, (c) => {
+  app.post(`${VERSION}/:flowId/publish`, async (c) => {
     const flow = ctx.state.flows.get(c.req.param('flowId'));
     if (flow === undefined) return unknownObject(ctx, 'POST', c.req.param('flowId'));
-    const problem = publishProblem(ctx, flow);
+    const problem = await publishProblem(ctx, flow);
     if (problem !== null)
       return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", problem);
     changeStatus(ctx, flow, 'PUBLISHED');

@@ -16,6 +16,10 @@ export interface EmulatorConfig {
   readonly random: () => number;
   readonly statusDelayMs: number;
   readonly flowWebhooks: boolean;
+  /** Publishing an endpoint flow runs Meta's health check against its endpoint_uri. */
+  readonly flowHealthCheck: boolean;
+  /** How the emulator calls the business: webhook deliveries and the health check. */
+  readonly fetch: typeof fetch;
 }
 
 export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
@@ -32,6 +36,8 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
     random: options.random ?? Math.random,
     statusDelayMs: nonNegative(options.statusDelayMs, 50, 'statusDelayMs'),
     flowWebhooks: options.flowWebhooks ?? false,
+    flowHealthCheck: options.flowHealthCheck ?? true,
+    fetch: options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetch(input, init)),
   });
 }
 

@@ -18,7 +18,7 @@ export interface EmulatorOptions {
   wabaId?: string;
   /** Injected clock (ms): message timestamps, the 24-hour window, media URL expiry, throughput. */
   now?: () => number;
-  /** Delivers webhooks; inject an app.fetch-based fetch for in-process tests. */
+  /** Delivers webhooks and health checks; inject an app.fetch-based fetch for in-process tests. */
   fetch?: typeof fetch;
   /** In [0, 1): ids, jitter, duplicate/batch/server-error decisions. */
   random?: () => number;
@@ -38,6 +38,12 @@ export interface EmulatorOptions {
   batchWindowMs?: number;
   /** Also send `flows` field webhooks (FLOW_STATUS_CHANGE) like an app subscribed to them. Default false. */
   flowWebhooks?: boolean;
+  /**
+   * Publishing a flow with an endpoint first sends Meta's health check (an encrypted, signed ping) to its
+   * endpoint_uri and refuses with 139002 unless it is answered {"data":{"status":"active"}}, encrypted
+   * (SPEC A.7). Default true; false publishes flows whose endpoint is not running.
+   */
+  flowHealthCheck?: boolean;
 }
 
 export interface RateLimitFault {

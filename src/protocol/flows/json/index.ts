@@ -6,6 +6,7 @@ export { DOCUMENT_MIME_TYPES } from './components.js';
 export {
   DATA_API_VERSIONS,
   FLOW_JSON_VERSIONS,
+  FROZEN_FLOW_JSON_VERSIONS,
   LATEST_FLOW_JSON_VERSION,
   compareVersions,
   isDataApiVersion,
