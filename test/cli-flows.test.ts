@@ -212,4 +212,30 @@ describe('flowgate flows push / publish / preview / deprecate', { timeout: 60_00
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('FLOWGATE_ACCESS_TOKEN is required');
   });
+  it('lists every flow, past the first page of 100', async () => {
+    for (let i = 0; i < 105; i += 1) {
+      const response = await emulator.fetch(
+        new Request(`http://graph.test/v24.0/${WABA_ID}/flows`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `bulk ${i}`, categories: ['OTHER'] }),
+        }),
+      );
+      expect(response.status).toBe(200);
+    }
+    const listed = await cli(['flows', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    const names = (JSON.parse(listed.stdout) as { name: string }[]).map((f) => f.name);
+    expect(names.filter((n) => n.startsWith('bulk '))).toHaveLength(105);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('refuses an unusable --flow-id as a usage error, without a stack trace', async () => {
+    for (const id of ['..', '']) {
+      const refused = await cli(['flows', 'publish', 'purchase', '--flow-id', id]);
+      expect(refused.code, id).toBe(2);
+      expect(refused.stderr).toContain('publishing "purchase" failed: invalid id');
+      expect(refused.stderr).not.toMatch(/\n\s+at |\^/);
+    }
+  });
 });

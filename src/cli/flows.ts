@@ -8,7 +8,13 @@ import type { Command } from 'commander';
 import type { FlowgateConfig } from '../config/index.js';
 // The emulator's locating JSON parser, only to say where a syntax error is.
 import { JsonSyntaxError, parseLocated } from '../emulator/json-locate.js';
-import { GraphClient, GraphRequestError, type FlowValidationError } from '../graph/index.js';
+import {
+  GraphArgumentError,
+  GraphClient,
+  GraphRequestError,
+  type FlowDetails,
+  type FlowValidationError,
+} from '../graph/index.js';
 import { GraphApiError, hasErrors, summarizeFindings, validateFlowJson, type FlowFinding } from '../protocol/index.js';
 import { APP_NAMES } from '../config/schema.js';
 import { CliError, configFor, globals } from './main.js';
@@ -109,24 +115,31 @@ async function graphCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
       throw new CliError(`${what} failed: ${error.message}${code}${detail === '' ? '' : ` — ${detail}`}`, 1);
     }
     if (error instanceof GraphRequestError) throw new CliError(`${what} failed: ${error.message}. ${error.hint}`, 1);
+    // An argument the client refuses before calling (e.g. --flow-id ".."): a usage error.
+    if (error instanceof GraphArgumentError) throw new CliError(`${what} failed: ${error.message}`, 2);
     throw error;
   }
 }
 
 const MAX_LIST_PAGES = 100;
 
-/** The id of the WABA's flow called `name`, or null. */
-async function findFlowId(ctx: FlowsContext, name: string): Promise<string | null> {
+/** Every flow of the WABA, page after page (at most MAX_LIST_PAGES pages of 100). */
+async function* allFlows(ctx: FlowsContext): AsyncGenerator<FlowDetails> {
   let after: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
     const list = await graphCall('listing flows', () =>
       ctx.graph.listFlows(ctx.wabaId, after === undefined ? { limit: 100 } : { after, limit: 100 }),
     );
-    const hit = list.flows.find((flow) => flow.name === name);
-    if (hit !== undefined) return hit.id;
-    if (!list.hasNext || list.after === null) return null;
+    yield* list.flows;
+    if (!list.hasNext || list.after === null) return;
     after = list.after;
   }
+  throw new CliError(`the WABA lists more than ${MAX_LIST_PAGES * 100} flows; pass --flow-id`, 1);
+}
+
+/** The id of the WABA's flow called `name`, or null. */
+async function findFlowId(ctx: FlowsContext, name: string): Promise<string | null> {
+  for await (const flow of allFlows(ctx)) if (flow.name === name) return flow.id;
   return null;
 }
 
@@ -298,8 +311,9 @@ export function registerFlowsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = flowsContext(cmd);
-      const list = await graphCall('listing flows', () => ctx.graph.listFlows(ctx.wabaId, { limit: 100 }));
-      const rows = list.flows.map((f) => ({ id: f.id, name: f.name, status: f.status, categories: f.categories }));
+      const rows = [];
+      for await (const f of allFlows(ctx))
+        rows.push({ id: f.id, name: f.name, status: f.status, categories: f.categories });
       if (opts.json === true) console.log(JSON.stringify(rows, null, 2));
       else for (const r of rows) console.log(`${r.id}  ${r.status ?? '?'}  ${r.name ?? ''}`);
     });
