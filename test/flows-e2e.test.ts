@@ -2,6 +2,7 @@
 // it reaches the customer; the emulator's Flow client (encrypting like WhatsApp, checking every answer
 // against the Flow JSON) walks the screens; the nfm_reply completion, delivered twice by the emulator and
 // then sent again, becomes one submission and runs onComplete exactly once; the spent token answers 427.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowClientError, type Emulator } from '../src/emulator/index.js';
 import { FLOW_COMPLETION_HANDLER, type FlowCompletionContext } from '../src/flows/index.js';
@@ -231,10 +232,79 @@ describe('send, fill in, complete', () => {
       .execute();
     expect(tokens).toEqual([{ token: first.token }]);
     const all = await t.app.gateway.store.db.selectFrom('flow_tokens').select(['token', 'outbound_id']).execute();
-    // The token made for the repeated call was removed: every token belongs to a message.
+    // No token was stored for the repeated call: every token belongs to a message.
     expect(all.filter((row) => row.outbound_id === null)).toEqual([]);
     await waitFor(() => emulator.sentMessages().some((m) => JSON.stringify(m.body).includes(first.token)));
     expect(emulator.sentMessages().filter((m) => JSON.stringify(m.body).includes('Once only'))).toHaveLength(1);
+  });
+
+  it('stores the token in the transaction that queues its message: both or neither', async () => {
+    const db = t.app.gateway.store.db;
+    // A statement that fails inside SQLite once the message is queued (the old second step, linking the
+    // token to its message) must not cost the queued message its token.
+    await sql`CREATE TRIGGER refuse_token_link BEFORE UPDATE OF outbound_id ON flow_tokens
+      BEGIN SELECT RAISE(ABORT, 'database is locked'); END`.execute(db);
+    try {
+      const sent = await t.app.sendFlow(`+${CUSTOMER}`, 'demo', {
+        cta: 'Open',
+        body: 'Linked',
+        idempotencyKey: 'k-link',
+      });
+      const row = await db
+        .selectFrom('flow_tokens')
+        .select('outbound_id')
+        .where('token', '=', sent.token)
+        .executeTakeFirst();
+      expect(row).toEqual({ outbound_id: sent.outboundId });
+      expect(
+        await t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Linked', idempotencyKey: 'k-link' }),
+      ).toEqual(sent);
+    } finally {
+      await sql`DROP TRIGGER refuse_token_link`.execute(db);
+    }
+    // A failure while queuing (the job insert) leaves neither the message nor a token.
+    const before = await db
+      .selectFrom('flow_tokens')
+      .select(db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await sql`CREATE TRIGGER refuse_job BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(
+      db,
+    );
+    try {
+      const failed = await t.app
+        .sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', body: 'Never queued' })
+        .catch((e: unknown) => e);
+      expect(String(failed)).toContain('disk I/O error');
+    } finally {
+      await sql`DROP TRIGGER refuse_job`.execute(db);
+    }
+    const after = await db.selectFrom('flow_tokens').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    const messages = await db.selectFrom('messages').select('id').where('payload', 'like', '%Never queued%').execute();
+    expect(messages).toEqual([]);
+  });
+
+  it('refuses a token lifetime out of range and a data_exchange message given a screen, before anything is stored', async () => {
+    const db = t.app.gateway.store.db;
+    const before = await db
+      .selectFrom('flow_tokens')
+      .select(db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const tokenTtlMs of [-60_000, 0, Number.NaN, 31 * 86_400_000]) {
+      await expect(t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', tokenTtlMs })).rejects.toMatchObject({
+        name: 'FlowSendInvalidError',
+        code: 'flowgate.flows.invalid_option',
+        status: 400,
+      });
+    }
+    await expect(
+      t.app.sendFlow(`+${CUSTOMER}`, 'demo', { cta: 'Open', action: 'data_exchange', initialScreen: 'MY_SCREEN' }),
+    ).rejects.toMatchObject({
+      code: 'flowgate.flows.invalid_option',
+      message: expect.stringContaining('navigate') as unknown,
+    });
+    const after = await db.selectFrom('flow_tokens').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
   });
 
   it('an idempotency key first used for another message or flow is refused, and leaves no token behind', async () => {

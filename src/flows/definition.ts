@@ -8,6 +8,15 @@ import type { FlowCompletionHandler, FlowOptions, FlowScreenHandler } from './ty
 export const DEFAULT_TOKEN_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 /** The longest a flow token may live: 30 days (SPEC A.7 suggests 2–3 days; longer only keeps stale forms open). */
 export const MAX_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** A token lifetime: whole milliseconds, 1 to MAX_TOKEN_TTL_MS. */
+export function validTokenTtl(ttl: number): boolean {
+  return Number.isInteger(ttl) && ttl > 0 && ttl <= MAX_TOKEN_TTL_MS;
+}
+
+export function tokenTtlRule(ttl: number): string {
+  return `tokenTtlMs must be a whole number of milliseconds from 1 to ${MAX_TOKEN_TTL_MS} (30 days), got ${String(ttl)}`;
+}
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export class FlowDefinitionError extends Error {
@@ -54,12 +63,8 @@ export class FlowDefinition {
       throw new FlowDefinitionError('flowgate.flows.invalid_json', `flow "${name}" has an invalid Flow JSON: ${list}`);
     }
     const ttl = options.tokenTtlMs;
-    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0 && ttl <= MAX_TOKEN_TTL_MS)) {
-      throw new FlowDefinitionError(
-        'flowgate.flows.invalid_option',
-        `flow "${name}": tokenTtlMs must be a whole number of milliseconds from 1 to ${MAX_TOKEN_TTL_MS} (30 days), got ${String(ttl)}`,
-      );
-    }
+    if (ttl !== undefined && !validTokenTtl(ttl))
+      throw new FlowDefinitionError('flowgate.flows.invalid_option', `flow "${name}": ${tokenTtlRule(ttl)}`);
     if (options.allowedMimeTypes !== undefined && options.allowedMimeTypes.length === 0) {
       throw new FlowDefinitionError(
         'flowgate.flows.invalid_option',

@@ -1,12 +1,13 @@
-// Sending a flow: issue a token (stored before anything is sent), then queue an interactive Flow message
-// carrying it through the gateway's outbound path. If the message is refused (validation, 24-hour window),
-// the token is removed again, so no token exists for a message that was never queued.
+// Sending a flow: a new token, and the interactive Flow message carrying it queued through the gateway's
+// outbound path, both in one transaction. A refused message (validation, 24-hour window) leaves no token,
+// and a queued message always has its token, linked to it (an idempotent retry finds it).
 import { normalizeRecipient, type FlowJson, type OutboundFlow } from '../protocol/index.js';
 import { checkResponse } from './check-response.js';
 import type { OutboundService } from '../gateway/index.js';
 import type { Store } from '../store/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newFlowToken } from './tokens.js';
+import { tokenTtlRule, validTokenTtl } from './definition.js';
 import type { SendFlowOptions, SendFlowResult } from './types.js';
 
 export interface SendFlowDeps {
@@ -60,6 +61,14 @@ export async function sendFlow(
   options: SendFlowOptions,
 ): Promise<SendFlowResult> {
   const waId = normalizeRecipient(to);
+  if (options.tokenTtlMs !== undefined && !validTokenTtl(options.tokenTtlMs))
+    throw new FlowSendInvalidError(tokenTtlRule(options.tokenTtlMs), 'flowgate.flows.invalid_option');
+  if (options.action === 'data_exchange' && (options.initialScreen !== undefined || options.data !== undefined))
+    throw new FlowSendInvalidError(
+      'initialScreen and data open a screen directly (navigate); a data_exchange Flow message opens with INIT, ' +
+        'where the flow answers with its first screen',
+      'flowgate.flows.invalid_option',
+    );
   const token = newFlowToken();
   const now = deps.now();
   const expiresAt = now + (options.tokenTtlMs ?? def.tokenTtlMs);
@@ -68,39 +77,46 @@ export async function sendFlow(
   if (def.json !== undefined && message.action === 'navigate') checkFirstScreen(def.json, message.screen, options.data);
   // The first screen's data is what its input is checked against (data-bound options and dates).
   const first = message.action === 'navigate' && message.screen !== undefined ? message.screen : undefined;
-  await deps.store.flows.issueToken({
-    token,
-    flow: def.name,
-    waId,
-    phoneNumberId,
-    data: options.data ?? null,
-    screens: first === undefined || options.data === undefined ? null : { [first]: options.data },
-    now,
-    expiresAt,
-  });
-  try {
-    const sent = await deps.outbound.send(to, message, {
+  const sent = await deps.outbound.send(
+    to,
+    message,
+    {
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       ...(options.phoneNumberId === undefined ? {} : { phoneNumberId: options.phoneNumberId }),
-    });
-    if (!sent.created) {
-      // Same idempotency key as an earlier send: that message carries its own token; this one is unused.
-      await deps.store.flows.deleteToken(token);
-      const earlier = await earlierToken(deps, sent.id, def.name, waId);
-      return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
-    }
-    await deps.store.flows.setOutboundId(token, sent.id);
-    return { token, outboundId: sent.id, expiresAt };
-  } catch (error) {
-    await deps.store.flows.deleteToken(token);
-    throw error;
-  }
+    },
+    // The token is committed with the message that carries it, or not at all.
+    (trx, outboundId) =>
+      deps.store.flows.issueToken(
+        {
+          token,
+          flow: def.name,
+          waId,
+          phoneNumberId,
+          data: options.data ?? null,
+          screens: first === undefined || options.data === undefined ? null : { [first]: options.data },
+          now,
+          expiresAt,
+          outboundId,
+        },
+        trx,
+      ),
+  );
+  if (sent.created) return { token, outboundId: sent.id, expiresAt };
+  // Same idempotency key as an earlier send: that message carries its own token.
+  const earlier = await earlierToken(deps, sent.id, def.name, waId);
+  return { token: earlier.token, outboundId: sent.id, expiresAt: earlier.expires_at };
 }
 
 export class FlowSendInvalidError extends Error {
   override readonly name = 'FlowSendInvalidError';
-  readonly code = 'flowgate.flows.invalid_first_screen';
   readonly status = 400;
+  constructor(
+    message: string,
+    readonly code:
+      'flowgate.flows.invalid_first_screen' | 'flowgate.flows.invalid_option' = 'flowgate.flows.invalid_first_screen',
+  ) {
+    super(message);
+  }
 }
 
 /**

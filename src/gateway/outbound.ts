@@ -9,7 +9,7 @@ import { GraphNetworkError, GraphRequestError, type GraphClient } from '../graph
 import { GraphApiError } from '../protocol/index.js';
 import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
+import type { Database, Store } from '../store/index.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { JobContext } from '../queue/index.js';
 import { assertWithinWindow } from './window.js';
@@ -61,7 +61,17 @@ export class OutboundService {
     this.newId = options.newId ?? (() => `out_${randomBytes(12).toString('base64url')}`);
   }
 
-  async send(to: string, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+  /**
+   * Stores the message and its send job in one transaction. `alsoStore` runs in that transaction when a
+   * message is queued (not for a repeated idempotency key), so what belongs to the message (a Flow
+   * message's token) is committed with it or not at all.
+   */
+  async send(
+    to: string,
+    message: OutboundMessage,
+    options: SendOptions = {},
+    alsoStore?: (trx: Kysely<Database>, outboundId: string) => Promise<void>,
+  ): Promise<SendResult> {
     const phoneNumberId = options.phoneNumberId ?? this.options.phoneNumberId;
     if (phoneNumberId === null) {
       throw new OutboundConfigError('no business phone number is configured: set FLOWGATE_PHONE_NUMBER_ID');
@@ -91,6 +101,7 @@ export class OutboundService {
         now: this.now(),
       });
       if (created.created) {
+        await alsoStore?.(trx, created.id);
         await queue.enqueue(
           [
             {

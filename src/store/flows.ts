@@ -20,6 +20,8 @@ export interface NewFlowToken {
   screens?: Record<string, Record<string, unknown>> | null;
   now: number;
   expiresAt: number;
+  /** The outbound message carrying the token, when it is stored with it (sendFlow does). */
+  outboundId?: string | null;
 }
 
 export interface FlowContactRow {
@@ -55,8 +57,8 @@ export class FlowsRepository {
     );
   }
 
-  async issueToken(t: NewFlowToken): Promise<void> {
-    await this.db
+  async issueToken(t: NewFlowToken, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('flow_tokens')
       .values({
         token: t.token,
@@ -66,7 +68,7 @@ export class FlowsRepository {
         state: 'issued',
         data: t.data === null ? null : JSON.stringify(t.data),
         screens: t.screens === undefined || t.screens === null ? null : JSON.stringify(t.screens),
-        outbound_id: null,
+        outbound_id: t.outboundId ?? null,
         created_at: t.now,
         expires_at: t.expiresAt,
         completed_at: null,
@@ -87,14 +89,6 @@ export class FlowsRepository {
       .where('state', 'in', ['issued', 'in_progress'])
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-
-  async setOutboundId(token: string, outboundId: string): Promise<void> {
-    await this.db.updateTable('flow_tokens').set({ outbound_id: outboundId }).where('token', '=', token).execute();
-  }
-
-  async deleteToken(token: string): Promise<void> {
-    await this.db.deleteFrom('flow_tokens').where('token', '=', token).execute();
   }
 
   async getToken(token: string, db: Kysely<Database> = this.db): Promise<FlowTokenRow | null> {
