@@ -94,6 +94,18 @@ export class FlowgateApp {
       media: () => this.gatewayInstance?.media ?? null,
       blobs: () => signedSource(this.blobs),
     });
+    // Every nfm_reply to a token Flowgate issued becomes a submission, whether or not its flow is registered
+    // here (`flowgate flows send` issues tokens for any flow name).
+    this.router.on(
+      'message.flow_reply',
+      createCompletionHandler({
+        registry: this.flows,
+        store: () => this.gateway.store,
+        now: this.options.now ?? Date.now,
+        onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0),
+      }),
+      { name: FLOW_COMPLETION_HANDLER },
+    );
   }
 
   /** Registers a handler for an event kind (`message.text`), a category (`status.*`) or everything (`*`). */
@@ -117,18 +129,6 @@ export class FlowgateApp {
    */
   flow(name: string, options?: FlowOptions): FlowDefinition {
     if (options === undefined) return this.flows.require(name);
-    if (this.flows.size === 0) {
-      this.router.on(
-        'message.flow_reply',
-        createCompletionHandler({
-          registry: this.flows,
-          store: () => this.gateway.store,
-          now: this.options.now ?? Date.now,
-          onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0),
-        }),
-        { name: FLOW_COMPLETION_HANDLER },
-      );
-    }
     return this.flows.define(name, options);
   }
 
