@@ -4,29 +4,34 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
-export const REDACT_PATHS: readonly string[] = [
+/** Keys whose values never reach a log line, at the top level and one object down. */
+const SECRET_KEYS = [
   'authorization',
-  '*.authorization',
+  'appSecret',
+  'appSecretPrevious',
+  'accessToken',
+  'adminToken',
+  'forwardSecret',
+  'verifyToken',
+  'token',
+  'secret',
+  'password',
+  'privateKey',
+  'from',
+  'to',
+  'waId',
+  'wa_id',
+  'phone',
+  'recipient',
+  'url',
+  'mediaId',
+  'media_id',
+] as const;
+
+export const REDACT_PATHS: readonly string[] = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   'headers["x-hub-signature-256"]',
-  '*.appSecret',
-  '*.appSecretPrevious',
-  '*.accessToken',
-  '*.adminToken',
-  '*.forwardSecret',
-  '*.verifyToken',
-  '*.token',
-  '*.secret',
-  '*.password',
-  '*.privateKey',
-  '*.from',
-  '*.to',
-  '*.waId',
-  '*.wa_id',
-  '*.phone',
-  '*.recipient',
-  '*.url',
-  '*.mediaId',
-  '*.media_id',
 ];
 
 export interface LogOptions {
