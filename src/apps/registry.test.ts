@@ -5,6 +5,7 @@ import { APP_NAMES } from '../config/schema.js';
 import { createApp } from '../index.js';
 import { registerApps } from './index.js';
 import { register as registerExpense } from './expense/index.js';
+import { register as registerPreferences } from './preferences/index.js';
 
 describe('registerApps', () => {
   it('registers exactly the named flows', () => {
@@ -20,6 +21,14 @@ describe('registerApps', () => {
     expect(() => { registerExpense(app, { currency: 'EURO' }); }).toThrow(/"EURO" is no ISO 4217 code/);
     expect(() => { registerExpense(app, { currency: 'XQZ' }); }).toThrow(/no ISO 4217 code/);
     registerExpense(app, { currency: 'JPY' });
+  });
+
+  it('refuses a default time zone the preferences list does not offer', () => {
+    const app = createApp({ config: { logLevel: 'silent' } });
+    expect(() => {
+      registerPreferences(app, { timeZones: ['UTC', 'Europe/Paris'], defaults: { timezone: 'Asia/Kolkata' } });
+    }).toThrow(/"Asia\/Kolkata" is not among timeZones/);
+    registerPreferences(app, { timeZones: ['UTC', 'Europe/Paris'], defaults: { timezone: 'Europe/Paris' } });
   });
 
   it('registers all seven with a handler for every screen', () => {

@@ -55,6 +55,30 @@ describe('budget steps', () => {
     });
   });
 
+  it('does not save limits from before the categories were sent again (the form open twice)', async () => {
+    const categories = { categories: ['housing'], currency: 'EUR', period: 'monthly' };
+    await steps.screens.CATEGORIES!(stepInput('t', categories, NOW));
+    await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500' }, NOW));
+    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW))).toMatchObject({ screen: 'REVIEW' });
+    // The other copy changes currency and period; the first copy's review is now out of date.
+    await steps.screens.CATEGORIES!(stepInput('t', { categories: ['groceries'], currency: 'INR', period: 'weekly' }, NOW));
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Please go back and complete your budget.',
+    });
+    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW))).toMatchObject({
+      kind: 'error',
+      message: 'Please go back and enter your limits.',
+    });
+    expect((await db.storage.record('budget', 't'))?.status).toBe('draft');
+    // Once the limits are entered again for INR, the review is built again and can be saved.
+    await steps.screens.LIMITS!(stepInput('t', { limit_groceries: '2000' }, NOW));
+    await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW));
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true }, NOW))).toMatchObject({
+      params: { currency: 'INR', total_minor: 200_000 },
+    });
+  });
+
   it('refuses missing categories, unknown currencies and thresholds', async () => {
     expect(await steps.screens.CATEGORIES!(stepInput('t', { categories: [], currency: 'EUR', period: 'weekly' }, NOW))).toMatchObject({
       kind: 'error',

@@ -35,7 +35,15 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         if (categories.length === 0) return fail('Pick at least one category.');
         if (!CURRENCIES.has(currency)) return fail('Please choose a currency.');
         if (!PERIODS.has(period)) return fail('Please choose a budget period.');
-        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { categories, currency, period }, input.now);
+        // Limits are in this currency's minor units and for these categories: earlier ones no longer apply
+        // (the same form may be open twice), and the review must be built again.
+        await storage().saveDraft(
+          BUDGET_APP,
+          input.flowToken,
+          input.waId,
+          { categories, currency, period, limits: null, review_ready: false },
+          input.now,
+        );
         return next('LIMITS', {
           intro: `${period === 'weekly' ? 'Weekly' : 'Monthly'} limits in ${currency}`,
           ...Object.fromEntries(BUDGET_CATEGORIES.map((c) => [`show_${c.id}`, categories.includes(c.id)])),
@@ -52,17 +60,23 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
           if (minor === null || minor <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
           limits.push({ category, limit_minor: minor });
         }
-        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits }, input.now);
+        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits, review_ready: false }, input.now);
         return next('ALERTS');
       },
       async ALERTS(input) {
         const thresholds = list(input.data, 'thresholds');
         if (thresholds.length === 0 || !thresholds.every((t) => THRESHOLDS.has(t))) return fail('Pick when to be alerted.');
+        if (!Array.isArray((await storage().draft(BUDGET_APP, input.flowToken)).limits))
+          return fail('Please go back and enter your limits.');
         const draft = await storage().saveDraft(
           BUDGET_APP,
           input.flowToken,
           input.waId,
-          { thresholds: thresholds.map(Number).sort((a, b) => a - b), weekly_summary: flag(input.data, 'weekly_summary') },
+          {
+            thresholds: thresholds.map(Number).sort((a, b) => a - b),
+            weekly_summary: flag(input.data, 'weekly_summary'),
+            review_ready: true,
+          },
           input.now,
         );
         const currency = typeof draft.currency === 'string' ? draft.currency : 'EUR';
@@ -76,10 +90,19 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
       },
       async REVIEW(input) {
         const draft = await storage().draft(BUDGET_APP, input.flowToken);
-        if (!Array.isArray(draft.limits) || !Array.isArray(draft.thresholds) || typeof draft.currency !== 'string') {
+        if (
+          draft.review_ready !== true ||
+          !Array.isArray(draft.limits) ||
+          !Array.isArray(draft.thresholds) ||
+          typeof draft.currency !== 'string'
+        ) {
+          // Also when an earlier screen was sent again since this review was built (the form open twice).
           return fail('Please go back and complete your budget.');
         }
         const limits = draft.limits as StoredBudget['limits'];
+        const chosen = strings(draft.categories);
+        if (limits.length !== chosen.length || !limits.every((l, i) => l.category === chosen[i]))
+          return fail('Please go back and complete your budget.');
         const budget: StoredBudget = {
           currency: draft.currency,
           period: typeof draft.period === 'string' ? draft.period : 'monthly',

@@ -1,5 +1,6 @@
 // KYC logic against a real SQLite database: one file per side with an allowed type and size, the
 // consent required, and the submission stored with both files as pending_review.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../common/host.js';
 import type { Steps } from '../common/steps.js';
@@ -24,7 +25,8 @@ const file = (fileName: string, mimeType: string, size = 2048): StoredFlowMedia 
   blobKey: `flow-media/${fileName}`,
   mimeType,
   size,
-  sha256: 'cd'.repeat(32),
+  // The file's content stands in as its name: different names, different files.
+  sha256: createHash('sha256').update(fileName).digest('hex'),
 });
 
 describe('kyc steps', () => {
@@ -50,6 +52,18 @@ describe('kyc steps', () => {
       status: 'pending_review',
       data: { document_type: 'id_card', front, back, consent_at: NOW },
     });
+  });
+
+  it('refuses the front file again as the back', async () => {
+    const front = file('card.png', 'image/png');
+    await steps.screens.FRONT!(stepInput('t', { document_type: 'id_card' }, NOW, { media: [front] }));
+    const again = { ...front, mediaId: 'id-second-upload', blobKey: 'flow-media/second' };
+    expect(await steps.screens.BACK!(stepInput('t', {}, NOW, { media: [again] }))).toEqual({
+      kind: 'error',
+      message: 'That is the same file as the front. Please add a photo of the back of your ID.',
+      data: { back_errors: { 'id-second-upload': 'Same file as the front' } },
+    });
+    expect((await db.storage.draft('kyc', 't')).back).toBeUndefined();
   });
 
   it('opens FRONT with no file errors, and says the limit in KB below 1 MB', async () => {

@@ -56,9 +56,13 @@ export function kycSteps(
       async BACK(input): Promise<StepResult> {
         const file = oneFile(input, 'back');
         if (typeof file === 'string') return fail(file, { back_errors: { ...input.mediaErrors } });
-        const draft = await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { back: file }, input.now);
-        const front = media(draft.front);
+        const front = media((await storage().draft(KYC_APP, input.flowToken)).front);
         if (front === null) return fail('Please go back and add the front of your ID.');
+        if (file.sha256 === front.sha256)
+          return fail('That is the same file as the front. Please add a photo of the back of your ID.', {
+            back_errors: { [file.mediaId]: 'Same file as the front' },
+          });
+        const draft = await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { back: file }, input.now);
         const type = TYPES.get(String(draft.document_type)) ?? 'Document';
         return next('REVIEW', { summary: `${type}: ${front.fileName} (front), ${file.fileName} (back)`.slice(0, 300) });
       },

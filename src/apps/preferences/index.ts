@@ -23,6 +23,10 @@ export function register(app: FlowHost, options: PreferencesOptions = {}): void 
     lead: '1h',
     ...options.defaults,
   };
+  if (!timeZones.includes(defaults.timezone))
+    throw new TypeError(
+      `preferences: the default time zone ${JSON.stringify(defaults.timezone)} is not among timeZones`,
+    );
   const steps = preferencesSteps({ timeZones, defaults }, storageFor(app, options.storage));
   app.flow('preferences', flowOptions(preferencesFlowJson(timeZones), steps, options.now ?? Date.now));
 }

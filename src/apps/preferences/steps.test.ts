@@ -47,4 +47,20 @@ describe('preferences steps', () => {
     expect(await steps.screens.TIMEZONE!(stepInput('t', { timezone: 'Mars/Olympus', lead: '1h' }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.TIMEZONE!(stepInput('t', { timezone: 'UTC', lead: '1y' }, NOW))).toMatchObject({ kind: 'error' });
   });
+  it('needs a channel for the digest too, and pre-selects only a zone the list offers', async () => {
+    expect(await steps.screens.NOTIFICATIONS!(stepInput('t', { channels: [], reminders: false, digest: true }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Pick at least one channel for the daily digest.',
+    });
+    await steps.screens.NOTIFICATIONS!(stepInput('t', { channels: ['email'] }, NOW));
+    await steps.screens.TIMEZONE!(stepInput('t', { timezone: 'Asia/Kolkata', lead: '1h' }, NOW));
+    // The operator trims the list: the saved zone is no longer an option, so the default is shown instead.
+    const defaults = { channels: ['whatsapp'], reminders: true, digest: false, timezone: 'UTC', lead: '1h' };
+    const trimmed = preferencesSteps({ timeZones: ['UTC', 'Europe/Paris'], defaults }, () => db.storage);
+    expect(await trimmed.screens.NOTIFICATIONS!(stepInput('t2', { channels: ['email'] }, NOW + 1))).toEqual({
+      kind: 'next',
+      screen: 'TIMEZONE',
+      data: { timezone: 'UTC', lead: '1h' },
+    });
+  });
 });

@@ -37,16 +37,14 @@ export function preferencesSteps(
         const channels = list(input.data, 'channels');
         if (!channels.every((id) => CHANNELS.has(id))) return fail('Please pick channels from the list.');
         const reminders = flag(input.data, 'reminders');
+        const digest = flag(input.data, 'digest');
         if (reminders && channels.length === 0) return fail('Pick at least one channel for reminders.');
-        await storage().saveDraft(
-          PREFERENCES_APP,
-          input.flowToken,
-          input.waId,
-          { channels, reminders, digest: flag(input.data, 'digest') },
-          input.now,
-        );
+        if (digest && channels.length === 0) return fail('Pick at least one channel for the daily digest.');
+        await storage().saveDraft(PREFERENCES_APP, input.flowToken, input.waId, { channels, reminders, digest }, input.now);
         const current = await saved(input.waId);
-        return next('TIMEZONE', { timezone: current.timezone, lead: current.lead });
+        // A saved zone the list no longer offers is not pre-selected (the Dropdown could not show or send it).
+        const timezone = settings.timeZones.includes(current.timezone) ? current.timezone : settings.defaults.timezone;
+        return next('TIMEZONE', { timezone, lead: current.lead });
       },
       async TIMEZONE(input) {
         const timezone = text(input.data, 'timezone');

@@ -78,4 +78,28 @@ describe('schedule steps', () => {
     await steps.screens.RANGE!(stepInput('t', range('2026-01-12', '2026-01-13'), NOW));
     expect(await steps.screens.DAYS!(stepInput('t', { days: ['2026-01-20'] }, NOW))).toMatchObject({ kind: 'error' });
   });
+  it('does not save days that passed while the flow stayed open, or a review built for an older range', async () => {
+    const walk = async (token: string) => {
+      await steps.screens.RANGE!(stepInput(token, range('2026-01-06', '2026-01-07'), NOW));
+      await steps.screens.DAYS!(stepInput(token, { days: ['2026-01-06', '2026-01-07'] }, NOW));
+      await steps.screens.PER_DAY!(stepInput(token, { day_1: 'morning', day_2: 'morning' }, NOW));
+      await steps.screens.NOTES!(stepInput(token, {}, NOW));
+    };
+    await walk('late');
+    const twoDaysLater = NOW + 2 * 86_400_000;
+    expect(await steps.screens.REVIEW!(stepInput('late', { confirm: true }, twoDaysLater))).toEqual({
+      kind: 'error',
+      message: 'Some of those days have passed. Please go back and pick your dates again.',
+    });
+    expect((await db.storage.record('schedule', 'late'))?.status).toBe('draft');
+
+    await walk('twice');
+    // The other copy picks another range; this copy's review no longer matches what is kept.
+    await steps.screens.RANGE!(stepInput('twice', range('2026-01-20', '2026-01-21'), NOW));
+    expect(await steps.screens.REVIEW!(stepInput('twice', { confirm: true }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Please go back and complete your schedule.',
+    });
+    expect((await db.storage.record('schedule', 'twice'))?.status).toBe('draft');
+  });
 });

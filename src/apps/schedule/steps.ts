@@ -49,7 +49,14 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         if (range.start < min || range.end > max) return fail('Please pick days within the next weeks.');
         const days = daysBetween(range.start, range.end);
         if (days.length > MAX_SCHEDULE_DAYS) return fail(`Please pick at most ${MAX_SCHEDULE_DAYS} days.`);
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { start_date: range.start, end_date: range.end }, input.now);
+        // Days and times picked for an earlier range no longer apply (the same form may be open twice).
+        await storage().saveDraft(
+          SCHEDULE_APP,
+          input.flowToken,
+          input.waId,
+          { start_date: range.start, end_date: range.end, chosen: null, days: null, review_ready: false },
+          input.now,
+        );
         return next('DAYS', {
           range_label: `${label(range.start)} – ${label(range.end)}`,
           days: days.map((day) => ({ id: day, title: label(day) })),
@@ -63,7 +70,7 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         const chosen = [...new Set(list(input.data, 'days'))].sort();
         if (chosen.length === 0) return fail('Pick at least one day.');
         if (!chosen.every((day) => inRange.has(day))) return fail('Please pick days from your range.');
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen }, input.now);
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen, days: null, review_ready: false }, input.now);
         const data: Record<string, unknown> = {};
         for (let n = 1; n <= MAX_SCHEDULE_DAYS; n++) {
           const day = chosen[n - 1];
@@ -79,7 +86,7 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         const days = chosen.map((date, i) => ({ date, period: text(input.data, `day_${i + 1}`) }));
         const missing = days.find((d) => !PERIODS.has(d.period));
         if (missing !== undefined) return fail(`Please pick a time for ${label(missing.date)}.`);
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days }, input.now);
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days, review_ready: false }, input.now);
         return next('NOTES');
       },
       async NOTES(input) {
@@ -88,10 +95,11 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
           SCHEDULE_APP,
           input.flowToken,
           input.waId,
-          { notes, reminders: flag(input.data, 'reminders') },
+          { notes, reminders: flag(input.data, 'reminders'), review_ready: true },
           input.now,
         );
-        const days = Array.isArray(draft.days) ? (draft.days as StoredSchedule['days']) : [];
+        if (!Array.isArray(draft.days)) return fail('Please go back and pick a time for each day.');
+        const days = draft.days as StoredSchedule['days'];
         return next('REVIEW', {
           summary: days.map((d) => `${label(d.date)}: ${PERIODS.get(d.period) ?? d.period}`).join('\n'),
           notes: notes ?? 'No notes',
@@ -99,13 +107,26 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
       },
       async REVIEW(input) {
         const draft = await storage().draft(SCHEDULE_APP, input.flowToken);
-        if (typeof draft.start_date !== 'string' || typeof draft.end_date !== 'string' || !Array.isArray(draft.days)) {
+        if (
+          draft.review_ready !== true ||
+          typeof draft.start_date !== 'string' ||
+          typeof draft.end_date !== 'string' ||
+          !Array.isArray(draft.days)
+        ) {
+          // Also when an earlier screen was sent again since this review was built (the form open twice).
           return fail('Please go back and complete your schedule.');
         }
+        // Days chosen earlier may have passed while the flow stayed open (tokens live for days).
+        const today = window(input.now).min;
+        const days = draft.days as StoredSchedule['days'];
+        const inRange = new Set(daysBetween(draft.start_date, draft.end_date));
+        if (!days.every((d) => inRange.has(d.date))) return fail('Please go back and complete your schedule.');
+        if (draft.start_date < today || days.some((d) => d.date < today))
+          return fail('Some of those days have passed. Please go back and pick your dates again.');
         const schedule: StoredSchedule = {
           start_date: draft.start_date,
           end_date: draft.end_date,
-          days: draft.days as StoredSchedule['days'],
+          days,
           notes: typeof draft.notes === 'string' ? draft.notes : null,
           reminders: draft.reminders === true,
         };
