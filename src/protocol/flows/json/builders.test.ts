@@ -31,6 +31,7 @@ import {
   textInput,
   textSubheading,
 } from './component-builders.js';
+import { DOCUMENT_MIME_TYPES } from './components.js';
 import { validateFlowJson } from './validate.js';
 
 const built = flow({
@@ -290,5 +291,54 @@ describe('Flow JSON builders', () => {
     });
     expect(navigate('NEXT')).toEqual({ name: 'navigate', next: { type: 'screen', name: 'NEXT' } });
     expect(ref.screen('A').data('x')).toBe('${screen.A.data.x}');
+  });
+  it('take their own output as data: options with actions in update_data payloads and examples (fixture pywa_v6_0__update_data)', () => {
+    const states = [
+      option('new_york', 'New York', { description: 'NY', onSelectAction: updateData({ pincode_visibility: true }) }),
+      option('california', 'California'),
+    ];
+    const usa = option('1', 'USA', { onSelectAction: updateData({ states, state_visibility: true }) });
+    const doc = flow({
+      version: '7.3',
+      screens: [
+        screen('ADDRESS', {
+          terminal: true,
+          data: {
+            countries: field.options([usa]),
+            states: field.options(states),
+            state_visibility: field.boolean(false),
+            pincode_visibility: field.boolean(false),
+            menu: field.array({ type: 'object' }, [
+              navigationItem('home', { title: 'Home' }, { onClickAction: dataExchange({ selection: 'home' }) }),
+            ]),
+          },
+          children: [
+            radioButtonsGroup({ name: 'country', label: 'Country', dataSource: ref.data('countries') }),
+            radioButtonsGroup({
+              name: 'state',
+              label: 'State',
+              dataSource: ref.data('states'),
+              visible: ref.data('state_visibility'),
+            }),
+            documentPicker({ name: 'proof', label: 'Proof of address', allowedMimeTypes: DOCUMENT_MIME_TYPES }),
+            calendarPicker({ name: 'when', label: 'When', includeDays: ['Mon', 'Tue'] as const }),
+            footer('Done', complete()),
+          ],
+        }),
+      ],
+    });
+    // The option schema follows what the example uses, beyond id and title.
+    expect(doc.screens[0]?.data?.states).toMatchObject({
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: 'string' },
+          'on-select-action': { type: 'object' },
+        },
+      },
+    });
+    expect(validateFlowJson(doc)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // Meta's wire spelling out (`data_api_version`, `refresh_on_back`, …). Component builders are in
 // component-builders.ts. Builders only shape data; validateFlowJson checks the rules.
 
-import type { Component } from './components.js';
+import type { Component, DataSourceItem } from './components.js';
 import { dataRef, formRef, screenRef } from './references.js';
 import type {
   CompleteAction,
@@ -129,12 +129,19 @@ export const field = {
     properties: Object.fromEntries(Object.entries(properties).map(([key, sub]) => [key, nested(sub) as DataSchema])),
     __example__: example,
   }),
-  /** An array of `{id, title}` options, the shape of a dynamic `data-source`. */
-  options: (example: { id: string; title: string }[]): DataSchema => ({
-    type: 'array',
-    items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } },
-    __example__: example,
-  }),
+  /**
+   * An array of options, the shape of a dynamic `data-source`: `id` and `title`, and whichever other option
+   * properties (description, metadata, enabled, image, alt-text, color, on-select-action…) the example uses.
+   */
+  options: (example: DataSourceItem[]): DataSchema => {
+    const properties: Record<string, DataSchema> = { id: { type: 'string' }, title: { type: 'string' } };
+    for (const key of new Set(example.flatMap((item) => Object.keys(item)))) {
+      if (key in properties) continue;
+      properties[key] =
+        key === 'enabled' ? { type: 'boolean' } : key.startsWith('on-') ? { type: 'object' } : { type: 'string' };
+    }
+    return { type: 'array', items: { type: 'object', properties }, __example__: example };
+  },
 } as const;
 
 export function navigate(next: string, payload?: Payload): NavigateAction {

@@ -128,7 +128,7 @@ export interface TextArea {
 }
 
 /** One option of a CheckboxGroup, RadioButtonsGroup, Dropdown or ChipsSelector. */
-export interface DataSourceItem {
+export type DataSourceItem = {
   id: string;
   title: string;
   description?: string;
@@ -141,7 +141,7 @@ export interface DataSourceItem {
   /** Flow JSON 6.0+. */
   'on-select-action'?: UpdateDataAction;
   'on-unselect-action'?: UpdateDataAction;
-}
+};
 
 export type DataSource = DataSourceItem[] | Dynamic;
 
@@ -220,7 +220,7 @@ export interface CalendarPicker {
   'min-date'?: string;
   'max-date'?: string;
   'unavailable-dates'?: string[] | Dynamic;
-  'include-days'?: Weekday[];
+  'include-days'?: readonly Weekday[];
   'min-days'?: NumberOrDynamic;
   'max-days'?: NumberOrDynamic;
   'helper-text'?: RangeValue<string>;
@@ -298,7 +298,7 @@ export interface Switch {
   cases: Record<string, Component[]>;
 }
 
-export interface NavigationItem {
+export type NavigationItem = {
   id: string;
   'main-content': { title: string; description?: string; metadata?: string };
   start?: { image: string; 'alt-text'?: string };
@@ -306,7 +306,7 @@ export interface NavigationItem {
   badge?: string;
   tags?: string[];
   'on-click-action'?: DataExchangeAction | NavigateAction;
-}
+};
 
 /** Flow JSON 6.2+; alone on a non-terminal screen. */
 export interface NavigationList {
@@ -347,7 +347,7 @@ export interface DocumentPicker extends PickerBase {
   type: 'DocumentPicker';
   'min-uploaded-documents'?: NumberOrDynamic;
   'max-uploaded-documents'?: NumberOrDynamic;
-  'allowed-mime-types'?: DocumentMimeType[];
+  'allowed-mime-types'?: readonly DocumentMimeType[];
 }
 
 export interface Form {

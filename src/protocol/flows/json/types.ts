@@ -46,33 +46,33 @@ export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue
 /** Values sent with an action: literals, references or nested objects of them. */
 export type Payload = Record<string, JsonValue>;
 
-export interface NavigateAction {
+export type NavigateAction = {
   name: 'navigate';
   next: { type: 'screen'; name: string };
   payload?: Payload;
-}
+};
 
-export interface CompleteAction {
+export type CompleteAction = {
   name: 'complete';
   payload?: Payload;
-}
+};
 
-export interface DataExchangeAction {
+export type DataExchangeAction = {
   name: 'data_exchange';
   payload?: Payload;
-}
+};
 
 /** Flow JSON 6.0+: updates the current screen's data without a request. */
-export interface UpdateDataAction {
+export type UpdateDataAction = {
   name: 'update_data';
   payload: Payload;
-}
+};
 
 /** Flow JSON 6.0+: EmbeddedLink and OptIn only. */
-export interface OpenUrlAction {
+export type OpenUrlAction = {
   name: 'open_url';
   url: string;
-}
+};
 
 export type Action = NavigateAction | CompleteAction | DataExchangeAction | UpdateDataAction | OpenUrlAction;
 export type ActionName = Action['name'];
