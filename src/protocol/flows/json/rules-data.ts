@@ -88,7 +88,44 @@ function checkExample(ctx: Ctx, schema: Json, path: string, type: string | undef
       joinPath(path, '__example__'),
       `Invalid data model schema. Expected property '__example__' to be of type ${type}, but found ${found}.`,
     );
+    return;
   }
+  // Inside, the example follows the schema too, and holds no null (SPEC E.2: Flows type-check data).
+  const inner = exampleMismatch(schema, schema.__example__, joinPath(path, '__example__'));
+  if (inner !== null) ctx.report('INVALID_SCREEN_DATA', inner.path, inner.message);
+}
+
+/** Where an example's items or properties break their schema (or hold null), or null when none does. */
+function exampleMismatch(schema: Json, value: unknown, path: string): { path: string; message: string } | null {
+  const found = jsonType(value);
+  if (found === 'null')
+    return { path, message: 'null is not supported in the data model; omit the property or use an empty value instead.' };
+  const type = schema.type;
+  if (typeof type === 'string' && TYPES.has(type) && found !== type)
+    return { path, message: `Invalid data model example: expected ${path} to be of type ${type}, but found ${found}.` };
+  if (Array.isArray(value)) {
+    const items = isObject(schema.items) ? schema.items : null;
+    for (const [i, item] of value.entries()) {
+      const problem = items === null ? nullInside(item, `${path}[${i}]`) : exampleMismatch(items, item, `${path}[${i}]`);
+      if (problem !== null) return problem;
+    }
+    return null;
+  }
+  if (isObject(value)) {
+    const properties = isObject(schema.properties) ? schema.properties : {};
+    for (const [key, child] of Object.entries(value)) {
+      const sub = properties[key];
+      const childPath = joinPath(path, key);
+      const problem = isObject(sub) ? exampleMismatch(sub, child, childPath) : nullInside(child, childPath);
+      if (problem !== null) return problem;
+    }
+  }
+  return null;
+}
+
+/** A value with no schema of its own may be anything but null. */
+function nullInside(value: unknown, path: string): { path: string; message: string } | null {
+  return exampleMismatch({}, value, path);
 }
 
 export function checkScreenData(ctx: Ctx): void {

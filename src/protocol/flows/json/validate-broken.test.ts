@@ -855,6 +855,16 @@ const CASES: Record<string, MutationCase> = {
     mutate: (doc) => (obj(screenAt(doc, 0), 'data', 'value').__example__ = 'yes'),
     errors: [{ code: 'INVALID_SCREEN_DATA', path: 'screens[0].data.value.__example__' }],
   },
+  'null inside an __example__': {
+    base: BOOK,
+    mutate: (doc) => (list(obj(screenAt(doc, 0), 'data', 'time'), '__example__')[1] = { id: '2', title: null }),
+    errors: [{ code: 'INVALID_SCREEN_DATA', path: 'screens[0].data.time.__example__[1].title' }],
+  },
+  'an __example__ item of the wrong type': {
+    base: BOOK,
+    mutate: (doc) => list(obj(screenAt(doc, 0), 'data', 'unavailable_dates'), '__example__').push(42),
+    errors: [{ code: 'INVALID_SCREEN_DATA', path: 'screens[0].data.unavailable_dates.__example__[1]' }],
+  },
   '__example__ below the top level': {
     base: BOOK,
     mutate: (doc) => (obj(screenAt(doc, 0), 'data', 'time', 'items').__example__ = {}),
