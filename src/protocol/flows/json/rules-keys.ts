@@ -77,16 +77,31 @@ function checkNavigationItems(ctx: Ctx, visit: ComponentVisit): void {
   });
 }
 
-/** `title`, `description`, `min-days` and `max-days` belong to range mode (SPEC E.5); single is the default. */
+/** Properties a range CalendarPicker may give per range end ({"start-date", "end-date"}); single mode has one. */
+const CALENDAR_PER_END_PROPS = ['label', 'helper-text', 'required'] as const;
+
+/**
+ * `title`, `description`, `min-days` and `max-days` belong to range mode (SPEC E.5), and so do per-end
+ * values of label, helper-text and required; single is the default.
+ */
 function checkCalendarMode(ctx: Ctx, visit: ComponentVisit): void {
   const mode = visit.node.mode;
   if (mode !== undefined && mode !== 'single') return;
+  const modeNote = `(mode is ${mode === undefined ? 'single by default' : 'single'})`;
   for (const key of CALENDAR_RANGE_ONLY_PROPS) {
     if (visit.node[key] === undefined) continue;
     ctx.report(
       'INVALID_PROPERTY_KEY',
       joinPath(visit.path, key),
-      `Property '${key}' of ${describe(visit, 'CalendarPicker')} is only allowed with mode "range" (mode is ${mode === undefined ? 'single by default' : 'single'}).`,
+      `Property '${key}' of ${describe(visit, 'CalendarPicker')} is only allowed with mode "range" ${modeNote}.`,
+    );
+  }
+  for (const key of CALENDAR_PER_END_PROPS) {
+    if (!isObject(visit.node[key])) continue;
+    ctx.report(
+      'INVALID_PROPERTY_TYPE',
+      joinPath(visit.path, key),
+      `Property '${key}' of ${describe(visit, 'CalendarPicker')} takes a value per range end only with mode "range" ${modeNote}.`,
     );
   }
 }

@@ -175,6 +175,29 @@ const CASES: Record<string, MutationCase> = {
       { code: 'INVALID_PROPERTY_KEY', path: `${KIDS}[0]['min-days']` },
     ],
   },
+  'CalendarPicker per-end label, helper-text and required in single mode': {
+    base: SINGLE,
+    mutate: (doc) =>
+      Object.assign(first(doc), {
+        label: { 'start-date': 'From', 'end-date': 'To' },
+        'helper-text': { 'start-date': 'First day', 'end-date': 'Last day' },
+        required: { 'start-date': true, 'end-date': false },
+      }),
+    errors: [
+      { code: 'INVALID_PROPERTY_TYPE', path: `${KIDS}[0].label` },
+      { code: 'INVALID_PROPERTY_TYPE', path: `${KIDS}[0]['helper-text']` },
+      { code: 'INVALID_PROPERTY_TYPE', path: `${KIDS}[0].required` },
+    ],
+  },
+  'CalendarPicker per-end values in range mode are accepted': {
+    base: RANGE,
+    mutate: (doc) =>
+      Object.assign(first(doc), {
+        label: { 'start-date': 'From', 'end-date': 'To' },
+        required: { 'start-date': true, 'end-date': false },
+      }),
+    errors: [],
+  },
   'CalendarPicker range-only properties in range mode are accepted': {
     base: RANGE,
     mutate: (doc) => (first(doc)['min-days'] = 2),
