@@ -10,6 +10,7 @@ import { FlowEndpoint, type ValidateInput } from './endpoint.js';
 import { FlowMetrics } from './metrics.js';
 import { FLOW_MEDIA_QUEUE, FlowMediaService, type StoreItem } from './picker-media.js';
 import { sendFlow } from './send.js';
+import { AbandonedMediaSweeper } from './media-retention.js';
 import type { FlowKeySource, SendFlowOptions, SendFlowResult } from './types.js';
 
 export interface FlowRuntimeOptions {
@@ -21,6 +22,8 @@ export interface FlowRuntimeOptions {
   now?: () => number;
   /** Stores one picker file (storeFlowMedia bound to a blob store); null: picker files are not stored. */
   storeItem?: StoreItem | null;
+  /** Deletes a stored picker file (the blob store's delete): files of abandoned flows are removed. */
+  deleteBlob?: ((key: string) => Promise<void>) | null;
   /** Server-side input validation (validateSubmission); null: none. */
   validateInput?: ValidateInput | null;
   pollMs?: number;
@@ -34,6 +37,7 @@ export class FlowRuntime {
   readonly metrics: FlowMetrics;
   private readonly worker: JobWorker;
   private readonly now: () => number;
+  private readonly retention: AbandonedMediaSweeper | null;
 
   constructor(private readonly options: FlowRuntimeOptions) {
     const { gateway, config, logger } = options;
@@ -60,6 +64,9 @@ export class FlowRuntime {
         gateway.metrics.jobs.inc({ queue: FLOW_MEDIA_QUEUE, outcome });
       },
     });
+    const deleteBlob = options.deleteBlob ?? null;
+    this.retention =
+      deleteBlob === null ? null : new AbandonedMediaSweeper({ store: gateway.store, deleteBlob, logger, now: this.now });
     this.endpoint = new FlowEndpoint({
       registry: options.registry,
       store: gateway.store,
@@ -79,9 +86,11 @@ export class FlowRuntime {
 
   start(): void {
     if (this.media.available) this.worker.start();
+    this.retention?.start();
   }
 
   async stop(): Promise<void> {
+    await this.retention?.stop();
     await this.rsa.close();
     await this.worker.stop();
   }

@@ -251,6 +251,7 @@ export class FlowgateApp {
       keys,
       logger: this.logger,
       storeItem: this.options.flowMedia ?? this.defaultFlowMedia(),
+      deleteBlob: (key) => this.blobs.delete(key),
       validateInput:
         this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
       ...pick(this.options, ['now', 'pollMs']),

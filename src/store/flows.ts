@@ -199,6 +199,29 @@ export class FlowsRepository {
       .execute();
   }
 
+  /**
+   * Stored picker files of flows that were never completed and whose token has expired (before
+   * `expiredBefore`): nothing can use them any more. At most `limit`, oldest first.
+   */
+  async abandonedMedia(expiredBefore: number, limit: number): Promise<{ id: number; blob_key: string }[]> {
+    const rows = await this.db
+      .selectFrom('flow_media as m')
+      .innerJoin('flow_tokens as t', 't.token', 'm.token')
+      .select(['m.id', 'm.blob_key'])
+      .where('m.blob_key', 'is not', null)
+      .where('t.state', '!=', 'completed')
+      .where('t.expires_at', '<', expiredBefore)
+      .orderBy('m.id')
+      .limit(limit)
+      .execute();
+    return rows.flatMap((r) => (r.blob_key === null ? [] : [{ id: r.id, blob_key: r.blob_key }]));
+  }
+
+  /** The file is deleted: the row stays (what was received, when), without its blob. */
+  async markMediaPurged(id: number): Promise<void> {
+    await this.db.updateTable('flow_media').set({ blob_key: null, error: 'purged' }).where('id', '=', id).execute();
+  }
+
   async listMedia(token: string): Promise<FlowMediaRow[]> {
     return this.db.selectFrom('flow_media').selectAll().where('token', '=', token).orderBy('id').execute();
   }
