@@ -341,4 +341,21 @@ describe('Flow JSON builders', () => {
     });
     expect(validateFlowJson(doc)).toEqual([]);
   });
+  it('write Footer captions as a left and right pair or one center caption, as SPEC E.5 allows', () => {
+    expect(footer('Pay', complete(), { leftCaption: 'Total', rightCaption: '€12.00' })).toEqual({
+      type: 'Footer',
+      label: 'Pay',
+      'on-click-action': { name: 'complete', payload: {} },
+      'left-caption': 'Total',
+      'right-caption': '€12.00',
+    });
+    expect(footer('Next', navigate('B'), { centerCaption: 'Step 1 of 3', enabled: false })).toMatchObject({
+      'center-caption': 'Step 1 of 3',
+      enabled: false,
+    });
+    // @ts-expect-error a left caption needs its right one
+    footer('Go', complete(), { leftCaption: 'L' });
+    // @ts-expect-error center-caption does not go with left and right
+    footer('Go', complete(), { leftCaption: 'L', rightCaption: 'R', centerCaption: 'C' });
+  });
 });

@@ -14,6 +14,7 @@ import type {
   Dropdown,
   EmbeddedLink,
   Footer,
+  FooterCaptions,
   Form,
   If,
   Image,
@@ -109,12 +110,19 @@ export function embeddedLink(
   return { type: 'EmbeddedLink', text, 'on-click-action': action, ...kebab(options) };
 }
 
-export function footer(
-  label: string,
-  action: Footer['on-click-action'],
-  options: Rest<Footer, 'label' | 'onClickAction'> = {},
-): Footer {
-  return { type: 'Footer', label, 'on-click-action': action, ...kebab(options) };
+/** Footer options: `leftCaption` with `rightCaption`, or `centerCaption` alone (SPEC E.5). */
+export type FooterOptions = { enabled?: Footer['enabled'] } & (
+  | { leftCaption?: never; rightCaption?: never; centerCaption?: string }
+  | { leftCaption: string; rightCaption: string; centerCaption?: never }
+);
+
+export function footer(label: string, action: Footer['on-click-action'], options: FooterOptions = {}): Footer {
+  let captions: FooterCaptions = {};
+  if (options.leftCaption !== undefined)
+    captions = { 'left-caption': options.leftCaption, 'right-caption': options.rightCaption };
+  else if (options.centerCaption !== undefined) captions = { 'center-caption': options.centerCaption };
+  const enabled = options.enabled === undefined ? {} : { enabled: options.enabled };
+  return { type: 'Footer', label, 'on-click-action': action, ...enabled, ...captions };
 }
 
 export function image(src: string, options: Rest<Image, 'src'> = {}): Image {

@@ -250,16 +250,17 @@ export interface EmbeddedLink {
   visible?: BooleanOrDynamic;
 }
 
-export interface Footer {
+/** A Footer's captions (SPEC E.5): `left-caption` with `right-caption`, or `center-caption` alone, or none. */
+export type FooterCaptions =
+  | { 'left-caption'?: never; 'right-caption'?: never; 'center-caption'?: string }
+  | { 'left-caption': string; 'right-caption': string; 'center-caption'?: never };
+
+export type Footer = {
   type: 'Footer';
   label: string;
   'on-click-action': NavigateAction | CompleteAction | DataExchangeAction;
-  /** Together with `right-caption`, or use `center-caption` alone. */
-  'left-caption'?: string;
-  'right-caption'?: string;
-  'center-caption'?: string;
   enabled?: BooleanOrDynamic;
-}
+} & FooterCaptions;
 
 export interface Image {
   type: 'Image';
