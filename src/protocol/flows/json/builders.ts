@@ -12,6 +12,7 @@ import type {
   JsonValue,
   NavigateAction,
   OpenUrlAction,
+  Name,
   Payload,
   RoutingModel,
   Screen,
@@ -144,7 +145,7 @@ export const field = {
   },
 } as const;
 
-export function navigate(next: string, payload?: Payload): NavigateAction {
+export function navigate(next: Name, payload?: Payload): NavigateAction {
   return defined({ name: 'navigate' as const, next: { type: 'screen' as const, name: next }, payload });
 }
 

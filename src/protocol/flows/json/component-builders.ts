@@ -116,7 +116,7 @@ export type FooterOptions = { enabled?: Footer['enabled'] } & (
   | { leftCaption: string; rightCaption: string; centerCaption?: never }
 );
 
-export function footer(label: string, action: Footer['on-click-action'], options: FooterOptions = {}): Footer {
+export function footer(label: TextOrDynamic, action: Footer['on-click-action'], options: FooterOptions = {}): Footer {
   let captions: FooterCaptions = {};
   if (options.leftCaption !== undefined)
     captions = { 'left-caption': options.leftCaption, 'right-caption': options.rightCaption };

@@ -12,6 +12,7 @@ import type {
   NumberOrDynamic,
   OpenUrlAction,
   StringExpression,
+  Name,
   TextOrDynamic,
   UpdateDataAction,
 } from './types.js';
@@ -95,8 +96,8 @@ export interface RichText {
 
 export interface TextInput {
   type: 'TextInput';
-  name: string;
-  label: string;
+  name: Name;
+  label: TextOrDynamic;
   /** Flow JSON 7.0+. */
   'label-variant'?: 'large';
   'input-type'?: InputType;
@@ -105,7 +106,7 @@ export interface TextInput {
   required?: BooleanOrDynamic;
   'min-chars'?: NumberOrDynamic;
   'max-chars'?: NumberOrDynamic;
-  'helper-text'?: string;
+  'helper-text'?: TextOrDynamic;
   enabled?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
   /** Flow JSON 4.0+, outside a Form. */
@@ -115,12 +116,12 @@ export interface TextInput {
 
 export interface TextArea {
   type: 'TextArea';
-  name: string;
-  label: string;
+  name: Name;
+  label: TextOrDynamic;
   'label-variant'?: 'large';
   required?: BooleanOrDynamic;
   'max-length'?: NumberOrDynamic;
-  'helper-text'?: string;
+  'helper-text'?: TextOrDynamic;
   enabled?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
   'init-value'?: string;
@@ -146,7 +147,7 @@ export type DataSourceItem = {
 export type DataSource = DataSourceItem[] | Dynamic;
 
 interface SelectionBase {
-  name: string;
+  name: Name;
   'data-source': DataSource;
   required?: BooleanOrDynamic;
   enabled?: BooleanOrDynamic;
@@ -158,8 +159,8 @@ interface SelectionBase {
 export interface CheckboxGroup extends SelectionBase {
   type: 'CheckboxGroup';
   /** Required from Flow JSON 4.0. */
-  label?: string;
-  description?: string;
+  label?: TextOrDynamic;
+  description?: TextOrDynamic;
   'min-selected-items'?: NumberOrDynamic;
   'max-selected-items'?: NumberOrDynamic;
   'init-value'?: string[] | Dynamic;
@@ -168,23 +169,23 @@ export interface CheckboxGroup extends SelectionBase {
 
 export interface RadioButtonsGroup extends SelectionBase {
   type: 'RadioButtonsGroup';
-  label?: string;
-  description?: string;
+  label?: TextOrDynamic;
+  description?: TextOrDynamic;
   'init-value'?: string;
   'media-size'?: MediaSize;
 }
 
 export interface Dropdown extends SelectionBase {
   type: 'Dropdown';
-  label: string;
+  label: TextOrDynamic;
   'init-value'?: string;
 }
 
 /** Flow JSON 6.3+. */
 export interface ChipsSelector extends SelectionBase {
   type: 'ChipsSelector';
-  label: string;
-  description?: string;
+  label: TextOrDynamic;
+  description?: TextOrDynamic;
   'min-selected-items'?: NumberOrDynamic;
   'max-selected-items'?: NumberOrDynamic;
   'init-value'?: string[] | Dynamic;
@@ -193,13 +194,13 @@ export interface ChipsSelector extends SelectionBase {
 
 export interface DatePicker {
   type: 'DatePicker';
-  name: string;
-  label: string;
+  name: Name;
+  label: TextOrDynamic;
   /** `"YYYY-MM-DD"` from 5.0; a millisecond timestamp string before. */
   'min-date'?: string;
   'max-date'?: string;
   'unavailable-dates'?: string[] | Dynamic;
-  'helper-text'?: string;
+  'helper-text'?: TextOrDynamic;
   required?: BooleanOrDynamic;
   enabled?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
@@ -211,12 +212,12 @@ export interface DatePicker {
 /** Flow JSON 6.1+. */
 export interface CalendarPicker {
   type: 'CalendarPicker';
-  name: string;
+  name: Name;
   label: RangeValue<string>;
   mode?: 'single' | 'range';
   /** Range mode only. */
-  title?: string;
-  description?: string;
+  title?: TextOrDynamic;
+  description?: TextOrDynamic;
   'min-date'?: string;
   'max-date'?: string;
   'unavailable-dates'?: string[] | Dynamic;
@@ -234,8 +235,8 @@ export interface CalendarPicker {
 
 export interface OptIn {
   type: 'OptIn';
-  name: string;
-  label: string;
+  name: Name;
+  label: TextOrDynamic;
   required?: BooleanOrDynamic;
   visible?: BooleanOrDynamic;
   /** Shows "Read more"; open_url from 6.0. */
@@ -257,7 +258,7 @@ export type FooterCaptions =
 
 export type Footer = {
   type: 'Footer';
-  label: string;
+  label: TextOrDynamic;
   'on-click-action': NavigateAction | CompleteAction | DataExchangeAction;
   enabled?: BooleanOrDynamic;
 } & FooterCaptions;
@@ -312,19 +313,19 @@ export type NavigationItem = {
 /** Flow JSON 6.2+; alone on a non-terminal screen. */
 export interface NavigationList {
   type: 'NavigationList';
-  name: string;
+  name: Name;
   'list-items': NavigationItem[] | Dynamic;
-  label?: string;
-  description?: string;
+  label?: TextOrDynamic;
+  description?: TextOrDynamic;
   'media-size'?: MediaSize;
   'on-click-action'?: DataExchangeAction | NavigateAction;
   visible?: BooleanOrDynamic;
 }
 
 interface PickerBase {
-  name: string;
-  label: string;
-  description?: string;
+  name: Name;
+  label: TextOrDynamic;
+  description?: TextOrDynamic;
   /** KiB, [1, 25600], default 25600. */
   'max-file-size-kb'?: NumberOrDynamic;
   enabled?: BooleanOrDynamic;
@@ -353,7 +354,7 @@ export interface DocumentPicker extends PickerBase {
 
 export interface Form {
   type: 'Form';
-  name: string;
+  name: Name;
   children: Component[];
   /** By input name: a string, option ids, an OptIn's boolean, a range CalendarPicker's start and end (7.0+ checks them). */
   'init-values'?: Record<string, string | string[] | boolean | { 'start-date': string; 'end-date': string }> | Dynamic;

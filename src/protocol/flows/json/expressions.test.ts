@@ -281,7 +281,17 @@ describe('expr refuses', () => {
       expr.lt(ref.form('n'), 'ten'),
       // @ts-expect-error no string literals where a boolean is expected
       expr.and('yes', ref.data('x')),
+      // @ts-expect-error a boolean expression is not a label
+      textInput({ name: 'n', label: expr.eq(ref.data('x'), 1) }),
+      // @ts-expect-error nor a Footer label
+      footer(expr.not(ref.data('x')), complete()),
+      // @ts-expect-error a name is never an expression (SPEC E.7)
+      textInput({ name: expr.text`a`, label: 'Name' }),
+      // @ts-expect-error nor the screen a navigate goes to
+      navigate(expr.text`NEXT`),
     ];
+    // Text and number expressions are labels like any text.
+    expect(textInput({ name: 'n', label: expr.concat('Hi ', ref.data('who')) }).label).toMatch(/^`/);
     expect(typeof rejected).toBe('function');
   });
 });

@@ -26,6 +26,9 @@ export type Typed<T extends ExpressionType> = string & { readonly [evaluatesTo]:
 /** A string that is either untyped (a literal, a reference, a hand-written expression) or a T expression. */
 export type UntypedOr<T extends ExpressionType> = string & { readonly [evaluatesTo]?: T };
 
+/** A name (component `name`, a screen to navigate to): never an expression (SPEC E.7). */
+export type Name = string & { readonly [evaluatesTo]?: never };
+
 export type StringExpression = Typed<'string'>;
 export type NumberExpression = Typed<'number'>;
 export type BooleanExpression = Typed<'boolean'>;
@@ -48,7 +51,7 @@ export type Payload = Record<string, JsonValue>;
 
 export type NavigateAction = {
   name: 'navigate';
-  next: { type: 'screen'; name: string };
+  next: { type: 'screen'; name: Name };
   payload?: Payload;
 };
 
