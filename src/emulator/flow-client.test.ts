@@ -16,6 +16,7 @@ import {
   APP_SECRET,
   TOKEN,
   WA_ID,
+  acknowledged,
   closeAll,
   closeServer,
   emulatorWithKey,
@@ -352,12 +353,26 @@ describe('emulator flow client', () => {
     });
   });
 
-  it('rejects a 200 body that does not decrypt', async () => {
-    const endpoint = await startEndpoint(() => ({ status: 200, raw: Buffer.alloc(40, 7).toString('base64') }));
+  it('rejects a 200 body that does not decrypt, and reports it like an answer it could not use', async () => {
+    const endpoint = await startEndpoint((p) =>
+      isErrorReport(p) ? acknowledged : { status: 200, raw: Buffer.alloc(40, 7).toString('base64') },
+    );
     const { emulator, ready } = emulatorWithKey(endpoint.state.key);
     await ready;
     const session = emulator.flowClient({ endpointUrl: endpoint.url, waId: WA_ID, flowToken: TOKEN });
     await expect(session.ping()).rejects.toMatchObject({ code: 'response-decryption-error' });
+    await expect(session.init()).rejects.toMatchObject({ code: 'response-decryption-error' });
+    expect(endpoint.state.received.map((r) => r.payload)).toEqual([
+      { version: '3.0', action: 'ping' },
+      { version: '3.0', action: 'INIT', screen: '', data: {}, flow_token: TOKEN },
+      {
+        version: '3.0',
+        action: 'INIT',
+        screen: '',
+        data: { error: 'response-decryption-error', error_message: 'The endpoint answer could not be decrypted.' },
+        flow_token: TOKEN,
+      },
+    ]);
   });
 
   it('sends an error notification in the client’s shape and expects the acknowledgement', async () => {

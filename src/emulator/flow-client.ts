@@ -300,12 +300,15 @@ export class FlowClientSession implements FlowSession {
 
   async #navigate(action: FlowAction, screen: string, data: Record<string, unknown>): Promise<FlowResponse> {
     const payload = { version: this.#version, action, screen, data, ...this.#token() };
-    const answer = await this.#exchange(payload);
     let checked: CheckedAnswer;
     try {
+      const answer = await this.#exchange(payload);
       checked = checkFlowAnswer({ flow: this.#flow, action, from: screen, flowToken: this.flowToken }, answer);
     } catch (error) {
-      if (error instanceof FlowClientError)
+      // An answer the client could not use is reported back (SPEC C.6 lists these error types); a request
+      // that got no usable HTTP answer at all is not.
+      const reported = ['response-decryption-error', 'payload-schema-error', 'invalid-screen-transition'];
+      if (error instanceof FlowClientError && reported.includes(error.code))
         await this.#report(screen === '' ? (this.currentScreen ?? '') : screen, error, action);
       throw error;
     }
