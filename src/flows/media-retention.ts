@@ -1,9 +1,11 @@
 // Picker files of abandoned flows are deleted. The endpoint stores a PhotoPicker/DocumentPicker file
 // as soon as it arrives (before the customer confirms anything: a KYC flow has the ID images before
-// consent), so files of a flow that was never completed must not stay forever. Once such a token has
-// expired nothing can use them (the endpoint answers 427), and every few minutes their blobs are
-// deleted; the flow_media row stays, marked "purged", as the record that a file came and went.
-// Files of completed flows are kept: what the flow's handler stored references them.
+// consent), so files of a flow that was never completed must not stay forever. A week after such a token
+// expired (the endpoint answers 427 by then, and a completion webhook Meta redelivers late has had its
+// window) a sweep every few minutes deletes the blobs; the flow_media rows stay, marked "purged", as the
+// record that a file came and went. Files are named by their content: one that a completed flow or an
+// open token also received is kept, as is every file of a completed flow (its handler's records point
+// at them).
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
@@ -18,7 +20,12 @@ export interface MediaRetentionOptions {
   intervalMs?: number;
   /** Files deleted per sweep at most. Default 200. */
   batch?: number;
+  /** How long after a token's expiry its files are kept. Default SWEEP_GRACE_MS. */
+  graceMs?: number;
 }
+
+/** Meta redelivers webhooks for up to 7 days (SPEC C.2): a late completion of an expired token still has its files. */
+export const SWEEP_GRACE_MS = 7 * 24 * 3_600_000;
 
 export class AbandonedMediaSweeper {
   readonly #o: MediaRetentionOptions;
@@ -65,17 +72,21 @@ export class AbandonedMediaSweeper {
   }
 
   async #sweep(): Promise<number> {
-    const now = (this.#o.now ?? Date.now)();
-    const rows = await this.#o.store.flows.abandonedMedia(now, this.#o.batch ?? 200);
+    // Tokens expired at least a grace period ago: a completion that arrives late (Meta redelivers webhooks
+    // for up to 7 days, SPEC C.2) still finds its files.
+    const expiredBefore = (this.#o.now ?? Date.now)() - (this.#o.graceMs ?? SWEEP_GRACE_MS);
+    const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, this.#o.batch ?? 200);
     let deleted = 0;
-    for (const row of rows) {
+    for (const key of keys) {
       try {
-        // The blob first: a crash in between leaves a row that the next sweep deletes again (idempotent).
-        await this.#o.deleteBlob(row.blob_key);
-        await this.#o.store.flows.markMediaPurged(row.id);
+        // Checked again right before: a flow completed or a new upload of the same bytes since the query keeps it.
+        if (await this.#o.store.flows.blobStillNeeded(key, expiredBefore)) continue;
+        // The blob first: a crash in between leaves rows that the next sweep deletes again (idempotent).
+        await this.#o.deleteBlob(key);
+        await this.#o.store.flows.markBlobPurged(key);
         deleted += 1;
       } catch (error) {
-        this.#o.logger.warn({ mediaRow: row.id, err: String(error) }, 'could not delete an abandoned picker file');
+        this.#o.logger.warn({ err: String(error) }, 'could not delete an abandoned picker file');
       }
     }
     if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files of flows that expired uncompleted');

@@ -251,7 +251,8 @@ export class FlowgateApp {
       keys,
       logger: this.logger,
       storeItem: this.options.flowMedia ?? this.defaultFlowMedia(),
-      deleteBlob: (key) => this.blobs.delete(key),
+      // Abandoned flows' files are deleted only where Flowgate stored them (not with a custom flowMedia store).
+      deleteBlob: this.options.flowMedia === undefined ? (key) => this.blobs.delete(key) : null,
       validateInput:
         this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,
       ...pick(this.options, ['now', 'pollMs']),

@@ -200,26 +200,58 @@ export class FlowsRepository {
   }
 
   /**
-   * Stored picker files of flows that were never completed and whose token has expired (before
-   * `expiredBefore`): nothing can use them any more. At most `limit`, oldest first.
+   * Stored picker files that only flows never completed, whose tokens expired before `expiredBefore`, point
+   * at: nothing can use them any more. Files are named by their content, so a key another row still needs
+   * (a completed flow, or a token still open, that received the same bytes) is not among them. At most
+   * `limit` keys, oldest rows first.
    */
-  async abandonedMedia(expiredBefore: number, limit: number): Promise<{ id: number; blob_key: string }[]> {
+  async abandonedBlobKeys(expiredBefore: number, limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('flow_media as m')
       .innerJoin('flow_tokens as t', 't.token', 'm.token')
-      .select(['m.id', 'm.blob_key'])
+      .select('m.blob_key')
+      .distinct()
       .where('m.blob_key', 'is not', null)
       .where('t.state', '!=', 'completed')
       .where('t.expires_at', '<', expiredBefore)
-      .orderBy('m.id')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('flow_media as m2')
+              .innerJoin('flow_tokens as t2', 't2.token', 'm2.token')
+              .select('m2.id')
+              .whereRef('m2.blob_key', '=', 'm.blob_key')
+              .where((inner) =>
+                inner.or([inner('t2.state', '=', 'completed'), inner('t2.expires_at', '>=', expiredBefore)]),
+              ),
+          ),
+        ),
+      )
       .limit(limit)
       .execute();
-    return rows.flatMap((r) => (r.blob_key === null ? [] : [{ id: r.id, blob_key: r.blob_key }]));
+    return rows.flatMap((r) => (r.blob_key === null ? [] : [r.blob_key]));
   }
 
-  /** The file is deleted: the row stays (what was received, when), without its blob. */
-  async markMediaPurged(id: number): Promise<void> {
-    await this.db.updateTable('flow_media').set({ blob_key: null, error: 'purged' }).where('id', '=', id).execute();
+  /** Whether a row other than an abandoned one still needs the file (checked again just before deleting it). */
+  async blobStillNeeded(blobKey: string, expiredBefore: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('flow_media as m2')
+      .innerJoin('flow_tokens as t2', 't2.token', 'm2.token')
+      .select('m2.id')
+      .where('m2.blob_key', '=', blobKey)
+      .where((eb) => eb.or([eb('t2.state', '=', 'completed'), eb('t2.expires_at', '>=', expiredBefore)]))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The file is deleted: its rows stay (what was received, when), without the blob. */
+  async markBlobPurged(blobKey: string): Promise<void> {
+    await this.db
+      .updateTable('flow_media')
+      .set({ blob_key: null, error: 'purged' })
+      .where('blob_key', '=', blobKey)
+      .execute();
   }
 
   async listMedia(token: string): Promise<FlowMediaRow[]> {

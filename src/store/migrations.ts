@@ -128,6 +128,19 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
         await db.schema.alterTable('business_keys').addColumn('upload_started_at', 'bigint').execute();
       },
     },
+    // The sweep of abandoned flows' picker files: stored files by key (files are named by their content, so
+    // one file may back rows of several tokens), and tokens by expiry.
+    '0009_flow_media_sweep': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createIndex('flow_media_blob_key')
+          .on('flow_media')
+          .column('blob_key')
+          .where(sql.ref('blob_key'), 'is not', null)
+          .execute();
+        await db.schema.createIndex('flow_tokens_expires_at').on('flow_tokens').column('expires_at').execute();
+      },
+    },
   };
 }
 
