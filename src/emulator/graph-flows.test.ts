@@ -361,6 +361,66 @@ describe('Flows management API', () => {
     });
   });
 
+  it('checks the flow again after its endpoint answered: a concurrent publish or a new asset meanwhile is refused', async () => {
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const slowEndpoint = async (_input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      await gate; // the endpoint takes its time, as it may (10 s)
+      const request = decryptFlowRequest(JSON.parse(await new Response(init?.body).text()), PRIVATE_KEY);
+      return new Response(encryptFlowResponse({ data: { status: 'active' } }, request.aesKey, request.iv));
+    };
+    const hold = () => {
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+    };
+    const { call, uploadJson, emulator } = setup({ fetch: slowEndpoint });
+    await emulator.fetch(
+      new Request(`${BASE}/106540352242922/whatsapp_business_encryption`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer flows', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ business_public_key: KEY }).toString(),
+      }),
+    );
+    const endpointFlow = (layout: object) =>
+      JSON.stringify({
+        version: '7.3',
+        data_api_version: '3.0',
+        routing_model: { A: [] },
+        screens: [{ id: 'A', terminal: true, layout }],
+      });
+    const create = async (name: string) => {
+      const id = (
+        await call('POST', `/${WABA}/flows`, {
+          name,
+          categories: ['OTHER'],
+          endpoint_uri: 'https://flows.example/endpoint',
+        })
+      ).json.id as string;
+      await uploadJson(id, endpointFlow(DONE_LAYOUT));
+      return id;
+    };
+
+    const twice = await create('twice');
+    hold();
+    const both = [call('POST', `/${twice}/publish`), call('POST', `/${twice}/publish`)];
+    release();
+    const answers = (await Promise.all(both)).map((r) => r.json);
+    expect(answers).toContainEqual({ success: true });
+    expect(answers).toContainEqual(
+      expect.objectContaining({ error: expect.objectContaining({ code: 139002 }) as unknown }),
+    );
+
+    const changed = await create('changed');
+    hold();
+    const publishing = call('POST', `/${changed}/publish`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await uploadJson(changed, endpointFlow(EMPTY_LAYOUT)); // a terminal screen without a Footer
+    release();
+    expect((await publishing).json).toMatchObject({ error: { code: 139002 } });
+    expect((await call('GET', `/${changed}?fields=status`)).json).toMatchObject({ status: 'DRAFT' });
+  });
+
   it('publishes an endpoint flow without the health check when flowHealthCheck is false', async () => {
     const { call, uploadJson, emulator } = setup({ flowHealthCheck: false });
     const id = (

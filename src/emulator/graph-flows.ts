@@ -54,8 +54,8 @@ function changeStatus(ctx: EmulatorContext, flow: StoredFlow, to: FlowStatus): v
   });
 }
 
-/** Why the flow cannot be published now (139002), or null. */
-async function publishProblem(ctx: EmulatorContext, flow: StoredFlow): Promise<string | null> {
+/** Why the flow cannot be published as it stands (139002), or null; the endpoint health check is apart. */
+function staticPublishProblem(ctx: EmulatorContext, flow: StoredFlow): string | null {
   if (flow.status !== 'DRAFT') return `Only DRAFT Flows can be published; this Flow is ${flow.status}.`;
   if (flow.flowJson === null) return 'The Flow has no Flow JSON.';
   if (flow.validationErrors.length > 0) return "You can't publish a Flow with validation errors.";
@@ -65,18 +65,32 @@ async function publishProblem(ctx: EmulatorContext, flow: StoredFlow): Promise<s
     return `Flow JSON version ${String(flow.jsonVersion)} is frozen since ${frozen}: new Flows can't be published on it. Use version ${LATEST_FLOW_JSON_VERSION}.`;
   if (flow.dataApiVersion === null) return null;
   if (flow.endpointUri === null) return 'The Flow uses an endpoint (data_api_version) but has no endpoint_uri.';
-  const key = ctx.state.businessKey;
-  if (key === null || ctx.state.keyStatus !== 'VALID')
+  if (ctx.state.businessKey === null || ctx.state.keyStatus !== 'VALID')
     return 'The Flow uses an endpoint but the phone number has no validly signed business public key.';
-  if (!ctx.config.flowHealthCheck) return null;
-  // The endpoint must be available and answer the health check (SPEC A.7).
-  return endpointHealthProblem({
-    endpointUri: flow.endpointUri,
+  return null;
+}
+
+/**
+ * Why the flow cannot be published now (139002), or null: the checks, the endpoint's health check (SPEC
+ * A.7), then the checks again on the flow as it is after that wait — it may have been changed or
+ * published by another call meanwhile.
+ */
+async function publishProblem(ctx: EmulatorContext, flow: StoredFlow): Promise<string | null> {
+  const problem = staticPublishProblem(ctx, flow);
+  if (problem !== null || flow.dataApiVersion === null || flow.endpointUri === null || !ctx.config.flowHealthCheck)
+    return problem;
+  const seen = { json: flow.flowJson, endpoint: flow.endpointUri, key: ctx.state.businessKey ?? '' };
+  const health = await endpointHealthProblem({
+    endpointUri: seen.endpoint,
     version: flow.dataApiVersion,
-    publicKeyPem: key,
+    publicKeyPem: seen.key,
     appSecret: ctx.config.appSecret,
     fetch: ctx.config.fetch,
   });
+  if (health !== null) return health;
+  if (flow.flowJson !== seen.json || flow.endpointUri !== seen.endpoint || ctx.state.businessKey !== seen.key)
+    return 'The Flow or its endpoint changed while the endpoint was being checked; publish it again.';
+  return null;
 }
 
 async function createFlow(ctx: EmulatorContext, c: Context, params: Params): Promise<Response> {
@@ -115,6 +129,9 @@ async function createFlow(ctx: EmulatorContext, c: Context, params: Params): Pro
     const problem = await publishProblem(ctx, flow);
     if (problem !== null)
       return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", problem);
+    // Another flow may have taken the name while the endpoint was checked.
+    const taken = nameClash(ctx, params.name);
+    if (taken !== null) return taken;
   }
   ctx.state.flows.set(flow.id, flow);
   if (ctx.config.flowWebhooks) {
@@ -218,8 +235,12 @@ export function mountFlows(app: Hono, ctx: EmulatorContext): void {
     const flow = ctx.state.flows.get(c.req.param('flowId'));
     if (flow === undefined) return unknownObject(ctx, 'POST', c.req.param('flowId'));
     const problem = await publishProblem(ctx, flow);
-    if (problem !== null)
-      return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", problem);
+    // Deleted while its endpoint was checked.
+    if (ctx.state.flows.get(flow.id) !== flow) return unknownObject(ctx, 'POST', flow.id);
+    // Checked again in the synchronous step that publishes: another call may have published it meanwhile.
+    const refused = problem ?? staticPublishProblem(ctx, flow);
+    if (refused !== null)
+      return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", refused);
     changeStatus(ctx, flow, 'PUBLISHED');
     return c.json({ success: true });
   });
