@@ -5,7 +5,6 @@ import { normalizeRecipient, type FlowJson, type OutboundFlow } from '../protoco
 import { checkResponse } from './check-response.js';
 import type { OutboundService } from '../gateway/index.js';
 import type { Store } from '../store/index.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { newFlowToken } from './tokens.js';
 import { tokenTtlRule, validTokenTtl } from './definition.js';
 import type { SendFlowOptions, SendFlowResult } from './types.js';
@@ -142,9 +141,9 @@ export class FlowSendConflictError extends Error {
 }
 
 /**
- * The token of the message an earlier send with the same idempotency key queued. A concurrent send may not
- * have linked it yet, so this looks a few times (bounded, jittered); a key first used for a message that is
- * not a Flow message has none, which is the caller's error.
+ * The token of the message an earlier send with the same idempotency key queued (committed with it, so
+ * there is nothing to wait for). A key first used for another message, flow or recipient has none for
+ * this send: the caller's error.
  */
 async function earlierToken(
   deps: SendFlowDeps,
@@ -152,15 +151,11 @@ async function earlierToken(
   flow: string,
   waId: string,
 ): Promise<{ token: string; expires_at: number }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const row = await deps.store.flows.tokenByOutboundId(outboundId);
-    if (row !== null && row.flow === flow && row.wa_id === waId) return row;
-    if (row !== null) break; // the key was first used to send another flow, or to someone else
-    await sleep(20 + Math.random() * 30);
-  }
+  const row = await deps.store.flows.tokenByOutboundId(outboundId);
+  if (row !== null && row.flow === flow && row.wa_id === waId) return row;
   throw new FlowSendConflictError(
     `the idempotency key was already used for outbound message ${outboundId}, which is not this flow's ` +
-      'message to this customer (another message, another flow or recipient, or a send that failed): use a new key',
+      'message to this customer (another message, another flow or recipient): use a new key',
   );
 }
 
