@@ -44,6 +44,12 @@ function checkFaults(f: Partial<Faults>): void {
   if (every !== undefined && !(every >= 1)) throw new TypeError('rateLimit.every must be at least 1');
 }
 
+/** interactive.action.parameters.flow_token of a Flow message body, if any. */
+function flowTokenOf(body: Record<string, unknown>): unknown {
+  const interactive = body.interactive as { action?: { parameters?: { flow_token?: unknown } } } | undefined;
+  return interactive?.action?.parameters?.flow_token;
+}
+
 function isFlowMessage(body: Record<string, unknown>): boolean {
   const interactive = body.interactive;
   return (
@@ -222,8 +228,10 @@ class EmulatorImpl implements Emulator {
             : fetch(`${base}${path}`, { headers, signal });
         },
         customer: (waId) => this.customer(waId),
-        lastFlowMessageTo: (waId) =>
-          state.sent.findLast((m) => m.to === waId && m.type === 'interactive' && isFlowMessage(m.body))?.wamid ?? null,
+        flowMessageTo: (waId, flowToken) => {
+          const flows = state.sent.filter((m) => m.to === waId && m.type === 'interactive' && isFlowMessage(m.body));
+          return (flows.findLast((m) => flowTokenOf(m.body) === flowToken) ?? flows.at(-1))?.wamid ?? null;
+        },
         cdn: this.#cdn,
         storeMedia: (bytes, fileName, mimeType) => {
           const media = storeMedia(this.#ctx, bytes, mimeType, WEBHOOK_MEDIA_TTL_MS);

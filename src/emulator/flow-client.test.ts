@@ -8,12 +8,13 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decryptFlowMedia, verifyFlowTokenSignature, type FlowJson } from '../protocol/index.js';
+import { buildMessage, decryptFlowMedia, verifyFlowTokenSignature, type FlowJson } from '../protocol/index.js';
 import { keyEntry } from './flow-business-key.js';
 import { createEmulator } from './emulator.js';
 import { FlowClientError } from './flow-client-errors.js';
 import {
   APP_SECRET,
+  PHONE,
   TOKEN,
   WA_ID,
   acknowledged,
@@ -535,6 +536,43 @@ describe('emulator flow client', () => {
     });
     const nfm = (message?.interactive as { nfm_reply: { response_json: string } }).nfm_reply;
     expect(JSON.parse(nfm.response_json)).toEqual({ flow_token: TOKEN, slot: 'a', seats: 2 });
+  });
+
+  it('answers the Flow message that carried its token, not just the latest one', async () => {
+    const receiver = createWebhookReceiver({ appSecret: APP_SECRET });
+    const webhookUrl = await receiver.listen();
+    onClose(() => receiver.close());
+    const { emulator, ready } = emulatorWithKey(newKey(), { webhookUrl });
+    await ready;
+    // The customer writes first (the 24-hour window), then gets two Flow messages.
+    await emulator.customer(WA_ID).sendText('hello');
+    const sent: string[] = [];
+    for (const flowToken of [TOKEN, 'a-later-token']) {
+      const body = buildMessage(`+${WA_ID}`, {
+        type: 'flow',
+        body: 'Open it',
+        cta: 'Open',
+        flowToken,
+        flowName: 'demo',
+        action: 'data_exchange',
+      });
+      const response = await emulator.fetch(
+        new Request(`http://graph.test/v24.0/${PHONE}/messages`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer token', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+      sent.push(((await response.json()) as { messages: { id: string }[] }).messages[0]!.id);
+    }
+    const session = emulator.flowClient({ endpointUrl: 'http://127.0.0.1:9/x', waId: WA_ID, flowToken: TOKEN });
+    await session.complete({ slot: 'a' });
+    await emulator.idle();
+    const replies = receiver
+      .events()
+      .filter((e) => e.kind === 'message.flow_reply')
+      .map((e) => (e as { context?: { id?: string } }).context?.id);
+    expect(replies).toEqual([sent[0]]);
   });
 
   it('completes with a signed nfm_reply webhook from the customer', async () => {

@@ -50,8 +50,8 @@ export interface FlowClientDeps {
   /** GETs a Graph path with the access token: the business key comes from the encryption endpoint. */
   graphGet: GraphGet;
   customer(waId: string): SimulatedCustomer;
-  /** wamid of the latest Flow message the business sent to `waId`, or null. */
-  lastFlowMessageTo(waId: string): string | null;
+  /** wamid of the Flow message carrying `flowToken` to `waId`, else of the latest Flow message to them, or null. */
+  flowMessageTo(waId: string, flowToken: string): string | null;
   cdn: FlowCdn;
   /** Stores bytes as Graph media (as media a customer sent), returning the wire media object. */
   storeMedia(bytes: Uint8Array, fileName: string, mimeType: string): WireResponseMedia;
@@ -260,7 +260,7 @@ export class FlowClientSession implements FlowSession {
     const { flow_token: given, ...rest } = responseJson;
     if (given !== undefined && given !== this.flowToken)
       return Promise.reject(new TypeError('response_json.flow_token is not the flow token of this session'));
-    const contextId = this.#contextMessageId ?? this.#deps.lastFlowMessageTo(this.#waId);
+    const contextId = this.#contextMessageId ?? this.#deps.flowMessageTo(this.#waId, this.flowToken);
     if (contextId === null)
       return Promise.reject(
         new TypeError('complete() needs contextMessageId: the business has sent no Flow message to this customer'),
@@ -316,7 +316,7 @@ export class FlowClientSession implements FlowSession {
     this.#record(action, screen, checked);
     if (checked.kind !== 'success') return checked;
     // SUCCESS closes the flow and posts the response message with every key of params (SPEC A.5).
-    const contextId = this.#contextMessageId ?? this.#deps.lastFlowMessageTo(this.#waId);
+    const contextId = this.#contextMessageId ?? this.#deps.flowMessageTo(this.#waId, this.flowToken);
     const wamid = contextId === null ? null : await this.#reply(checked.params, contextId);
     return { ...checked, wamid };
   }
