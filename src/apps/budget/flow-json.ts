@@ -66,6 +66,8 @@ export function budgetFlowJson(): FlowJson {
         title: 'Limits',
         data: {
           intro: field.string('Monthly limits in EUR'),
+          // Sent back with the answers: a stale copy of this form (open twice) is refused (steps.ts).
+          revision: field.string('Jx2bD4'),
           ...Object.fromEntries(BUDGET_CATEGORIES.map((c) => [`show_${c.id}`, field.boolean(true)])),
         },
         children: [
@@ -79,11 +81,18 @@ export function budgetFlowJson(): FlowJson {
               visible: ref.data(`show_${c.id}`),
             }),
           ),
-          footer('Continue', dataExchange(Object.fromEntries(BUDGET_CATEGORIES.map((c) => [`limit_${c.id}`, ref.form(`limit_${c.id}`)])))),
+          footer(
+            'Continue',
+            dataExchange({
+              ...Object.fromEntries(BUDGET_CATEGORIES.map((c) => [`limit_${c.id}`, ref.form(`limit_${c.id}`)])),
+              revision: ref.data('revision'),
+            }),
+          ),
         ],
       }),
       screen('ALERTS', {
         title: 'Alerts',
+        data: { revision: field.string('Jx2bD4') },
         children: [
           checkboxGroup({
             name: 'thresholds',
@@ -93,18 +102,29 @@ export function budgetFlowJson(): FlowJson {
             dataSource: THRESHOLD_OPTIONS,
           }),
           optIn({ name: 'weekly_summary', label: 'Send me a weekly spending summary', required: false }),
-          footer('Review', dataExchange({ thresholds: ref.form('thresholds'), weekly_summary: ref.form('weekly_summary') })),
+          footer(
+            'Review',
+            dataExchange({
+              thresholds: ref.form('thresholds'),
+              weekly_summary: ref.form('weekly_summary'),
+              revision: ref.data('revision'),
+            }),
+          ),
         ],
       }),
       screen('REVIEW', {
         title: 'Review budget',
         terminal: true,
-        data: { summary: field.string('Housing: €1,000.00'), total: field.string('Total per month: €1,000.00') },
+        data: {
+          summary: field.string('Housing: €1,000.00'),
+          total: field.string('Total per month: €1,000.00'),
+          revision: field.string('Jx2bD4'),
+        },
         children: [
           textHeading('Your budget'),
           textBody(ref.data('summary')),
           textBody(ref.data('total'), { fontWeight: 'bold' }),
-          footer('Save budget', dataExchange({ confirm: true })),
+          footer('Save budget', dataExchange({ confirm: true, revision: ref.data('revision') })),
         ],
       }),
     ],

@@ -1,7 +1,7 @@
 // Budget logic against a real SQLite database: chosen categories drive which limits are shown and
 // required, every limit must be a positive amount, thresholds are kept sorted, and the budget stored.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Steps } from '../common/steps.js';
+import type { StepResult, Steps } from '../common/steps.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import { budgetSteps } from './steps.js';
 
@@ -17,6 +17,13 @@ afterEach(async () => {
   await db.close();
 });
 
+/** The revision a step's next screen is shown with (sent back by that screen's Footer). */
+function revisionOf(result: StepResult): string {
+  const revision = result.kind === 'next' ? result.data.revision : undefined;
+  if (typeof revision !== 'string') throw new Error(`no revision in ${JSON.stringify(result)}`);
+  return revision;
+}
+
 describe('budget steps', () => {
   it('sets up a budget', async () => {
     const limits = await steps.screens.CATEGORIES!(
@@ -26,19 +33,20 @@ describe('budget steps', () => {
       screen: 'LIMITS',
       data: { intro: 'Monthly limits in GBP', show_housing: true, show_groceries: true, show_dining: false, show_savings: false },
     });
-    expect(await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1200' }, NOW))).toMatchObject({
+    const r1 = revisionOf(limits);
+    expect(await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1200', revision: r1 }, NOW))).toMatchObject({
       kind: 'error',
       message: 'Enter a limit for Groceries.',
     });
-    expect(await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1200', limit_groceries: '350.5' }, NOW))).toMatchObject({
-      screen: 'ALERTS',
-    });
-    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['90', '50'], weekly_summary: true }, NOW))).toEqual({
+    const alerts = await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1200', limit_groceries: '350.5', revision: r1 }, NOW));
+    expect(alerts).toMatchObject({ screen: 'ALERTS' });
+    const review = await steps.screens.ALERTS!(stepInput('t', { thresholds: ['90', '50'], weekly_summary: true, revision: revisionOf(alerts) }, NOW));
+    expect(review).toEqual({
       kind: 'next',
       screen: 'REVIEW',
-      data: { summary: 'Housing: £1,200.00\nGroceries: £350.50', total: 'Total per month: £1,550.50' },
+      data: { summary: 'Housing: £1,200.00\nGroceries: £350.50', total: 'Total per month: £1,550.50', revision: revisionOf(review) },
     });
-    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true }, NOW))).toMatchObject({
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(review) }, NOW))).toMatchObject({
       kind: 'complete',
       params: { total_minor: 155_050, currency: 'GBP' },
     });
@@ -55,27 +63,25 @@ describe('budget steps', () => {
     });
   });
 
-  it('does not save limits from before the categories were sent again (the form open twice)', async () => {
-    const categories = { categories: ['housing'], currency: 'EUR', period: 'monthly' };
-    await steps.screens.CATEGORIES!(stepInput('t', categories, NOW));
-    await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500' }, NOW));
-    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW))).toMatchObject({ screen: 'REVIEW' });
-    // The other copy changes currency and period; the first copy's review is now out of date.
-    await steps.screens.CATEGORIES!(stepInput('t', { categories: ['groceries'], currency: 'INR', period: 'weekly' }, NOW));
-    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true }, NOW))).toEqual({
-      kind: 'error',
-      message: 'Please go back and complete your budget.',
-    });
-    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW))).toMatchObject({
-      kind: 'error',
-      message: 'Please go back and enter your limits.',
-    });
+  it('refuses the screens of a stale copy of the form (open twice), so it never saves a mix of both', async () => {
+    // Copy A walks to its review in EUR.
+    const limitsA = await steps.screens.CATEGORIES!(stepInput('t', { categories: ['housing'], currency: 'EUR', period: 'monthly' }, NOW));
+    const alertsA = await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500', revision: revisionOf(limitsA) }, NOW));
+    const reviewA = await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'], revision: revisionOf(alertsA) }, NOW));
+    expect(reviewA).toMatchObject({ screen: 'REVIEW' });
+    // Copy B sends the first screen again with the same category in another currency.
+    const limitsB = await steps.screens.CATEGORIES!(stepInput('t', { categories: ['housing'], currency: 'INR', period: 'weekly' }, NOW));
+    const stale = { kind: 'error', message: 'This budget was changed in another window. Please go back to the first screen and start again.' };
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(reviewA) }, NOW))).toEqual(stale);
+    // A's limits screen, still showing "in EUR", cannot put 1500 into B's INR budget either.
+    expect(await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500', revision: revisionOf(limitsA) }, NOW))).toEqual(stale);
+    expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW))).toEqual(stale);
     expect((await db.storage.record('budget', 't'))?.status).toBe('draft');
-    // Once the limits are entered again for INR, the review is built again and can be saved.
-    await steps.screens.LIMITS!(stepInput('t', { limit_groceries: '2000' }, NOW));
-    await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'] }, NOW));
-    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true }, NOW))).toMatchObject({
-      params: { currency: 'INR', total_minor: 200_000 },
+    // B goes on and saves what B's review shows.
+    const alertsB = await steps.screens.LIMITS!(stepInput('t', { limit_housing: '20000', revision: revisionOf(limitsB) }, NOW));
+    const reviewB = await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'], revision: revisionOf(alertsB) }, NOW));
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(reviewB) }, NOW))).toMatchObject({
+      params: { currency: 'INR', total_minor: 2_000_000 },
     });
   });
 

@@ -1,7 +1,8 @@
 // Budget setup logic: CATEGORIES keeps the chosen categories, currency and period and shows one
 // limit input per chosen category; LIMITS checks every limit (positive amounts); ALERTS keeps the
 // thresholds and builds the review; REVIEW stores the budget.
-import { done, fail, next, type Steps } from '../common/steps.js';
+import { randomBytes } from 'node:crypto';
+import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { amountMinor, flag, formatMoney, list, text } from '../common/values.js';
 import { BUDGET_CATEGORIES, CURRENCY_OPTIONS, PERIOD_OPTIONS, THRESHOLD_OPTIONS } from './flow-json.js';
@@ -24,7 +25,17 @@ const THRESHOLDS = new Set(THRESHOLD_OPTIONS.map((o) => o.id));
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : []);
 
+/** A fresh revision: each screen shows one, sends it back, and only the latest one is accepted. */
+const newRevision = (): string => randomBytes(9).toString('base64url');
+const STALE = 'This budget was changed in another window. Please go back to the first screen and start again.';
+
 export function budgetSteps(settings: { locale: string }, storage: () => AppStorage): Steps {
+  /** The draft, if the screen sent the revision it was shown with and nothing changed the draft since. */
+  const current = async (input: StepInput): Promise<Record<string, unknown> | null> => {
+    const draft = await storage().draft(BUDGET_APP, input.flowToken);
+    const revision = text(input.data, 'revision');
+    return revision !== '' && revision === draft.revision ? draft : null;
+  };
   return {
     init: () => Promise.resolve(next('CATEGORIES')),
     screens: {
@@ -35,22 +46,25 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         if (categories.length === 0) return fail('Pick at least one category.');
         if (!CURRENCIES.has(currency)) return fail('Please choose a currency.');
         if (!PERIODS.has(period)) return fail('Please choose a budget period.');
-        // Limits are in this currency's minor units and for these categories: earlier ones no longer apply
-        // (the same form may be open twice), and the review must be built again.
+        // Every later answer depends on these (limits are in this currency's minor units): a new revision
+        // makes the later screens of another open copy of this form stale, and earlier limits are dropped.
+        const revision = newRevision();
         await storage().saveDraft(
           BUDGET_APP,
           input.flowToken,
           input.waId,
-          { categories, currency, period, limits: null, review_ready: false },
+          { categories, currency, period, limits: null, thresholds: null, revision },
           input.now,
         );
         return next('LIMITS', {
           intro: `${period === 'weekly' ? 'Weekly' : 'Monthly'} limits in ${currency}`,
           ...Object.fromEntries(BUDGET_CATEGORIES.map((c) => [`show_${c.id}`, categories.includes(c.id)])),
+          revision,
         });
       },
       async LIMITS(input) {
-        const draft = await storage().draft(BUDGET_APP, input.flowToken);
+        const draft = await current(input);
+        if (draft === null) return fail(STALE);
         const categories = strings(draft.categories);
         if (categories.length === 0) return fail('Please go back and pick your categories.');
         const limits: StoredBudget['limits'] = [];
@@ -60,14 +74,15 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
           if (minor === null || minor <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
           limits.push({ category, limit_minor: minor });
         }
-        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits, review_ready: false }, input.now);
-        return next('ALERTS');
+        const revision = newRevision();
+        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits, thresholds: null, revision }, input.now);
+        return next('ALERTS', { revision });
       },
       async ALERTS(input) {
         const thresholds = list(input.data, 'thresholds');
         if (thresholds.length === 0 || !thresholds.every((t) => THRESHOLDS.has(t))) return fail('Pick when to be alerted.');
-        if (!Array.isArray((await storage().draft(BUDGET_APP, input.flowToken)).limits))
-          return fail('Please go back and enter your limits.');
+        if ((await current(input)) === null) return fail(STALE);
+        const revision = newRevision();
         const draft = await storage().saveDraft(
           BUDGET_APP,
           input.flowToken,
@@ -75,7 +90,7 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
           {
             thresholds: thresholds.map(Number).sort((a, b) => a - b),
             weekly_summary: flag(input.data, 'weekly_summary'),
-            review_ready: true,
+            revision,
           },
           input.now,
         );
@@ -86,23 +101,17 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         return next('REVIEW', {
           summary: limits.map((l) => `${TITLES.get(l.category) ?? l.category}: ${money(l.limit_minor)}`).join('\n'),
           total: `Total per ${draft.period === 'weekly' ? 'week' : 'month'}: ${money(total)}`,
+          revision,
         });
       },
       async REVIEW(input) {
-        const draft = await storage().draft(BUDGET_APP, input.flowToken);
-        if (
-          draft.review_ready !== true ||
-          !Array.isArray(draft.limits) ||
-          !Array.isArray(draft.thresholds) ||
-          typeof draft.currency !== 'string'
-        ) {
-          // Also when an earlier screen was sent again since this review was built (the form open twice).
+        // What is stored is what this review showed: the revision it was built with is still the latest.
+        const draft = await current(input);
+        if (draft === null) return fail(STALE);
+        if (!Array.isArray(draft.limits) || !Array.isArray(draft.thresholds) || typeof draft.currency !== 'string') {
           return fail('Please go back and complete your budget.');
         }
         const limits = draft.limits as StoredBudget['limits'];
-        const chosen = strings(draft.categories);
-        if (limits.length !== chosen.length || !limits.every((l, i) => l.category === chosen[i]))
-          return fail('Please go back and complete your budget.');
         const budget: StoredBudget = {
           currency: draft.currency,
           period: typeof draft.period === 'string' ? draft.period : 'monthly',
