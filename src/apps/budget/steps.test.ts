@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepResult, Steps } from '../common/steps.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import { STALE_FORM_MESSAGE } from '../common/revision.js';
 import { budgetSteps } from './steps.js';
 
 const NOW = Date.parse('2026-01-05T08:00:00Z');
@@ -71,7 +72,7 @@ describe('budget steps', () => {
     expect(reviewA).toMatchObject({ screen: 'REVIEW' });
     // Copy B sends the first screen again with the same category in another currency.
     const limitsB = await steps.screens.CATEGORIES!(stepInput('t', { categories: ['housing'], currency: 'INR', period: 'weekly' }, NOW));
-    const stale = { kind: 'error', message: 'This budget was changed in another window. Please go back to the first screen and start again.' };
+    const stale = { kind: 'error', message: STALE_FORM_MESSAGE };
     expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(reviewA) }, NOW))).toEqual(stale);
     // A's limits screen, still showing "in EUR", cannot put 1500 into B's INR budget either.
     expect(await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500', revision: revisionOf(limitsA) }, NOW))).toEqual(stale);

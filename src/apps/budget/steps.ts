@@ -1,7 +1,7 @@
 // Budget setup logic: CATEGORIES keeps the chosen categories, currency and period and shows one
 // limit input per chosen category; LIMITS checks every limit (positive amounts); ALERTS keeps the
 // thresholds and builds the review; REVIEW stores the budget.
-import { randomBytes } from 'node:crypto';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
 import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { amountMinor, flag, formatMoney, list, text } from '../common/values.js';
@@ -25,17 +25,8 @@ const THRESHOLDS = new Set(THRESHOLD_OPTIONS.map((o) => o.id));
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : []);
 
-/** A fresh revision: each screen shows one, sends it back, and only the latest one is accepted. */
-const newRevision = (): string => randomBytes(9).toString('base64url');
-const STALE = 'This budget was changed in another window. Please go back to the first screen and start again.';
-
 export function budgetSteps(settings: { locale: string }, storage: () => AppStorage): Steps {
-  /** The draft, if the screen sent the revision it was shown with and nothing changed the draft since. */
-  const current = async (input: StepInput): Promise<Record<string, unknown> | null> => {
-    const draft = await storage().draft(BUDGET_APP, input.flowToken);
-    const revision = text(input.data, 'revision');
-    return revision !== '' && revision === draft.revision ? draft : null;
-  };
+  const current = (input: StepInput): Promise<Record<string, unknown> | null> => currentDraft(storage(), BUDGET_APP, input);
   return {
     init: () => Promise.resolve(next('CATEGORIES')),
     screens: {
@@ -64,7 +55,7 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
       },
       async LIMITS(input) {
         const draft = await current(input);
-        if (draft === null) return fail(STALE);
+        if (draft === null) return fail(STALE_FORM_MESSAGE);
         const categories = strings(draft.categories);
         if (categories.length === 0) return fail('Please go back and pick your categories.');
         const limits: StoredBudget['limits'] = [];
@@ -81,7 +72,7 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
       async ALERTS(input) {
         const thresholds = list(input.data, 'thresholds');
         if (thresholds.length === 0 || !thresholds.every((t) => THRESHOLDS.has(t))) return fail('Pick when to be alerted.');
-        if ((await current(input)) === null) return fail(STALE);
+        if ((await current(input)) === null) return fail(STALE_FORM_MESSAGE);
         const revision = newRevision();
         const draft = await storage().saveDraft(
           BUDGET_APP,
@@ -107,7 +98,7 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
       async REVIEW(input) {
         // What is stored is what this review showed: the revision it was built with is still the latest.
         const draft = await current(input);
-        if (draft === null) return fail(STALE);
+        if (draft === null) return fail(STALE_FORM_MESSAGE);
         if (!Array.isArray(draft.limits) || !Array.isArray(draft.thresholds) || typeof draft.currency !== 'string') {
           return fail('Please go back and complete your budget.');
         }

@@ -85,6 +85,8 @@ export function scheduleFlowJson(): FlowJson {
           range_label: field.string('Mon 5 Jan – Wed 7 Jan'),
           days: field.options([{ id: '2026-01-05', title: 'Mon 5 Jan' }]),
           selected: field.array({ type: 'string' }, ['2026-01-05']),
+          // Sent back with the answers: a stale copy of this form (open twice) is refused (common/revision.ts).
+          revision: field.string('Jx2bD4'),
         },
         children: [
           textSubheading(ref.data('range_label')),
@@ -96,38 +98,45 @@ export function scheduleFlowJson(): FlowJson {
             dataSource: ref.data('days'),
             initValue: ref.data('selected'),
           }),
-          footer('Continue', dataExchange({ days: ref.form('days') })),
+          footer('Continue', dataExchange({ days: ref.form('days'), revision: ref.data('revision') })),
         ],
       }),
       screen('PER_DAY', {
         title: 'Time of day',
-        data: perDayData(),
+        data: { ...perDayData(), revision: field.string('Jx2bD4') },
         children: [
           textBody('Pick the best time on each day.'),
           ...perDayInputs(),
           footer(
             'Continue',
-            dataExchange(Object.fromEntries(slotNumbers.map((n) => [`day_${n}`, ref.form(`day_${n}`)]))),
+            dataExchange({
+              ...Object.fromEntries(slotNumbers.map((n) => [`day_${n}`, ref.form(`day_${n}`)])),
+              revision: ref.data('revision'),
+            }),
           ),
         ],
       }),
       screen('NOTES', {
         title: 'Notes',
+        data: { revision: field.string('Jx2bD4') },
         children: [
           textArea({ name: 'notes', label: 'Notes', required: false, maxLength: 500, helperText: 'Anything we should plan around' }),
           optIn({ name: 'reminders', label: 'Send me a reminder the day before', required: false }),
-          footer('Review', dataExchange({ notes: ref.form('notes'), reminders: ref.form('reminders') })),
+          footer(
+            'Review',
+            dataExchange({ notes: ref.form('notes'), reminders: ref.form('reminders'), revision: ref.data('revision') }),
+          ),
         ],
       }),
       screen('REVIEW', {
         title: 'Review',
         terminal: true,
-        data: { summary: field.string('Mon 5 Jan: Morning (8–12)'), notes: field.string('No notes') },
+        data: { summary: field.string('Mon 5 Jan: Morning (8–12)'), notes: field.string('No notes'), revision: field.string('Jx2bD4') },
         children: [
           textHeading('Your schedule'),
           textBody(ref.data('summary')),
           textBody(ref.data('notes')),
-          footer('Confirm schedule', dataExchange({ confirm: true })),
+          footer('Confirm schedule', dataExchange({ confirm: true, revision: ref.data('revision') })),
         ],
       }),
     ],

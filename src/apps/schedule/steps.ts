@@ -2,7 +2,8 @@
 // lists its days; DAYS keeps the chosen ones and lays out one Dropdown per day; PER_DAY checks a
 // time of day for every chosen day; NOTES builds the review; REVIEW stores the schedule.
 import { addDays, dayIn, daysBetween, isIsoDay, shortDayLabel } from '../common/dates.js';
-import { done, fail, next, type Steps } from '../common/steps.js';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
+import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, list, optionalText, text } from '../common/values.js';
 import { MAX_SCHEDULE_DAYS, PERIOD_OPTIONS } from './flow-json.js';
@@ -33,6 +34,7 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
     return { min, max: addDays(min, settings.windowDays) };
   };
   const label = (day: string): string => shortDayLabel(day, settings.locale);
+  const current = (input: StepInput): Promise<Record<string, unknown> | null> => currentDraft(storage(), SCHEDULE_APP, input);
 
   return {
     init: (input) => {
@@ -49,29 +51,34 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         if (range.start < min || range.end > max) return fail('Please pick days within the next weeks.');
         const days = daysBetween(range.start, range.end);
         if (days.length > MAX_SCHEDULE_DAYS) return fail(`Please pick at most ${MAX_SCHEDULE_DAYS} days.`);
-        // Days and times picked for an earlier range no longer apply (the same form may be open twice).
+        // Days and times picked for an earlier range no longer apply, and another open copy of this form is
+        // now stale (common/revision.ts).
+        const revision = newRevision();
         await storage().saveDraft(
           SCHEDULE_APP,
           input.flowToken,
           input.waId,
-          { start_date: range.start, end_date: range.end, chosen: null, days: null, review_ready: false },
+          { start_date: range.start, end_date: range.end, chosen: null, days: null, revision },
           input.now,
         );
         return next('DAYS', {
           range_label: `${label(range.start)} – ${label(range.end)}`,
           days: days.map((day) => ({ id: day, title: label(day) })),
           selected: days,
+          revision,
         });
       },
       async DAYS(input) {
-        const draft = await storage().draft(SCHEDULE_APP, input.flowToken);
+        const draft = await current(input);
+        if (draft === null) return fail(STALE_FORM_MESSAGE);
         if (typeof draft.start_date !== 'string' || typeof draft.end_date !== 'string') return fail('Please go back and pick your dates.');
         const inRange = new Set(daysBetween(draft.start_date, draft.end_date));
         const chosen = [...new Set(list(input.data, 'days'))].sort();
         if (chosen.length === 0) return fail('Pick at least one day.');
         if (!chosen.every((day) => inRange.has(day))) return fail('Please pick days from your range.');
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen, days: null, review_ready: false }, input.now);
-        const data: Record<string, unknown> = {};
+        const revision = newRevision();
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen, days: null, revision }, input.now);
+        const data: Record<string, unknown> = { revision };
         for (let n = 1; n <= MAX_SCHEDULE_DAYS; n++) {
           const day = chosen[n - 1];
           data[`day_${n}_label`] = day === undefined ? '' : label(day);
@@ -80,22 +87,26 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         return next('PER_DAY', data);
       },
       async PER_DAY(input) {
-        const draft = await storage().draft(SCHEDULE_APP, input.flowToken);
+        const draft = await current(input);
+        if (draft === null) return fail(STALE_FORM_MESSAGE);
         const chosen = Array.isArray(draft.chosen) ? draft.chosen.filter((d): d is string => typeof d === 'string') : [];
         if (chosen.length === 0) return fail('Please go back and pick your days.');
         const days = chosen.map((date, i) => ({ date, period: text(input.data, `day_${i + 1}`) }));
         const missing = days.find((d) => !PERIODS.has(d.period));
         if (missing !== undefined) return fail(`Please pick a time for ${label(missing.date)}.`);
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days, review_ready: false }, input.now);
-        return next('NOTES');
+        const revision = newRevision();
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days, revision }, input.now);
+        return next('NOTES', { revision });
       },
       async NOTES(input) {
+        if ((await current(input)) === null) return fail(STALE_FORM_MESSAGE);
         const notes = optionalText(input.data, 'notes');
+        const revision = newRevision();
         const draft = await storage().saveDraft(
           SCHEDULE_APP,
           input.flowToken,
           input.waId,
-          { notes, reminders: flag(input.data, 'reminders'), review_ready: true },
+          { notes, reminders: flag(input.data, 'reminders'), revision },
           input.now,
         );
         if (!Array.isArray(draft.days)) return fail('Please go back and pick a time for each day.');
@@ -103,17 +114,18 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         return next('REVIEW', {
           summary: days.map((d) => `${label(d.date)}: ${PERIODS.get(d.period) ?? d.period}`).join('\n'),
           notes: notes ?? 'No notes',
+          revision,
         });
       },
       async REVIEW(input) {
-        const draft = await storage().draft(SCHEDULE_APP, input.flowToken);
+        // What is stored is what this review showed: the revision it was built with is still the latest.
+        const draft = await current(input);
+        if (draft === null) return fail(STALE_FORM_MESSAGE);
         if (
-          draft.review_ready !== true ||
           typeof draft.start_date !== 'string' ||
           typeof draft.end_date !== 'string' ||
           !Array.isArray(draft.days)
         ) {
-          // Also when an earlier screen was sent again since this review was built (the form open twice).
           return fail('Please go back and complete your schedule.');
         }
         // Days chosen earlier may have passed while the flow stayed open (tokens live for days).
