@@ -167,6 +167,35 @@ describe('validateSubmission on built variants', () => {
     expect(messages(flow, { unrelated: 1 })).toEqual(['name: Fill in this field']);
   });
 
+  it("checks every value the payload carries for a field, whichever action's keys it mostly matches", () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        {
+          type: 'Dropdown',
+          name: 'dept',
+          label: 'Department',
+          'data-source': [
+            { id: 'sales', title: 'Sales' },
+            { id: 'support', title: 'Support' },
+          ],
+          'on-select-action': { name: 'data_exchange', payload: { dept: '${form.dept}', refresh: 'dept' } },
+        },
+        input('email', { required: true, 'input-type': 'email' }),
+      ],
+      { dept: '${form.dept}', email: '${form.email}' },
+    );
+    // The Dropdown's own request checks only its field…
+    expect(messages(flow, { dept: 'sales', refresh: 'dept' })).toEqual([]);
+    // …but a payload that adds the Footer's email to it (a tie the Dropdown's action would win) gets it checked.
+    expect(messages(flow, { dept: 'sales', email: 'not an email', refresh: 'dept' })).toEqual([
+      'email: Enter a valid email address',
+    ]);
+    expect(messages(flow, { dept: 'marketing', email: 'ada@example.com' })).toEqual([
+      'dept: Choose an option from the list',
+    ]);
+  });
+
   it("checks values carried from another screen's form (${screen.S.form.x}) against that screen's component", () => {
     const flow = carryFlow(
       'FORM',

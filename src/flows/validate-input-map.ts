@@ -111,24 +111,39 @@ function sendingAction({ actions }: ScreenPlan, payload: Record<string, unknown>
 export function referencedFields(screen: Screen, payload: Record<string, unknown>, flow?: FlowJson): FieldReference[] {
   const plan = planOf(screen);
   const best = sendingAction(plan, payload);
-  if (best === undefined) return [];
-  let refs = plan.refs.get(best);
-  if (refs === undefined) {
-    refs = [];
-    collectRefs(best.payload, [], refs);
-    plan.refs.set(best, refs);
-  }
   const out: FieldReference[] = [];
   const seen = new Set<string>();
-  for (const ref of refs) {
+  // Where the sending action puts a value, that value is its field's, whatever another action puts there.
+  const placed = new Set<string>();
+  const add = (ref: FormRef): void => {
     const owner = ref.screen === undefined ? screen : flow === undefined ? undefined : screenById(flow, ref.screen);
     const field = owner === undefined ? undefined : planOf(owner).fields.get(ref.name);
     const id = `${ref.screen ?? ''}.${ref.name}`;
-    if (field === undefined || seen.has(id)) continue;
+    const at = JSON.stringify(ref.keyPath);
+    if (field === undefined || seen.has(id) || placed.has(at)) return;
     seen.add(id);
+    placed.add(at);
     out.push({ field, keyPath: ref.keyPath, global: ref.screen !== undefined });
+  };
+  // The sending action's fields, present or not (its `required` checks apply)…
+  if (best !== undefined) for (const ref of refsOf(plan, best)) add(ref);
+  // …and any value another action of the screen maps to a field, when the payload carries it: a client that
+  // mixes two actions' keys cannot have one of them picked so that the other's values go unchecked.
+  for (const action of plan.actions) {
+    if (action === best) continue;
+    for (const ref of refsOf(plan, action)) if (valueAt(payload, ref.keyPath) !== undefined) add(ref);
   }
   return out;
+}
+
+function refsOf(plan: ScreenPlan, action: ScreenAction): FormRef[] {
+  let refs = plan.refs.get(action);
+  if (refs === undefined) {
+    refs = [];
+    collectRefs(action.payload, [], refs);
+    plan.refs.set(action, refs);
+  }
+  return refs;
 }
 
 /** The value at `keyPath`, or undefined when any step is missing. */
