@@ -269,13 +269,19 @@ describe('budget', () => {
       summary: 'Transport: US$60.00\nEating out: US$120.00',
       total: 'Total per week: US$180.00',
       // Sent back by the Footer: a stale copy of the form cannot save over this one.
-      revision: expect.stringMatching(/^[\w-]{12}$/) as unknown,
+      revision: expect.stringMatching(/^[\w-]{12}\.[\w-]{12}$/) as unknown,
     });
+    // Back twice on the phone (no request: no screen refreshes on back), a new limit, and on again.
+    screen(await session.back('REVIEW'), 'ALERTS');
+    screen(await session.back('ALERTS'), 'LIMITS');
+    screen(await session.submit('LIMITS', { limit_transport: '80', limit_dining: '120' }), 'ALERTS');
+    const again = screen(await session.submit('ALERTS', { thresholds: ['75', '100'], weekly_summary: true }), 'REVIEW');
+    expect(again.data).toMatchObject({ total: 'Total per week: US$200.00' });
     const data = await finish('budget', token, await session.submit('REVIEW'));
     expect(data).toMatchObject({
       currency: 'USD',
       period: 'weekly',
-      total_minor: 18_000,
+      total_minor: 20_000,
       thresholds: [75, 100],
       weekly_summary: true,
     });

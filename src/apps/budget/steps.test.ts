@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepResult, Steps } from '../common/steps.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
-import { STALE_FORM_MESSAGE } from '../common/revision.js';
+import { CHANGED_REVIEW_MESSAGE, STALE_FORM_MESSAGE } from '../common/revision.js';
 import { budgetSteps } from './steps.js';
 
 const NOW = Date.parse('2026-01-05T08:00:00Z');
@@ -95,5 +95,22 @@ describe('budget steps', () => {
     });
     expect(await steps.screens.ALERTS!(stepInput('t', { thresholds: ['33'] }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.REVIEW!(stepInput('t', {}, NOW))).toMatchObject({ kind: 'error' });
+  });
+  it('takes a screen sent again after going back, and saves a review only while it matches the answers', async () => {
+    const limits = await steps.screens.CATEGORIES!(stepInput('t', { categories: ['housing'], currency: 'EUR', period: 'monthly' }, NOW));
+    const alerts = await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1500', revision: revisionOf(limits) }, NOW));
+    const review = await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'], revision: revisionOf(alerts) }, NOW));
+    // Back on the phone: LIMITS still holds the revision it was shown with, and is accepted again.
+    const alertsAgain = await steps.screens.LIMITS!(stepInput('t', { limit_housing: '1800', revision: revisionOf(limits) }, NOW));
+    expect(alertsAgain).toMatchObject({ screen: 'ALERTS' });
+    // The first review no longer shows what is kept.
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(review) }, NOW))).toEqual({
+      kind: 'error',
+      message: CHANGED_REVIEW_MESSAGE,
+    });
+    const reviewAgain = await steps.screens.ALERTS!(stepInput('t', { thresholds: ['75'], revision: revisionOf(alertsAgain) }, NOW));
+    expect(await steps.screens.REVIEW!(stepInput('t', { confirm: true, revision: revisionOf(reviewAgain) }, NOW))).toMatchObject({
+      params: { total_minor: 180_000 },
+    });
   });
 });

@@ -1,7 +1,7 @@
 // Budget setup logic: CATEGORIES keeps the chosen categories, currency and period and shows one
 // limit input per chosen category; LIMITS checks every limit (positive amounts); ALERTS keeps the
 // thresholds and builds the review; REVIEW stores the budget.
-import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
 import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { amountMinor, flag, formatMoney, list, text } from '../common/values.js';
@@ -27,6 +27,9 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 
 export function budgetSteps(settings: { locale: string }, storage: () => AppStorage): Steps {
   const current = (input: StepInput): Promise<Record<string, unknown> | null> => currentDraft(storage(), BUDGET_APP, input);
+  /** What the review shows, from the draft: its revision carries a digest of this. */
+  const shown = (draft: Record<string, unknown>): unknown =>
+    [draft.currency, draft.period, draft.limits, draft.thresholds, draft.weekly_summary];
   return {
     init: () => Promise.resolve(next('CATEGORIES')),
     screens: {
@@ -37,8 +40,9 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         if (categories.length === 0) return fail('Pick at least one category.');
         if (!CURRENCIES.has(currency)) return fail('Please choose a currency.');
         if (!PERIODS.has(period)) return fail('Please choose a budget period.');
-        // Every later answer depends on these (limits are in this currency's minor units): a new revision
-        // makes the later screens of another open copy of this form stale, and earlier limits are dropped.
+        // Every later answer depends on these (limits are in this currency's minor units): a new generation
+        // makes the later screens of another open copy of this form stale (common/revision.ts), and earlier
+        // limits are dropped.
         const revision = newRevision();
         await storage().saveDraft(
           BUDGET_APP,
@@ -65,24 +69,18 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
           if (minor === null || minor <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
           limits.push({ category, limit_minor: minor });
         }
-        const revision = newRevision();
-        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits, thresholds: null, revision }, input.now);
-        return next('ALERTS', { revision });
+        await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits }, input.now);
+        return next('ALERTS', { revision: draft.revision });
       },
       async ALERTS(input) {
         const thresholds = list(input.data, 'thresholds');
         if (thresholds.length === 0 || !thresholds.every((t) => THRESHOLDS.has(t))) return fail('Pick when to be alerted.');
         if ((await current(input)) === null) return fail(STALE_FORM_MESSAGE);
-        const revision = newRevision();
         const draft = await storage().saveDraft(
           BUDGET_APP,
           input.flowToken,
           input.waId,
-          {
-            thresholds: thresholds.map(Number).sort((a, b) => a - b),
-            weekly_summary: flag(input.data, 'weekly_summary'),
-            revision,
-          },
+          { thresholds: thresholds.map(Number).sort((a, b) => a - b), weekly_summary: flag(input.data, 'weekly_summary') },
           input.now,
         );
         const currency = typeof draft.currency === 'string' ? draft.currency : 'EUR';
@@ -92,13 +90,13 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         return next('REVIEW', {
           summary: limits.map((l) => `${TITLES.get(l.category) ?? l.category}: ${money(l.limit_minor)}`).join('\n'),
           total: `Total per ${draft.period === 'weekly' ? 'week' : 'month'}: ${money(total)}`,
-          revision,
+          revision: reviewRevision(draft.revision, shown(draft)),
         });
       },
       async REVIEW(input) {
-        // What is stored is what this review showed: the revision it was built with is still the latest.
-        const draft = await current(input);
-        if (draft === null) return fail(STALE_FORM_MESSAGE);
+        // What is stored is what this review showed, to the answer.
+        const draft = await reviewedDraft(storage(), BUDGET_APP, input, shown);
+        if (typeof draft === 'string') return fail(draft);
         if (!Array.isArray(draft.limits) || !Array.isArray(draft.thresholds) || typeof draft.currency !== 'string') {
           return fail('Please go back and complete your budget.');
         }

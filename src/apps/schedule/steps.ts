@@ -2,7 +2,7 @@
 // lists its days; DAYS keeps the chosen ones and lays out one Dropdown per day; PER_DAY checks a
 // time of day for every chosen day; NOTES builds the review; REVIEW stores the schedule.
 import { addDays, dayIn, daysBetween, isIsoDay, shortDayLabel } from '../common/dates.js';
-import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
 import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, list, optionalText, text } from '../common/values.js';
@@ -35,6 +35,8 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
   };
   const label = (day: string): string => shortDayLabel(day, settings.locale);
   const current = (input: StepInput): Promise<Record<string, unknown> | null> => currentDraft(storage(), SCHEDULE_APP, input);
+  /** What the review shows, from the draft: its revision carries a digest of this. */
+  const shown = (draft: Record<string, unknown>): unknown => [draft.start_date, draft.end_date, draft.days, draft.notes, draft.reminders];
 
   return {
     init: (input) => {
@@ -51,8 +53,8 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         if (range.start < min || range.end > max) return fail('Please pick days within the next weeks.');
         const days = daysBetween(range.start, range.end);
         if (days.length > MAX_SCHEDULE_DAYS) return fail(`Please pick at most ${MAX_SCHEDULE_DAYS} days.`);
-        // Days and times picked for an earlier range no longer apply, and another open copy of this form is
-        // now stale (common/revision.ts).
+        // Days and times picked for an earlier range no longer apply, and a new generation makes another
+        // open copy of this form stale (common/revision.ts).
         const revision = newRevision();
         await storage().saveDraft(
           SCHEDULE_APP,
@@ -76,9 +78,8 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         const chosen = [...new Set(list(input.data, 'days'))].sort();
         if (chosen.length === 0) return fail('Pick at least one day.');
         if (!chosen.every((day) => inRange.has(day))) return fail('Please pick days from your range.');
-        const revision = newRevision();
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen, days: null, revision }, input.now);
-        const data: Record<string, unknown> = { revision };
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { chosen, days: null }, input.now);
+        const data: Record<string, unknown> = { revision: draft.revision };
         for (let n = 1; n <= MAX_SCHEDULE_DAYS; n++) {
           const day = chosen[n - 1];
           data[`day_${n}_label`] = day === undefined ? '' : label(day);
@@ -94,19 +95,17 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         const days = chosen.map((date, i) => ({ date, period: text(input.data, `day_${i + 1}`) }));
         const missing = days.find((d) => !PERIODS.has(d.period));
         if (missing !== undefined) return fail(`Please pick a time for ${label(missing.date)}.`);
-        const revision = newRevision();
-        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days, revision }, input.now);
-        return next('NOTES', { revision });
+        await storage().saveDraft(SCHEDULE_APP, input.flowToken, input.waId, { days }, input.now);
+        return next('NOTES', { revision: draft.revision });
       },
       async NOTES(input) {
         if ((await current(input)) === null) return fail(STALE_FORM_MESSAGE);
         const notes = optionalText(input.data, 'notes');
-        const revision = newRevision();
         const draft = await storage().saveDraft(
           SCHEDULE_APP,
           input.flowToken,
           input.waId,
-          { notes, reminders: flag(input.data, 'reminders'), revision },
+          { notes, reminders: flag(input.data, 'reminders') },
           input.now,
         );
         if (!Array.isArray(draft.days)) return fail('Please go back and pick a time for each day.');
@@ -114,13 +113,13 @@ export function scheduleSteps(settings: { timeZone: string; windowDays: number; 
         return next('REVIEW', {
           summary: days.map((d) => `${label(d.date)}: ${PERIODS.get(d.period) ?? d.period}`).join('\n'),
           notes: notes ?? 'No notes',
-          revision,
+          revision: reviewRevision(draft.revision, shown(draft)),
         });
       },
       async REVIEW(input) {
-        // What is stored is what this review showed: the revision it was built with is still the latest.
-        const draft = await current(input);
-        if (draft === null) return fail(STALE_FORM_MESSAGE);
+        // What is stored is what this review showed, to the answer.
+        const draft = await reviewedDraft(storage(), SCHEDULE_APP, input, shown);
+        if (typeof draft === 'string') return fail(draft);
         if (
           typeof draft.start_date !== 'string' ||
           typeof draft.end_date !== 'string' ||
