@@ -1,6 +1,6 @@
 // Helpers for flow endpoint tests: the pywa test key (fixtures/crypto), requests encrypted and signed the
 // way WhatsApp's client does, and decrypted answers.
-import type { KeyObject } from 'node:crypto';
+import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   decryptFlowResponse,
@@ -49,14 +49,37 @@ export async function postRaw(
   return fetch(`${url}/flows/${flow}`, { method: 'POST', headers, body });
 }
 
-/** Encrypts `payload` to `publicKey`, signs and posts it, and decrypts the answer. */
+/**
+ * The body WhatsApp would POST for a payload given as JSON text: for payloads JSON.stringify cannot write
+ * (nested deeper than its stack allows) but JSON.parse reads.
+ */
+function encryptJsonText(text: string, key: KeyObject | string) {
+  const aesKey = randomBytes(16);
+  const iv = randomBytes(16);
+  const wrapped = publicEncrypt(
+    { key: createPublicKey(key), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    aesKey,
+  );
+  const cipher = createCipheriv('aes-128-gcm', aesKey, iv);
+  const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const body = {
+    encrypted_flow_data: sealed.toString('base64'),
+    encrypted_aes_key: wrapped.toString('base64'),
+    initial_vector: iv.toString('base64'),
+  };
+  return { body, aesKey, iv };
+}
+
+/** Encrypts `payload` (an object, or JSON text) to `publicKey`, signs and posts it, and decrypts the answer. */
 export async function exchange(
   url: string,
   flow: string,
-  payload: object,
+  payload: object | string,
   options: { key?: KeyObject | string; secret?: string } = {},
 ): Promise<FlowAnswer> {
-  const { body, aesKey, iv } = encryptFlowRequest(payload, options.key ?? PYWA_KEY);
+  const key = options.key ?? PYWA_KEY;
+  const { body, aesKey, iv } =
+    typeof payload === 'string' ? encryptJsonText(payload, key) : encryptFlowRequest(payload, key);
   const raw = JSON.stringify(body);
   const res = await postRaw(url, flow, raw, signBody(raw, options.secret ?? APP_SECRET));
   const text = await res.text();

@@ -12,7 +12,7 @@ import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { type FlowJson } from '../src/protocol/index.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
 import { startTestApp, waitFor, type TestApp } from './helpers.js';
-import { emulatorWithPywaKey, issueTestToken, PYWA_KEY, staticKeys } from './flows-helpers.js';
+import { emulatorWithPywaKey, exchange, issueTestToken, PYWA_KEY, staticKeys } from './flows-helpers.js';
 
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -144,6 +144,25 @@ describe('picker files', () => {
       screen: 'UPLOAD',
     });
     expect((await t.app.blobs.stat(row?.blob_key ?? ''))?.size).toBe(png().length);
+  });
+
+  it('queues only the fields a picker item has: a client that nests another deeply still gets its answer', async () => {
+    await issue('queued', 'tok-media-deep');
+    const s = session('queued', 'tok-media-deep');
+    const file = s.uploadMedia(png(), 'photo.png');
+    // Deeper than JSON.stringify can write back (JSON.parse reads it): the job was stringified whole.
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const item = JSON.stringify(file).replace(/^\{/, `{"extra":${deep},`);
+    const text = `{"version":"3.0","action":"data_exchange","screen":"UPLOAD","flow_token":"tok-media-deep","data":{"doc":[${item}]}}`;
+    const answer = await exchange(t.url, 'queued', text);
+    expect(answer).toMatchObject({ status: 200, body: { screen: 'DONE', data: { count: 1 } } });
+    const [row] = await waitFor(async () => {
+      const rows = await t.app.gateway.store.flows.listMedia('tok-media-deep');
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(row).toMatchObject({ media_id: file.media_id, mime_type: 'image/png', error: null });
+    // The answer was remembered: the token moved on.
+    expect(await t.app.gateway.store.flows.getToken('tok-media-deep')).toMatchObject({ state: 'in_progress' });
   });
 
   it('invalid picker input (too few files) is refused before anything is stored', async () => {

@@ -55,19 +55,36 @@ class PermanentMediaFailure extends Error {
   readonly permanent = true;
 }
 
-function isPickerItem(value: unknown): value is PickerItem {
-  if (typeof value !== 'object' || value === null) return false;
+const METADATA_KEYS = ['encrypted_hash', 'iv', 'encryption_key', 'hmac_key', 'plaintext_hash'] as const;
+
+/** A bounded string: the longest media id, URL, file name and base64 field a picker item may hold. */
+function bounded(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+/**
+ * The picker item a payload value describes, rebuilt from its known fields only (bounded strings), or null.
+ * What is queued or stored is this copy, never the client's object with whatever else it carried.
+ */
+function pickerItem(value: unknown): PickerItem | null {
+  if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
-  const meta = v.encryption_metadata;
-  return (
-    typeof v.media_id === 'string' &&
-    typeof v.cdn_url === 'string' &&
-    typeof meta === 'object' &&
-    meta !== null &&
-    ['encrypted_hash', 'iv', 'encryption_key', 'hmac_key', 'plaintext_hash'].every(
-      (k) => typeof (meta as Record<string, unknown>)[k] === 'string',
-    )
-  );
+  const meta = v.encryption_metadata as Record<string, unknown> | null | undefined;
+  if (!bounded(v.media_id, 256) || !bounded(v.cdn_url, 4096) || !bounded(v.file_name ?? '', 255)) return null;
+  if (typeof meta !== 'object' || meta === null || !METADATA_KEYS.every((k) => bounded(meta[k], 256))) return null;
+  const m = meta as Record<(typeof METADATA_KEYS)[number], string>;
+  return {
+    media_id: v.media_id,
+    cdn_url: v.cdn_url,
+    file_name: typeof v.file_name === 'string' ? v.file_name : '',
+    encryption_metadata: {
+      encrypted_hash: m.encrypted_hash,
+      iv: m.iv,
+      encryption_key: m.encryption_key,
+      hmac_key: m.hmac_key,
+      plaintext_hash: m.plaintext_hash,
+    },
+  };
 }
 
 /**
@@ -82,9 +99,9 @@ export function pickerItems(
   const items: { key: string; item: PickerItem }[] = [];
   for (const [key, value] of Object.entries(data)) {
     if (!Object.hasOwn(pickers, key)) continue;
-    if (Array.isArray(value) && value.length > 0 && value.every(isPickerItem)) {
-      for (const item of value) items.push({ key, item });
-    }
+    if (!Array.isArray(value) || value.length === 0) continue;
+    const found = value.map(pickerItem);
+    if (found.every((item) => item !== null)) for (const item of found) items.push({ key, item });
   }
   return items;
 }
