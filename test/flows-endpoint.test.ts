@@ -459,6 +459,20 @@ describe('screens', () => {
     }
   });
 
+  it('a screen named like an Object.prototype member has no handler: the safe error, counted as no_handler', async () => {
+    const noHandler = async (): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(/flowgate_flow_handler_failures_total\{flow="demo",reason="no_handler"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await noHandler();
+    for (const screen of ['constructor', 'toString', '__proto__']) {
+      const res = await exchange(t.url, 'demo', dx(screen, {}, 'tok-demo-2'));
+      expect(res.status, screen).toBe(200);
+      expect(res.body, screen).toMatchObject({ data: { error_message: SAFE_ERROR_MESSAGE } });
+    }
+    expect((await noHandler()) - before).toBe(3);
+  });
+
   it('a handler that throws or runs over its budget gets the same safe error', async () => {
     const threw = await exchange(t.url, 'demo', dx('MY_SCREEN', { name: 'throw' }, 'tok-demo-2'));
     expect(threw.body).toEqual({ screen: 'MY_SCREEN', data: { error_message: SAFE_ERROR_MESSAGE } });

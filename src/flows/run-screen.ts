@@ -143,7 +143,8 @@ function defaultInit(def: FlowDefinition): FlowScreenHandler {
 
 function handlerFor(def: FlowDefinition, req: ScreenRequest): FlowScreenHandler | undefined {
   if (req.action === 'INIT') return def.init ?? defaultInit(def);
-  return def.screens[req.screen];
+  // Own keys only: a screen called "constructor" or "toString" is no handler.
+  return Object.hasOwn(def.screens, req.screen) ? def.screens[req.screen] : undefined;
 }
 
 async function withBudget<T>(work: Promise<T>, budgetMs: number, abort: LazyAbort): Promise<T> {
