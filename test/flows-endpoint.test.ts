@@ -302,6 +302,28 @@ describe('the synthetic and pywa vectors', () => {
     });
   });
 
+  it('keeps error notifications only for tokens this flow issued, at most 20 a token; all are acknowledged', async () => {
+    const flows = t.app.gateway.store.flows;
+    const notify = (token: string | undefined, message: string) =>
+      exchange(t.url, 'demo', {
+        version: '3.0',
+        action: 'data_exchange',
+        screen: 'MY_SCREEN',
+        ...(token === undefined ? {} : { flow_token: token }),
+        data: { error: 'payload-schema-error', error_message: message },
+      });
+    const kept = async () => (await flows.listErrors({ flow: 'demo', limit: 500 })).map((e) => e.error_message);
+    const before = await kept();
+    // Made up, missing, or another flow's token: acknowledged, not kept.
+    for (const token of ['ft_never_issued', undefined, 'my_flow_token']) {
+      expect((await notify(token, `Call +1 555 0100 (${String(token)})`)).body).toEqual({ data: { acknowledged: true } });
+    }
+    expect(await kept()).toEqual(before);
+    for (let i = 0; i < 25; i++) await notify('tok-fresh', `report ${i}`);
+    const forToken = (await flows.listErrors({ flow: 'demo', limit: 500 })).filter((e) => e.token === 'tok-fresh');
+    expect(forToken).toHaveLength(20);
+  });
+
   it('BACK: the handler answers the vector body exactly', async () => {
     const v = vectorRequest('back');
     const res = await postRaw(t.url, 'fixture', v.raw);

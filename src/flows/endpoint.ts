@@ -47,6 +47,9 @@ import { TOKEN_MESSAGES, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
 /** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
+/** Error notifications kept per flow token (the rest are acknowledged and counted, not stored). */
+const MAX_ERRORS_PER_TOKEN = 20;
+
 export const FLOW_REQUEST_MAX_BYTES = 1024 * 1024;
 
 export interface FieldError {
@@ -433,13 +436,21 @@ export class FlowEndpoint {
     const error = str(data.error) ?? str(data.error_key);
     const message = str(data.error_message);
     this.deps.metrics.errorNotifications.inc({ flow: def.name, error: errorLabel(error) });
+    // Kept for people to read only when it concerns a token Flowgate issued for this flow, and at most
+    // MAX_ERRORS_PER_TOKEN per token: any sender can make up the rest (acknowledged and counted all the same).
+    const known = token === null ? null : await this.deps.store.flows.getToken(token);
+    if (token === null || known === null || known.flow !== def.name) {
+      log.warn({ error: error?.slice(0, 80) }, 'error notification for a token this flow did not issue; not kept');
+      return;
+    }
+    if ((await this.deps.store.flows.errorCount(token)) >= MAX_ERRORS_PER_TOKEN) return;
     log.warn(
       { error: error?.slice(0, 80), screen: loggedScreen(screen) },
       'WhatsApp client reported an invalid endpoint answer',
     );
     await this.deps.store.flows.recordError({
       flow: def.name,
-      token: token?.slice(0, 200) ?? null,
+      token,
       screen: screen === '' ? null : screen.slice(0, 200),
       error: error?.slice(0, 200) ?? null,
       error_message: message?.slice(0, 2000) ?? null,

@@ -177,6 +177,17 @@ export class FlowsRepository {
       .execute();
   }
 
+  /** How many error notifications are kept for a token. */
+  async errorCount(token: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('flow_errors')
+      // A number on SQLite, a string (bigint) on PostgreSQL.
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('token', '=', token)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async recordError(e: Omit<FlowErrorRow, 'id'>): Promise<void> {
     await this.db.insertInto('flow_errors').values(e).execute();
   }
