@@ -67,7 +67,7 @@ export const configSchema = z
     flowMediaMaxBytes: positiveInt.default(25 * 1024 * 1024),
     /**
      * Where picker files' cdn_url may point (src/flows/flow-media-hosts.ts): `host`, `*.domain` (https) or an
-     * origin (`http://127.0.0.1:4010`, `:*` any port). The emulator's CDN on graphUrl is allowed besides.
+     * origin (`http://127.0.0.1:4010`, `:*` any port). The emulator's CDN on graphUrl is allowed besides when graphUrl is on loopback.
      */
     flowMediaHosts: z
       .preprocess(

@@ -70,6 +70,23 @@ describe('the allowed media origins', () => {
     expect(allowed('http://127.0.0.1:4011/_emulator/cdn/abc', origins)).toBe(false);
     expect(allowed('https://mmg.whatsapp.net/v/x', origins)).toBe(false);
   });
+
+  it("allows that path only when graphUrl is on this machine: Meta's Graph API or a proxy has no emulator CDN", () => {
+    for (const graphUrl of [
+      'https://graph.facebook.com',
+      'http://graph-egress.internal:8080',
+      'http://10.0.0.5:4010',
+    ]) {
+      const origins = flowMediaOrigins({ flowMediaHosts: [], graphUrl });
+      expect(allowed(`${graphUrl}/_emulator/cdn/abc`, origins), graphUrl).toBe(false);
+    }
+    for (const graphUrl of ['http://localhost:4010', 'http://[::1]:4010']) {
+      expect(
+        allowed(`${graphUrl}/_emulator/cdn/abc`, flowMediaOrigins({ flowMediaHosts: [], graphUrl })),
+        graphUrl,
+      ).toBe(true);
+    }
+  });
 });
 
 describe('storeFlowMedia and the host policy', () => {

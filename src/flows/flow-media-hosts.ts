@@ -2,7 +2,8 @@
 // request, so anyone holding a flow token could otherwise make the server GET internal addresses. Allowed:
 // https on WhatsApp's CDN (SPEC B.2 and its fixtures show https://mmg.whatsapp.net/…; every name under
 // whatsapp.net is Meta's and resolves publicly), plus what config.flowMediaHosts lists, plus the built-in
-// emulator's CDN path on config.graphUrl's origin (`flowgate dev` and the tests point graphUrl at it).
+// emulator's CDN path on config.graphUrl's origin when that is on this machine (`flowgate dev` and the
+// tests point graphUrl at the emulator on loopback; an emulator elsewhere goes in flowMediaHosts).
 // fbcdn.net is not allowed by default: the fixtures show it only for Graph assets, never for picker files.
 
 import {
@@ -13,6 +14,8 @@ import {
 } from '../config/index.js';
 
 export { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost, type FlowMediaOrigin };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Where src/emulator/flow-cdn.ts serves picker files (CDN_PATH), on the emulator's origin. */
 const EMULATOR_CDN_PREFIX = '/_emulator/cdn/';
@@ -25,7 +28,9 @@ export function flowMediaOrigins(config: Pick<FlowgateConfig, 'flowMediaHosts' |
     if (origin !== null) origins.push(origin);
   }
   const graph = new URL(config.graphUrl);
-  if (graph.protocol === 'https:' || graph.protocol === 'http:') {
+  // Only a Graph API on this machine can be the built-in emulator: behind any other graphUrl (Meta's, or
+  // an egress proxy in front of it) the path is no CDN, and allowing it would let requests reach that host.
+  if ((graph.protocol === 'https:' || graph.protocol === 'http:') && LOOPBACK_HOSTS.has(graph.hostname)) {
     origins.push({
       protocol: graph.protocol,
       host: graph.hostname,
