@@ -53,4 +53,19 @@ describe('pickerItems', () => {
     const every = { photo: null, empty: null, ids: null };
     expect(pickerItems({ photo: [partial], empty: [], ids: ['x'] }, every)).toEqual([]);
   });
+  it('lists a file given twice once, and keeps only the fields a picker item has', () => {
+    const item = { ...(documented()[0] as object), extra: { deep: [1, 2, 3] } };
+    const data = { images: [item, item] };
+    const items = pickerItems(data, pickerLimits(photoFlow(), 'FIRST', data));
+    expect(items).toHaveLength(1);
+    expect(Object.keys(items[0]?.item ?? {}).sort()).toEqual([
+      'cdn_url',
+      'encryption_metadata',
+      'file_name',
+      'media_id',
+    ]);
+    // A field far longer than any real one makes it no picker file at all.
+    const long = { ...(documented()[0] as object), file_name: 'x'.repeat(256) };
+    expect(pickerItems({ images: [long] }, pickerLimits(photoFlow(), 'FIRST', data))).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
+import { Semaphore } from '../support/semaphore.js';
 import type { Store } from '../store/index.js';
 import type { StoredFlowMedia } from './types.js';
 
@@ -101,7 +102,10 @@ export function pickerItems(
     if (!Object.hasOwn(pickers, key)) continue;
     if (!Array.isArray(value) || value.length === 0) continue;
     const found = value.map(pickerItem);
-    if (found.every((item) => item !== null)) for (const item of found) items.push({ key, item });
+    if (!found.every((item) => item !== null)) continue;
+    // The same file listed twice is fetched once.
+    for (const item of found)
+      if (!items.some((seen) => seen.item.media_id === item.media_id)) items.push({ key, item });
   }
   return items;
 }
@@ -121,7 +125,13 @@ function retryable(error: unknown): boolean {
   return (error as { retryable?: unknown } | null)?.retryable === true;
 }
 
+/** Picker files downloaded at once by one process, requests and queued jobs together. */
+export const FLOW_MEDIA_CONCURRENCY = 8;
+
 export class FlowMediaService {
+  /** Every download takes a place: one request's 30 files, or many requests, cannot fetch without bound. */
+  readonly #downloads: Semaphore;
+
   constructor(
     private readonly deps: {
       store: Store;
@@ -130,8 +140,15 @@ export class FlowMediaService {
       logger: Logger;
       now: () => number;
       onQueued?: () => void;
+      concurrency?: number;
     },
-  ) {}
+  ) {
+    this.#downloads = new Semaphore(deps.concurrency ?? FLOW_MEDIA_CONCURRENCY);
+  }
+
+  #store(storeItem: StoreItem, { item, limits }: PickerFile): Promise<StoredFlowMedia> {
+    return this.#downloads.run(() => storeItem(item, limits.allowedMimeTypes, limits));
+  }
 
   get available(): boolean {
     return this.deps.storeItem !== null;
@@ -150,14 +167,15 @@ export class FlowMediaService {
     const errors: Record<string, string> = {};
     const storeItem = this.deps.storeItem;
     const settled = new Set<string>();
-    const work = job.files.map(async ({ item, limits }) => {
+    const work = job.files.map(async (file) => {
+      const { item } = file;
       if (storeItem === null) {
         errors[item.media_id] = customerMessage(null);
         settled.add(item.media_id);
         return;
       }
       try {
-        const media = await storeItem(item, limits.allowedMimeTypes, limits);
+        const media = await this.#store(storeItem, file);
         await this.record(job, item, media, null);
         if (!settled.has(item.media_id)) stored.push(media);
       } catch (error) {
@@ -200,9 +218,10 @@ export class FlowMediaService {
       const payload = job.payload as FlowMediaJob;
       const storeItem = this.deps.storeItem;
       if (storeItem === null) throw new Error('flow media storage is not configured');
-      for (const { item, limits } of payload.files) {
+      for (const file of payload.files) {
+        const { item } = file;
         try {
-          const media = await storeItem(item, limits.allowedMimeTypes, limits);
+          const media = await this.#store(storeItem, file);
           await this.record(payload, item, media, null);
         } catch (error) {
           const again = retryable(error) && job.attempts < job.maxAttempts;
