@@ -305,8 +305,9 @@ export class FlowClientSession implements FlowSession {
       const answer = await this.#exchange(payload);
       checked = checkFlowAnswer({ flow: this.#flow, action, from: screen, flowToken: this.flowToken }, answer);
     } catch (error) {
-      // An answer the client could not use is reported back (SPEC C.6 lists these error types); a request
-      // that got no usable HTTP answer at all is not.
+      // An answer the client could not use (it came, but does not decrypt or fails the checks) is reported
+      // back as an error notification; a request that got no usable answer (timeout, 421 twice, another
+      // status) is not, as there is nothing to report about. SPEC C.6 lists all of these error types.
       const reported = ['response-decryption-error', 'payload-schema-error', 'invalid-screen-transition'];
       if (error instanceof FlowClientError && reported.includes(error.code))
         await this.#report(screen === '' ? (this.currentScreen ?? '') : screen, error, action);

@@ -126,7 +126,8 @@ async function createFlow(ctx: EmulatorContext, c: Context, params: Params): Pro
   if (flowJson !== null) setFlowJson(flow, flowJson);
   // publish is applied only with a valid flow_json (SPEC D.6); other failures refuse the call.
   if (publish && flowJson !== null && flow.validationErrors.length === 0) {
-    const problem = await publishProblem(ctx, flow);
+    // Checked again after the awaited health check, as in the publish route.
+    const problem = (await publishProblem(ctx, flow)) ?? staticPublishProblem(ctx, flow);
     if (problem !== null)
       return flowError(ctx, 139002, 'Publishing Flow in invalid state', "Flow can't be published", problem);
     // Another flow may have taken the name while the endpoint was checked.

@@ -214,7 +214,7 @@ export class FlowsRepository {
    * Stored picker files that only flows never completed, whose tokens expired before `expiredBefore`, point
    * at: nothing can use them any more. Files are named by their content, so a key another row still needs
    * (a completed flow, or a token still open, that received the same bytes) is not among them. At most
-   * `limit` keys, oldest rows first.
+   * `limit` keys per call (in key order; the next sweep takes the rest).
    */
   async abandonedBlobKeys(expiredBefore: number, limit: number): Promise<string[]> {
     const rows = await this.db

@@ -30,6 +30,7 @@ import {
   textHeading,
   textInput,
   textSubheading,
+  type FooterOptions,
 } from './component-builders.js';
 import { DOCUMENT_MIME_TYPES } from './components.js';
 import { validateFlowJson } from './validate.js';
@@ -357,5 +358,10 @@ describe('Flow JSON builders', () => {
     footer('Go', complete(), { leftCaption: 'L' });
     // @ts-expect-error center-caption does not go with left and right
     footer('Go', complete(), { leftCaption: 'L', rightCaption: 'R', centerCaption: 'C' });
+    // From JavaScript such a Footer is written as given, for the validator to report, not silently fixed.
+    const lone = footer('Go', complete(), { rightCaption: 'R' } as unknown as FooterOptions);
+    expect(lone).toMatchObject({ 'right-caption': 'R' });
+    const doc = flow({ version: '7.3', screens: [screen('A', { terminal: true, children: [lone] })] });
+    expect(validateFlowJson(doc).map((f) => f.code)).toContain('INVALID_DEPENDENCIES');
   });
 });

@@ -117,12 +117,10 @@ export type FooterOptions = { enabled?: Footer['enabled'] } & (
 );
 
 export function footer(label: TextOrDynamic, action: Footer['on-click-action'], options: FooterOptions = {}): Footer {
-  let captions: FooterCaptions = {};
-  if (options.leftCaption !== undefined)
-    captions = { 'left-caption': options.leftCaption, 'right-caption': options.rightCaption };
-  else if (options.centerCaption !== undefined) captions = { 'center-caption': options.centerCaption };
-  const enabled = options.enabled === undefined ? {} : { enabled: options.enabled };
-  return { type: 'Footer', label, 'on-click-action': action, ...enabled, ...captions };
+  // Whatever is given is written (from JavaScript, a combination the types refuse reaches validateFlowJson
+  // and is reported there rather than dropped here).
+  const captions = kebab(options) as FooterCaptions & { enabled?: Footer['enabled'] };
+  return { type: 'Footer', label, 'on-click-action': action, ...captions };
 }
 
 export function image(src: string, options: Rest<Image, 'src'> = {}): Image {

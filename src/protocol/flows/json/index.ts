@@ -54,6 +54,7 @@ export {
   textInput,
   textSubheading,
 } from './component-builders.js';
+export type { FooterOptions } from './component-builders.js';
 export {
   expr,
   type BooleanOperand,
