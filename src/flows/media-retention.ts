@@ -9,6 +9,7 @@
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
+import { Periodic } from '../support/periodic.js';
 
 export interface MediaRetentionOptions {
   store: Store;
@@ -29,46 +30,31 @@ export const SWEEP_GRACE_MS = 7 * 24 * 3_600_000;
 
 export class AbandonedMediaSweeper {
   readonly #o: MediaRetentionOptions;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
+  readonly #periodic: Periodic<number>;
 
   constructor(options: MediaRetentionOptions) {
     this.#o = options;
+    this.#periodic = new Periodic({
+      run: () => this.#sweep(),
+      delayMs: () => options.intervalMs ?? 900_000,
+      onError: (error) => {
+        options.logger.error({ err: String(error) }, 'deleting picker files of abandoned flows failed');
+      },
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
   }
 
   start(): void {
-    if (this.#timer !== null) return;
-    const schedule = (): void => {
-      const jitter = 0.9 + 0.2 * (this.#o.random ?? Math.random)();
-      this.#timer = setTimeout(
-        () => {
-          void this.sweep()
-            .catch((error: unknown) => {
-              this.#o.logger.error({ err: String(error) }, 'deleting picker files of abandoned flows failed');
-            })
-            .finally(() => {
-              if (this.#timer !== null) schedule();
-            });
-        },
-        (this.#o.intervalMs ?? 900_000) * jitter,
-      );
-      this.#timer.unref();
-    };
-    schedule();
+    this.#periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** One sweep: deletes the files of expired, never-completed flows; returns how many. */
   sweep(): Promise<number> {
-    this.#running ??= this.#sweep().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#periodic.runNow();
   }
 
   async #sweep(): Promise<number> {

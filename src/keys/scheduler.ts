@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/index.js';
 import type { KeysRepository } from '../store/keys.js';
 import type { KeyRing } from './key-ring.js';
+import { Periodic } from '../support/periodic.js';
 
 export const ROTATION_LEASE = 'key-rotation';
 const ACTOR = 'scheduler';
@@ -47,48 +48,34 @@ export class KeyScheduler {
   readonly holder: string;
   readonly #o: KeySchedulerOptions;
   readonly #now: () => number;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<TickResult> | null = null;
+  readonly #periodic: Periodic<TickResult>;
 
   constructor(options: KeySchedulerOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    const interval = options.intervalMs ?? 300_000;
+    this.#periodic = new Periodic({
+      run: () => this.#tick(),
+      // The first round comes soon after start, so a process that restarts often still does the work.
+      delayMs: (first) => (first ? Math.min(10_000, interval) : interval),
+      onError: (error) => options.logger?.error({ err: String(error) }, 'key scheduler tick failed'),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
   }
 
   start(): void {
-    if (this.#timer !== null) return;
-    let first = true;
-    const schedule = (): void => {
-      // The first round comes soon after start, so a process that restarts often still does the work.
-      const base = first ? Math.min(10_000, this.#o.intervalMs ?? 300_000) : (this.#o.intervalMs ?? 300_000);
-      first = false;
-      const jitter = 0.9 + 0.2 * (this.#o.random ?? Math.random)();
-      this.#timer = setTimeout(() => {
-        void this.tick()
-          .catch((error: unknown) => this.#o.logger?.error({ err: String(error) }, 'key scheduler tick failed'))
-          .finally(() => {
-            if (this.#timer !== null) schedule();
-          });
-      }, base * jitter);
-      this.#timer.unref();
-    };
-    schedule();
+    this.#periodic.start();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+    await this.#periodic.stop();
     await this.#o.keys.releaseLease(ROTATION_LEASE, this.holder);
   }
 
   /** One round: claim the lease, retire keys past grace, rotate keys due for rotation. */
   tick(): Promise<TickResult> {
-    this.#running ??= this.#tick().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#periodic.runNow();
   }
 
   async #tick(): Promise<TickResult> {
