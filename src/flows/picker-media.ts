@@ -103,9 +103,9 @@ export function pickerItems(
     if (!Array.isArray(value) || value.length === 0) continue;
     const found = value.map(pickerItem);
     if (!found.every((item) => item !== null)) continue;
-    // The same file listed twice is fetched once.
+    // The same file listed twice for one picker is fetched once (under another picker, with that one's limits).
     for (const item of found)
-      if (!items.some((seen) => seen.item.media_id === item.media_id)) items.push({ key, item });
+      if (!items.some((seen) => seen.key === key && seen.item.media_id === item.media_id)) items.push({ key, item });
   }
   return items;
 }
@@ -125,11 +125,11 @@ function retryable(error: unknown): boolean {
   return (error as { retryable?: unknown } | null)?.retryable === true;
 }
 
-/** Picker files downloaded at once by one process, requests and queued jobs together. */
+/** Picker files downloaded at once by one process's queued jobs. */
 export const FLOW_MEDIA_CONCURRENCY = 8;
 
 export class FlowMediaService {
-  /** Every download takes a place: one request's 30 files, or many requests, cannot fetch without bound. */
+  /** Every queued download takes a place: queued jobs cannot fetch without bound. */
   readonly #downloads: Semaphore;
 
   constructor(
@@ -175,7 +175,9 @@ export class FlowMediaService {
         return;
       }
       try {
-        const media = await this.#store(storeItem, file);
+        // Not through the download semaphore: a wait there would outlive this answer's deadline and hold up
+        // other requests behind files already answered as too slow. The queue's downloads take places.
+        const media = await storeItem(item, file.limits.allowedMimeTypes, file.limits);
         await this.record(job, item, media, null);
         if (!settled.has(item.media_id)) stored.push(media);
       } catch (error) {

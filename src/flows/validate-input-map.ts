@@ -131,7 +131,11 @@ export function referencedFields(screen: Screen, payload: Record<string, unknown
   // mixes two actions' keys cannot have one of them picked so that the other's values go unchecked.
   for (const action of plan.actions) {
     if (action === best) continue;
-    for (const ref of refsOf(plan, action)) if (valueAt(payload, ref.keyPath) !== undefined) add(ref);
+    for (const ref of refsOf(plan, action)) {
+      // A key the sending action fills itself (with data or a literal) is its own, whatever another action puts there.
+      if (best !== undefined && valueAt(best.payload, ref.keyPath) !== undefined) continue;
+      if (valueAt(payload, ref.keyPath) !== undefined) add(ref);
+    }
   }
   return out;
 }
