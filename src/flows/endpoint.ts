@@ -46,10 +46,10 @@ import {
 import { TOKEN_MESSAGES, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
-/** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
 /** Error notifications kept per flow token (the rest are acknowledged and counted, not stored). */
 const MAX_ERRORS_PER_TOKEN = 20;
 
+/** Meta caps the data channel at 1 MB; picker files arrive as CDN descriptors, so requests stay small. */
 export const FLOW_REQUEST_MAX_BYTES = 1024 * 1024;
 
 export interface FieldError {
