@@ -78,3 +78,17 @@ describe('0007_inbox_file', () => {
     await expect(Store.open(settings)).rejects.toMatchObject({ code: 'flowgate.store.inbox_missing' });
   });
 });
+
+describe('0009_flow_media_sweep and 0010_flow_errors_token', () => {
+  it('give the sweep and the per-token error count their indexes', async () => {
+    const store = await Store.open({ databaseUrl: null, dataDir: tempDir(), sqliteSynchronous: 'normal' });
+    try {
+      const plan = async (query: ReturnType<typeof sql>) =>
+        JSON.stringify((await sql`explain query plan ${query}`.execute(store.db)).rows);
+      expect(await plan(sql`select count(*) from flow_errors where token = ${'t'}`)).toContain('flow_errors_token');
+      expect(await plan(sql`select id from flow_media where blob_key = ${'k'}`)).toContain('flow_media_blob_key');
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -141,6 +141,12 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
         await db.schema.createIndex('flow_tokens_expires_at').on('flow_tokens').column('expires_at').execute();
       },
     },
+    // Error notifications are counted per token before one is kept (at most 20 a token).
+    '0010_flow_errors_token': {
+      async up(db: AnyDb) {
+        await db.schema.createIndex('flow_errors_token').on('flow_errors').column('token').execute();
+      },
+    },
   };
 }
 
