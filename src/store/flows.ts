@@ -1,6 +1,6 @@
 // Repository of the flow runtime: flow tokens (issue, look up, progress, complete), submissions,
 // error notifications and stored picker files.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { PreparedQuery } from './prepared.js';
 import type { Database } from './schema.js';
 import type { FlowErrorsTable, FlowMediaTable, FlowSubmissionsTable, FlowTokensTable } from './schema-flows.js';
@@ -227,16 +227,7 @@ export class FlowsRepository {
       .where('t.expires_at', '<', expiredBefore)
       .where((eb) =>
         eb.not(
-          eb.exists(
-            eb
-              .selectFrom('flow_media as m2')
-              .innerJoin('flow_tokens as t2', 't2.token', 'm2.token')
-              .select('m2.id')
-              .whereRef('m2.blob_key', '=', 'm.blob_key')
-              .where((inner) =>
-                inner.or([inner('t2.state', '=', 'completed'), inner('t2.expires_at', '>=', expiredBefore)]),
-              ),
-          ),
+          eb.exists(this.rowsNeedingFiles(expiredBefore).where('m2.blob_key', '=', sql.ref<string>('m.blob_key'))),
         ),
       )
       .limit(limit)
@@ -246,14 +237,20 @@ export class FlowsRepository {
 
   /** Whether a row other than an abandoned one still needs the file (checked again just before deleting it). */
   async blobStillNeeded(blobKey: string, expiredBefore: number): Promise<boolean> {
-    const row = await this.db
+    const row = await this.rowsNeedingFiles(expiredBefore).where('m2.blob_key', '=', blobKey).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * File rows that keep their file: the flow was completed, or its token is not yet expired past the grace
+   * (`expiredBefore`). The one definition both the sweep's query and its re-check before deleting use.
+   */
+  private rowsNeedingFiles(expiredBefore: number) {
+    return this.db
       .selectFrom('flow_media as m2')
       .innerJoin('flow_tokens as t2', 't2.token', 'm2.token')
       .select('m2.id')
-      .where('m2.blob_key', '=', blobKey)
-      .where((eb) => eb.or([eb('t2.state', '=', 'completed'), eb('t2.expires_at', '>=', expiredBefore)]))
-      .executeTakeFirst();
-    return row !== undefined;
+      .where((eb) => eb.or([eb('t2.state', '=', 'completed'), eb('t2.expires_at', '>=', expiredBefore)]));
   }
 
   /** The file is deleted: its rows stay (what was received, when), without the blob. */
