@@ -23,7 +23,15 @@ export interface AppsHarness {
   /** Where the app stores picker files (its default FileBlobStore under the data dir). */
   blobs: BlobStore;
   /** A customer messages the business (opening the 24-hour window), gets the Flow message, opens it. */
-  open(flow: string, waId: string): Promise<{ session: FlowSession; token: string }>;
+  open(
+    flow: string,
+    waId: string,
+  ): Promise<{
+    session: FlowSession;
+    token: string;
+    /** The same Flow message opened again elsewhere (WhatsApp Desktop): another client, the same token. */
+    openAgain: () => FlowSession;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -65,14 +73,15 @@ export async function startAppsHarness(options: AppsOptions = {}): Promise<AppsH
         10_000,
         'flow message',
       );
-      const session = emulator.flowClient({
-        endpointUrl: `${t.url}/flows/${flow}`,
-        waId,
-        flowToken: sent.token,
-        flowJson: t.app.flow(flow).json,
-        contextMessageId: message.wamid,
-      });
-      return { session, token: sent.token };
+      const openAgain = (): FlowSession =>
+        emulator.flowClient({
+          endpointUrl: `${t.url}/flows/${flow}`,
+          waId,
+          flowToken: sent.token,
+          flowJson: t.app.flow(flow).json,
+          contextMessageId: message.wamid,
+        });
+      return { session: openAgain(), token: sent.token, openAgain };
     },
     async stop() {
       await t.stop();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../src/flows/index.js';
 import type { FlowSubmitResult } from '../src/emulator/index.js';
 import { addDays, weekday } from '../src/apps/common/dates.js';
+import { STALE_FORM_MESSAGE } from '../src/apps/common/revision.js';
 import { startAppsHarness, pdfBytes, pngBytes, type AppsHarness } from './apps-helpers.js';
 import { waitFor } from './helpers.js';
 
@@ -285,6 +286,30 @@ describe('budget', () => {
       thresholds: [75, 100],
       weekly_summary: true,
     });
+  });
+
+  it('an error answer to a stale copy of the form keeps its own revision: it cannot save into the other copy', async () => {
+    const { session: phone, token, openAgain } = await h.open('budget', '15552000015');
+    screen(await phone.init(), 'CATEGORIES');
+    screen(await phone.submit('CATEGORIES', { categories: ['housing'], currency: 'EUR', period: 'monthly' }), 'LIMITS');
+    // The same Flow message opened on the desktop starts again, in another currency.
+    const desktop = openAgain();
+    screen(await desktop.init(), 'CATEGORIES');
+    screen(
+      await desktop.submit('CATEGORIES', { categories: ['housing'], currency: 'INR', period: 'weekly' }),
+      'LIMITS',
+    );
+    // The phone's LIMITS (still "in EUR") is refused; the answer must not hand it the desktop's revision…
+    const refused = screen(await phone.submit('LIMITS', { limit_housing: '1500' }), 'LIMITS');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    // …or sending the same screen again would put 1500 EUR into the desktop's INR budget.
+    const again = screen(await phone.submit('LIMITS', { limit_housing: '1500' }), 'LIMITS');
+    expect(again.errorMessage).toBe(STALE_FORM_MESSAGE);
+    // The desktop's own copy goes on and saves what it shows.
+    screen(await desktop.submit('LIMITS', { limit_housing: '20000' }), 'ALERTS');
+    screen(await desktop.submit('ALERTS', { thresholds: ['75'] }), 'REVIEW');
+    const data = await finish('budget', token, await desktop.submit('REVIEW'));
+    expect(data).toMatchObject({ currency: 'INR', period: 'weekly', total_minor: 2_000_000 });
   });
 });
 

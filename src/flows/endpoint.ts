@@ -41,6 +41,7 @@ import {
   loggedScreen,
   runScreen,
   safeErrorResponse,
+  screensAsShown,
   type ScreenRequest,
 } from './run-screen.js';
 import { TOKEN_MESSAGES, toContact } from './tokens.js';
@@ -205,7 +206,7 @@ export class FlowEndpoint {
     return this.turns.run(flowToken, {
       deadline: arrived + this.deps.budgetMs,
       run: (hold) => this.exchange(def, payload, flowToken, { action, screen, data, arrived, hold }, log, reply),
-      late: () => this.lateAnswer(def, payload, flowToken, screen, log, answer),
+      late: () => this.lateAnswer(def, payload, flowToken, { action, screen, data }, log, answer),
     });
   }
 
@@ -218,7 +219,7 @@ export class FlowEndpoint {
     def: FlowDefinition,
     payload: Record<string, unknown>,
     flowToken: string,
-    screen: string,
+    { action, screen, data }: { action: unknown; screen: string; data: Record<string, unknown> },
     log: Logger,
     answer: Answer,
   ): Promise<FlowHttpResponse> {
@@ -229,7 +230,8 @@ export class FlowEndpoint {
       "flow request's turn did not come within its budget (the token's earlier requests still ran); answered a safe error",
     );
     this.deps.metrics.handlerFailures.inc({ flow: def.name, reason: 'turn_wait' });
-    return answer(200, safeErrorResponse(def, { screen, screens: admitted.screens }), 'handler_error');
+    const sent = action === 'data_exchange' ? { action: 'data_exchange' as const, data } : {};
+    return answer(200, safeErrorResponse(def, { screen, screens: admitted.screens, ...sent }), 'handler_error');
   }
 
   private async exchange(
@@ -412,11 +414,11 @@ export class FlowEndpoint {
         'TextInput pattern not decided within its time bound (a backtracking regex?); the value was refused',
       );
     log.info({ screen: loggedScreen(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
-    const message = errors
-      .slice(0, 3)
-      .map((e) => e.message)
-      .join(' ');
-    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
+    // One message per field (a field sent under two keys may fail under both), the first three fields.
+    const perField = new Map<string, string>();
+    for (const e of errors) if (!perField.has(e.field)) perField.set(e.field, e.message);
+    const message = [...perField.values()].slice(0, 3).join(' ');
+    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), screensAsShown(def, req));
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */

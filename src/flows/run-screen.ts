@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.js';
 import { screenById, type FlowJson } from '../protocol/index.js';
 import { allowedTargets, checkResponse, emptyValue, entryScreens, type ResponseProblem } from './check-response.js';
 import type { FlowDefinition } from './definition.js';
+import { echoedData } from './validate-input-map.js';
 import type {
   FlowAction,
   FlowContact,
@@ -76,12 +77,29 @@ export function errorResponse(
   return { screen, data: { ...data, error_message: message } };
 }
 
+/**
+ * The data last answered per screen, with the request's own screen as the sending copy shows it: what its
+ * data_exchange payload sent back of the screen's data (`${data.x}`) replaces what was last answered for
+ * the token. A form open twice (phone and desktop) shares one token, and an error answer must not hand one
+ * copy the other's data (its form revision, say, so that its next submission passes as current).
+ */
+export function screensAsShown(
+  def: FlowDefinition,
+  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
+): Record<string, Record<string, unknown>> {
+  if (req.action !== 'data_exchange' || req.data === undefined) return req.screens;
+  const screen = screenById(def.json, req.screen);
+  const echoed = screen === undefined ? {} : echoedData(screen, req.data);
+  if (Object.keys(echoed).length === 0) return req.screens;
+  return { ...req.screens, [req.screen]: { ...req.screens[req.screen], ...echoed } };
+}
+
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
 export function safeErrorResponse(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'screen' | 'screens'>,
+  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
 ): FlowEndpointResponse {
-  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
+  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, screensAsShown(def, req));
 }
 
 /**
@@ -124,7 +142,7 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
     error: (message, data = {}) => ({
       kind: 'error',
-      response: errorResponse(def.json, here, message, req.screens, data),
+      response: errorResponse(def.json, here, message, screensAsShown(def, req), data),
     }),
     complete: (params = {}) => ({
       kind: 'complete',

@@ -9,6 +9,7 @@ import { FlowRegistry } from './definition.js';
 import { carryFlow } from './carry-flow.test-util.js';
 import { flowOf } from './single-screen-flow.test-util.js';
 import { validateSubmission } from './validate-input.js';
+import { echoedData } from './validate-input-map.js';
 
 const input = (name: string, extra: Record<string, unknown> = {}) => ({
   type: 'TextInput',
@@ -196,6 +197,30 @@ describe('validateSubmission on built variants', () => {
     ]);
   });
 
+  it('checks a field under every key an action puts it, not only the first', () => {
+    const flow = flowOf(
+      '7.3',
+      [
+        input('email', { 'input-type': 'email' }),
+        {
+          type: 'EmbeddedLink',
+          text: 'Check',
+          'on-click-action': { name: 'data_exchange', payload: { lookup: '${form.email}', mode: 'link' } },
+        },
+      ],
+      { email: '${form.email}' },
+    );
+    // The Footer sends the field as `email`, the link as `lookup`: a payload mixing both has each value checked,
+    // so a handler reading either key never sees an unchecked one.
+    expect(messages(flow, { email: 'ada@example.com', lookup: 'not an email' })).toEqual([
+      'email: Enter a valid email address',
+    ]);
+    expect(validateSubmission(flow, 'S', { email: 'not an email', lookup: 'ada@example.com' })).toMatchObject([
+      { field: 'email', key: 'email' },
+    ]);
+    expect(messages(flow, { email: 'ada@example.com', lookup: 'ada@example.com' })).toEqual([]);
+  });
+
   it("checks values carried from another screen's form (${screen.S.form.x}) against that screen's component", () => {
     const flow = carryFlow(
       'FORM',
@@ -344,5 +369,29 @@ describe('dynamicDataSources', () => {
       'data-source': '${data.days}',
     } as never);
     expect(dynamicDataSources(json, 'S', { slots: ['a'], days: ['mon'] })).toEqual({ slot: ['a'], day: ['mon'] });
+  });
+});
+
+describe('echoedData', () => {
+  it("reads back the screen's own data the sending action echoes, only declared primitives of their type", () => {
+    const flow = flowOf('7.3', [input('name')], {
+      name: '${form.name}',
+      revision: '${data.revision}',
+      count: '${data.count}',
+      list: '${data.items}',
+      literal: 'x',
+    });
+    const screen = flow.screens[0]!;
+    screen.data = {
+      revision: { type: 'string', __example__: 'r' },
+      count: { type: 'number', __example__: 1 },
+      items: { type: 'array', items: { type: 'string' }, __example__: [] },
+    };
+    expect(echoedData(screen, { name: 'Ada', revision: 'r-1', count: 2, list: ['a'], literal: 'x' })).toEqual({
+      revision: 'r-1',
+      count: 2,
+    });
+    // A value of another type than declared (or a key not sent) is not taken.
+    expect(echoedData(screen, { name: 'Ada', revision: 5, count: '2' })).toEqual({});
   });
 });

@@ -12,6 +12,7 @@ import {
   type Screen,
   type ScreenAction,
 } from '../protocol/index.js';
+import { dataKey } from './data-sources.js';
 import { perFrozenScreen } from './screen-cache.js';
 
 /** A form field referenced by the action, with where its value sits in the payload. */
@@ -112,16 +113,15 @@ export function referencedFields(screen: Screen, payload: Record<string, unknown
   const plan = planOf(screen);
   const best = sendingAction(plan, payload);
   const out: FieldReference[] = [];
-  const seen = new Set<string>();
-  // Where the sending action puts a value, that value is its field's, whatever another action puts there.
+  // One check per place in the payload: the first action to put a field there decides which field's value it
+  // is (the sending action first). A field sent under two keys is checked under each, since either may be
+  // the value a handler reads.
   const placed = new Set<string>();
   const add = (ref: FormRef): void => {
     const owner = ref.screen === undefined ? screen : flow === undefined ? undefined : screenById(flow, ref.screen);
     const field = owner === undefined ? undefined : planOf(owner).fields.get(ref.name);
-    const id = `${ref.screen ?? ''}.${ref.name}`;
     const at = JSON.stringify(ref.keyPath);
-    if (field === undefined || seen.has(id) || placed.has(at)) return;
-    seen.add(id);
+    if (field === undefined || placed.has(at)) return;
     placed.add(at);
     out.push({ field, keyPath: ref.keyPath, global: ref.screen !== undefined });
   };
@@ -138,6 +138,27 @@ export function referencedFields(screen: Screen, payload: Record<string, unknown
     }
   }
   return out;
+}
+
+/**
+ * The screen's data as this copy of it shows it, as far as the payload tells: for each top-level key the
+ * sending action fills with exactly `${data.x}`, x → the value sent back, when x is a declared string, number
+ * or boolean and the value is of that type. (A token's form may be open twice; the data last answered for
+ * the token may be the other copy's.)
+ */
+export function echoedData(screen: Screen, payload: Record<string, unknown>): Record<string, unknown> {
+  const echoed: Record<string, unknown> = {};
+  const declared = screen.data;
+  const action = declared === undefined ? undefined : sendingAction(planOf(screen), payload);
+  if (declared === undefined || action === undefined) return echoed;
+  for (const [key, template] of Object.entries(action.payload)) {
+    const name = dataKey(template);
+    if (name === undefined || !Object.hasOwn(declared, name) || !Object.hasOwn(payload, key)) continue;
+    const type = declared[name]?.type;
+    const value = payload[key];
+    if ((type === 'string' || type === 'number' || type === 'boolean') && typeof value === type) echoed[name] = value;
+  }
+  return echoed;
 }
 
 function refsOf(plan: ScreenPlan, action: ScreenAction): FormRef[] {
