@@ -8,7 +8,9 @@ export type FlowMediaErrorCode =
   | 'hash_mismatch'
   | 'hmac_mismatch'
   | 'decrypt_failed'
-  | 'mime_not_allowed';
+  | 'mime_not_allowed'
+  /** An awaited file whose download had not begun when the answer was due (no place was free in time). */
+  | 'deadline';
 
 /** Short, safe texts a picker's `error-message` can show to the person who uploaded the file. */
 export const FLOW_MEDIA_USER_MESSAGES: Readonly<Record<FlowMediaErrorCode, string>> = {
@@ -19,6 +21,7 @@ export const FLOW_MEDIA_USER_MESSAGES: Readonly<Record<FlowMediaErrorCode, strin
   hmac_mismatch: 'The upload was damaged. Try again.',
   decrypt_failed: 'The upload could not be read. Try again.',
   mime_not_allowed: 'This file type is not accepted.',
+  deadline: 'The upload took too long. Try again.',
 };
 
 export class FlowMediaError extends Error {

@@ -1,12 +1,19 @@
-// The process-wide bound on queued picker downloads, with a real SQLite store and queue: 20 jobs at once
-// are stored with at most FLOW_MEDIA_CONCURRENCY downloads at a time, and all of them are stored.
+// The process-wide bounds on picker downloads, with a real SQLite store and queue: 20 queued jobs at once are
+// stored with at most FLOW_MEDIA_CONCURRENCY downloads at a time; awaited downloads have a bound of their own,
+// and a wait for it ends at the answer's deadline.
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
-import { FLOW_MEDIA_CONCURRENCY, FlowMediaService, type PickerFile, type StoreItem } from './picker-media.js';
+import {
+  FLOW_MEDIA_AWAITED_CONCURRENCY,
+  FLOW_MEDIA_CONCURRENCY,
+  FlowMediaService,
+  type PickerFile,
+  type StoreItem,
+} from './picker-media.js';
 
 const dir = tempDirs('flowgate-picker-concurrency-');
 let store: Store | null = null;
@@ -15,6 +22,26 @@ afterEach(async () => {
   await store?.close();
   store = null;
 });
+
+const files: PickerFile[] = Array.from({ length: 20 }, (_, n) => ({
+  item: {
+    media_id: `m${n}`,
+    cdn_url: 'https://mmg.whatsapp.net/x',
+    file_name: `f${n}.png`,
+    encryption_metadata: { encrypted_hash: 'a', iv: 'a', encryption_key: 'a', hmac_key: 'a', plaintext_hash: 'a' },
+  },
+  limits: {},
+}));
+
+/** Polls `check` until it gives a value (at most 5 s). */
+async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (let waited = 0; waited < 5000; waited += 5) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('condition not met within 5 s');
+}
 
 describe('FlowMediaService downloads', () => {
   it(`runs at most ${FLOW_MEDIA_CONCURRENCY} at once, however many jobs run at once`, async () => {
@@ -45,15 +72,6 @@ describe('FlowMediaService downloads', () => {
       logger: silentLogger(),
       now: Date.now,
     });
-    const files: PickerFile[] = Array.from({ length: 20 }, (_, n) => ({
-      item: {
-        media_id: `m${n}`,
-        cdn_url: 'https://mmg.whatsapp.net/x',
-        file_name: `f${n}.png`,
-        encryption_metadata: { encrypted_hash: 'a', iv: 'a', encryption_key: 'a', hmac_key: 'a', plaintext_hash: 'a' },
-      },
-      limits: {},
-    }));
     // 20 queued jobs processed at once (as workers would): the downloads share the places.
     const process = media.processor();
     await Promise.all(
@@ -73,5 +91,79 @@ describe('FlowMediaService downloads', () => {
     );
     expect((await s.flows.listMedia('t')).filter((row) => row.error === null)).toHaveLength(20);
     expect(most).toBe(FLOW_MEDIA_CONCURRENCY);
+  });
+
+  it(`awaited downloads: at most ${FLOW_MEDIA_AWAITED_CONCURRENCY} at once; a file still waiting at the deadline gives up its wait`, async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const db = s.db as unknown as Kysely<QueueTables>;
+    await SqlQueue.migrate(db, s.opened.dialect);
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const gates: (() => void)[] = [];
+    // A CDN that holds every download until the test lets it go.
+    const storeItem: StoreItem = async (item) => {
+      started.push(item.media_id);
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      running -= 1;
+      return {
+        mediaId: item.media_id,
+        fileName: item.file_name,
+        blobKey: `k/${item.media_id}`,
+        mimeType: 'image/png',
+        size: 1,
+        sha256: 'ab',
+      };
+    };
+    const media = new FlowMediaService({
+      store: s,
+      queue: new SqlQueue(db),
+      storeItem,
+      logger: silentLogger(),
+      now: Date.now,
+      awaitedConcurrency: 2,
+    });
+    const job = (token: string, count: number) => ({
+      flow: 'kyc',
+      token,
+      screen: 'FRONT',
+      files: files
+        .slice(0, count)
+        .map((file) => ({ ...file, item: { ...file.item, media_id: `${token}-${file.item.media_id}` } })),
+    });
+    // Two requests with three files each: two downloads begin, the other four wait, and at the deadline
+    // all six are answered as too slow.
+    const [a, b] = await Promise.all([media.storeNow(job('a', 3), 40), media.storeNow(job('b', 3), 40)]);
+    expect(most).toBe(2);
+    expect(started).toHaveLength(2);
+    for (const answer of [a, b]) {
+      expect(answer.stored).toEqual([]);
+      expect(Object.values(answer.errors)).toEqual(
+        Array.from({ length: 3 }, () => 'The upload took too long. Try again.'),
+      );
+    }
+    // The waits were given up: the files never fetched are recorded as such, and the places stay with the
+    // two downloads under way, whose files are stored when they end.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(started).toHaveLength(2);
+    for (const gate of gates.splice(0)) gate();
+    const rows = await until(async () => {
+      const found = [...(await s.flows.listMedia('a')), ...(await s.flows.listMedia('b'))];
+      return found.length === 6 ? found : undefined;
+    });
+    expect(rows.filter((row) => row.error === 'deadline')).toHaveLength(4);
+    expect(
+      rows
+        .filter((row) => row.error === null)
+        .map((row) => row.media_id)
+        .sort(),
+    ).toEqual([...started].sort());
+    // A later request finds the places free.
+    const later = media.storeNow(job('c', 1), 5000);
+    await until(() => Promise.resolve(gates.length === 1 ? true : undefined));
+    for (const gate of gates.splice(0)) gate();
+    expect((await later).stored).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import { Semaphore } from '../support/semaphore.js';
+import { FLOW_MEDIA_USER_MESSAGES, FlowMediaError } from './flow-media-errors.js';
 import type { Store } from '../store/index.js';
 import type { StoredFlowMedia } from './types.js';
 
@@ -128,9 +129,17 @@ function retryable(error: unknown): boolean {
 /** Picker files downloaded at once by one process's queued jobs. */
 export const FLOW_MEDIA_CONCURRENCY = 8;
 
+/**
+ * Picker files downloaded at once by one process's requests that await them (`awaitMedia`). A bound of its
+ * own: a backlog of queued jobs never holds up a request that must be answered within its budget.
+ */
+export const FLOW_MEDIA_AWAITED_CONCURRENCY = 16;
+
 export class FlowMediaService {
   /** Every queued download takes a place: queued jobs cannot fetch without bound. */
   readonly #downloads: Semaphore;
+  /** Every awaited download takes a place; a wait ends at the answer's deadline (storeNow). */
+  readonly #awaited: Semaphore;
 
   constructor(
     private readonly deps: {
@@ -141,9 +150,11 @@ export class FlowMediaService {
       now: () => number;
       onQueued?: () => void;
       concurrency?: number;
+      awaitedConcurrency?: number;
     },
   ) {
     this.#downloads = new Semaphore(deps.concurrency ?? FLOW_MEDIA_CONCURRENCY);
+    this.#awaited = new Semaphore(deps.awaitedConcurrency ?? FLOW_MEDIA_AWAITED_CONCURRENCY);
   }
 
   #store(storeItem: StoreItem, { item, limits }: PickerFile): Promise<StoredFlowMedia> {
@@ -155,9 +166,11 @@ export class FlowMediaService {
   }
 
   /**
-   * Stores every file now, in parallel, within `deadlineMs` (the request must still be answered in time).
-   * Failures are per media_id: recorded, and returned for the picker's error-message. A file still in
-   * flight at the deadline counts as failed for this answer; its outcome is still recorded when it ends.
+   * Stores every file now, in parallel within the awaited bound, within `deadlineMs` (the request must still
+   * be answered in time). Failures are per media_id: recorded, and returned for the picker's error-message.
+   * A file still in flight at the deadline counts as failed for this answer, and its outcome is still
+   * recorded when it ends; a file still waiting for a place then gives up its wait and is recorded as
+   * `deadline` without being fetched.
    */
   async storeNow(
     job: FlowMediaJob,
@@ -167,6 +180,7 @@ export class FlowMediaService {
     const errors: Record<string, string> = {};
     const storeItem = this.deps.storeItem;
     const settled = new Set<string>();
+    const due = new AbortController();
     const work = job.files.map(async (file) => {
       const { item } = file;
       if (storeItem === null) {
@@ -175,12 +189,17 @@ export class FlowMediaService {
         return;
       }
       try {
-        // Not through the download semaphore: a wait there would outlive this answer's deadline and hold up
-        // other requests behind files already answered as too slow. The queue's downloads take places.
-        const media = await storeItem(item, file.limits.allowedMimeTypes, file.limits);
+        const media = await this.#awaited.run(
+          () => storeItem(item, file.limits.allowedMimeTypes, file.limits),
+          due.signal,
+        );
         await this.record(job, item, media, null);
         if (!settled.has(item.media_id)) stored.push(media);
-      } catch (error) {
+      } catch (caught) {
+        const error =
+          caught === due.signal.reason
+            ? new FlowMediaError('deadline', 'no download place came before the answer was due', item.media_id)
+            : caught;
         const code = errorCode(error);
         if (!settled.has(item.media_id)) errors[item.media_id] = customerMessage(error);
         this.deps.logger.warn({ flow: job.flow, code }, 'flow picker file not stored');
@@ -198,8 +217,10 @@ export class FlowMediaService {
     for (const { item } of job.files) {
       if (settled.has(item.media_id)) continue;
       settled.add(item.media_id);
-      errors[item.media_id] = 'The upload took too long. Try again.';
+      errors[item.media_id] = FLOW_MEDIA_USER_MESSAGES.deadline;
     }
+    // Files not yet begun will not be: their places go to requests that still have time.
+    due.abort(new Error('the answer was due'));
     return { stored, errors };
   }
 

@@ -33,3 +33,38 @@ describe('Semaphore', () => {
     expect(() => new Semaphore(0)).toThrow(TypeError);
   });
 });
+
+describe('Semaphore waits given up', () => {
+  it('takes an aborted waiter out of line: its work never runs and the place goes to the next', async () => {
+    const semaphore = new Semaphore(1);
+    let release = (): void => undefined;
+    const holder = semaphore.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const ran: string[] = [];
+    const controller = new AbortController();
+    const gaveUp = semaphore.run(() => Promise.resolve(void ran.push('gave up')), controller.signal);
+    const next = semaphore.run(() => Promise.resolve(void ran.push('next')));
+    expect(semaphore.waiting).toBe(2);
+    controller.abort(new Error('deadline'));
+    await expect(gaveUp).rejects.toThrow('deadline');
+    expect(semaphore.waiting).toBe(1);
+    release();
+    await holder;
+    await next;
+    expect(ran).toEqual(['next']);
+    expect(semaphore.held).toBe(0);
+  });
+
+  it('refuses at once with a signal already aborted, and ignores an abort after the work began', async () => {
+    const semaphore = new Semaphore(1);
+    await expect(semaphore.run(() => Promise.resolve(1), AbortSignal.abort(new Error('late')))).rejects.toThrow('late');
+    expect(semaphore.held).toBe(0);
+    const controller = new AbortController();
+    const running = semaphore.run(async () => {
+      controller.abort(new Error('ignored'));
+      await new Promise((resolve) => setImmediate(resolve));
+      return 'done';
+    }, controller.signal);
+    await expect(running).resolves.toBe('done');
+    expect(semaphore.held).toBe(0);
+  });
+});

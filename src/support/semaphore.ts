@@ -1,4 +1,5 @@
-// A counting semaphore: at most `limit` holders at once, the rest wait in arrival order.
+// A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. A wait may be given
+// up (an AbortSignal): the waiter leaves the line without ever holding a place.
 
 export class Semaphore {
   #free: number;
@@ -9,10 +10,25 @@ export class Semaphore {
     this.#free = limit;
   }
 
-  /** Runs `work` once a place is free, and frees it when `work` settles. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Places held now. */
+  get held(): number {
+    return this.limit - this.#free;
+  }
+
+  /** Waiters in line now. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /**
+   * Runs `work` once a place is free, and frees it when `work` settles. When `signal` aborts before a place
+   * comes, `work` never runs and the call rejects with the signal's reason; once `work` runs, the signal is
+   * `work`'s to heed.
+   */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     if (this.#free > 0) this.#free -= 1;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else await this.#wait(signal);
     try {
       return await work();
     } finally {
@@ -20,5 +36,22 @@ export class Semaphore {
       if (next === undefined) this.#free += 1;
       else next();
     }
+  }
+
+  /** Resolves when a releasing holder hands this waiter its place; rejects (out of line) on abort. */
+  #wait(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const handOver = (): void => {
+        signal?.removeEventListener('abort', giveUp);
+        resolve();
+      };
+      const giveUp = (): void => {
+        const at = this.#waiting.indexOf(handOver);
+        if (at !== -1) this.#waiting.splice(at, 1);
+        reject(signal?.reason as Error);
+      };
+      this.#waiting.push(handOver);
+      signal?.addEventListener('abort', giveUp, { once: true });
+    });
   }
 }
