@@ -208,6 +208,40 @@ describe('flow client submit()', () => {
     await expect(session.submit('CONFIRM', {})).rejects.toThrow(/closed/);
   });
 
+  it('a tapped option with no action for the tap changes the form only; the Footer then sends it', async () => {
+    const json = flow({
+      version: '7.3',
+      dataApiVersion: '3.0',
+      routingModel: { START: [] },
+      screens: [
+        screen('START', {
+          title: 'Start',
+          terminal: true,
+          children: [
+            checkboxGroup({ name: 'tags', label: 'Tags', dataSource: [option('red', 'Red'), option('blue', 'Blue')] }),
+            footer('Send', dataExchange({ tags: ref.form('tags') })),
+          ],
+        }),
+      ],
+    });
+    expect(validateFlowJson(json).filter((f) => f.severity === 'error')).toEqual([]);
+    const { session, sent } = await open(json, () => ({ status: 200, body: { screen: 'START', data: {} } }));
+    await session.init();
+    expect(await session.submit('START', {}, { component: 'tags', item: 'red' })).toEqual({
+      kind: 'selected',
+      screen: 'START',
+      form: { tags: ['red'] },
+    });
+    await session.submit('START', {}, { component: 'tags', item: 'blue' });
+    // Unselecting, with no on-unselect-action anywhere, is a tap like any other.
+    expect(await session.submit('START', {}, { component: 'tags', item: 'red' })).toMatchObject({
+      form: { tags: ['blue'] },
+    });
+    expect(sent()).toHaveLength(1);
+    await session.submit('START');
+    expect(sent()[1]).toMatchObject({ action: 'data_exchange', data: { tags: ['blue'] } });
+  });
+
   it('presses the Footer of the If branch the screen shows', async () => {
     const { session, sent } = await open(testFlow(), (p) => (p.action === 'INIT' ? start : details(0)));
     await session.init();

@@ -61,7 +61,7 @@ export type CheckedAnswer =
 
 /**
  * What submit() did: the endpoint's answer, a screen reached by navigate, the completion, the
- * screen's data after update_data, or the address open_url opens.
+ * screen's data after update_data, the address open_url opens, or the form after a tap that performs nothing.
  */
 export type FlowSubmitResult =
   | FlowResponse
@@ -82,6 +82,13 @@ export type FlowSubmitResult =
       /** open_url (SPEC E.6): the client opens this address; the flow stays where it is. */
       kind: 'url';
       url: string;
+    }
+  | {
+      /** An option tapped on a component with no action for the tap: only the form changed. */
+      kind: 'selected';
+      screen: string;
+      /** The screen's form as the tap left it. */
+      form: Record<string, unknown>;
     };
 
 export interface FlowSubmitOptions {

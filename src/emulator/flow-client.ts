@@ -189,7 +189,7 @@ export class FlowClientSession implements FlowSession {
       ...(this.#kept?.screen === screen ? { kept: this.#kept.values } : {}),
     });
     this.#forms.set(screen, plan.form);
-    const local = plan.name === 'update_data' || plan.name === 'open_url';
+    const local = plan.name === 'update_data' || plan.name === 'open_url' || plan.name === 'select';
     this.#kept = local ? { screen, values: plan.entered } : null;
     if (current === undefined) this.#show({ id: screen, data });
     switch (plan.name) {
@@ -217,6 +217,8 @@ export class FlowClientSession implements FlowSession {
       }
       case 'open_url':
         return { kind: 'url', url: plan.url ?? '' };
+      case 'select':
+        return { kind: 'selected', screen, form: plan.form };
     }
   }
 

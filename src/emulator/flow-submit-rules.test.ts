@@ -143,10 +143,12 @@ describe('planAction: items, update_data and open_url', () => {
       name: 'data_exchange',
       payload: { tags: ['red', 'green'] },
     });
-    // A CheckboxGroup without any on-unselect-action: nothing for the tap to perform.
-    expect(() => plan(flowWith([toppings, footer()]), { toppings: ['olive'] }, {}, 'toppings', 'olive')).toThrow(
-      /has no action/,
-    );
+    // A CheckboxGroup without any on-unselect-action: the tap takes the option out of the form, nothing more.
+    expect(plan(flowWith([toppings, footer()]), { toppings: ['olive'] }, {}, 'toppings', 'olive')).toMatchObject({
+      name: 'select',
+      payload: {},
+      form: { toppings: [] },
+    });
   });
 
   it('a NavigationList is tapped on an item: its on-click-action, else the list’s', () => {

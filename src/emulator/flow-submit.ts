@@ -50,7 +50,8 @@ export interface SubmitInput {
 }
 
 export interface PlannedAction {
-  name: SubmitActionName;
+  /** `select`: an option tapped on a component with no action for it; only the form changes. */
+  name: SubmitActionName | 'select';
   /** The resolved payload; references to empty inputs are left out. */
   payload: Record<string, unknown>;
   /** navigate: the next screen. */
@@ -185,7 +186,7 @@ function pickAction(
   input: SubmitInput,
   form: Json,
   scope: ExpressionScope,
-): { action: Json; selected: Json } {
+): { action: Json | null; selected: Json } {
   const { screen, component, item } = input;
   if (component === undefined) {
     if (item !== undefined) throw new TypeError('An item is tapped on a component: give component as well.');
@@ -220,6 +221,8 @@ function pickAction(
     // on-unselect-action: 6.0 on CheckboxGroup/ChipsSelector options, 7.1 on the ChipsSelector itself.
     const event = unselected ? 'on-unselect-action' : 'on-select-action';
     action = entry[event] ?? node[event];
+    // No action for this tap: the option is (un)selected in the form and nothing else happens, as on a phone.
+    if (action === undefined) return { action: null, selected };
   } else {
     throw new TypeError(`Component "${component}" of screen "${screen}" has no items to tap.`);
   }
@@ -272,6 +275,7 @@ export function planAction(input: SubmitInput): PlannedAction {
 
   const { action, selected } = pickAction(shown, input, form, formScope);
   const entered = { ...kept, ...input.values, ...selected };
+  if (action === null) return { name: 'select', payload: {}, next: null, url: null, form, entered };
   const name = action.name;
   if (!isAction(name)) throw new TypeError(`The "${String(name)}" action is not something submit() performs.`);
   const payload = name === 'open_url' ? {} : resolveValue(action.payload ?? {}, formScope);
