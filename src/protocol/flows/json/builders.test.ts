@@ -364,4 +364,32 @@ describe('Flow JSON builders', () => {
     const doc = flow({ version: '7.3', screens: [screen('A', { terminal: true, children: [lone] })] });
     expect(validateFlowJson(doc).map((f) => f.code)).toContain('INVALID_DEPENDENCIES');
   });
+
+  it('type a CalendarPicker by its mode: range-only properties and per-end values only in range mode', () => {
+    const range = calendarPicker({
+      name: 'stay',
+      mode: 'range',
+      label: { 'start-date': 'From', 'end-date': 'To' },
+      title: 'Your stay',
+      minDays: 1,
+      maxDays: 7,
+      required: { 'start-date': true, 'end-date': false },
+    });
+    expect(range).toMatchObject({ mode: 'range', 'min-days': 1, 'max-days': 7 });
+    expect(calendarPicker({ name: 'day', label: 'Day', minDate: '2026-01-01' })).toEqual({
+      type: 'CalendarPicker',
+      name: 'day',
+      label: 'Day',
+      'min-date': '2026-01-01',
+    });
+    // @ts-expect-error min-days belongs to range mode (single is the default)
+    calendarPicker({ name: 'day', label: 'Day', minDays: 2 });
+    // @ts-expect-error a single-mode label is one string, not one per end
+    calendarPicker({ name: 'day', mode: 'single', label: { 'start-date': 'From', 'end-date': 'To' } });
+    const doc = flow({
+      version: '7.3',
+      screens: [screen('A', { terminal: true, children: [range, footer('Go', complete())] })],
+    });
+    expect(validateFlowJson(doc)).toEqual([]);
+  });
 });

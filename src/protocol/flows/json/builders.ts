@@ -29,10 +29,10 @@ type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
   ? `${Head}${Capitalize<CamelCase<Tail>>}`
   : S;
 
-/** camelCase keys of a wire object (without its `type`). */
-export type Options<T> = {
-  [K in keyof Omit<T, 'type'> as K extends string ? CamelCase<K> : never]: Omit<T, 'type'>[K];
-};
+/** camelCase keys of a wire object (without its `type`); of each member, for a union (CalendarPicker's modes). */
+export type Options<T> = T extends unknown
+  ? { [K in keyof Omit<T, 'type'> as K extends string ? CamelCase<K> : never]: Omit<T, 'type'>[K] }
+  : never;
 
 export type Kebab<T> = { [K in keyof T as K extends string ? KebabCase<K> : never]: T[K] };
 

@@ -7,7 +7,9 @@
 import type { Component, ComponentType, DataSourceItem, ImageCarousel, NavigationItem } from './components.js';
 import type { Action, ActionName } from './types.js';
 
-type PropOf<T extends ComponentType> = Exclude<keyof Extract<Component, { type: T }>, 'type'> & string;
+/** Every key a component of type T may have: of any member, for a union (CalendarPicker's two modes). */
+type KeysOfAny<U> = U extends unknown ? keyof U : never;
+type PropOf<T extends ComponentType> = Exclude<KeysOfAny<Extract<Component, { type: T }>>, 'type'> & string;
 
 // Beyond SPEC E.5's "key properties" column the interfaces also allow, and so do these lists:
 // `enabled` on TextInput, `required` on DatePicker (used by pywa_v4_0__date_picker_dates_str.json and

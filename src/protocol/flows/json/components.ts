@@ -209,29 +209,53 @@ export interface DatePicker {
   'error-message'?: string;
 }
 
-/** Flow JSON 6.1+. */
-export interface CalendarPicker {
+/** What both modes of a CalendarPicker (Flow JSON 6.1+) have. */
+interface CalendarPickerBase {
   type: 'CalendarPicker';
   name: Name;
-  label: RangeValue<string>;
-  mode?: 'single' | 'range';
-  /** Range mode only. */
-  title?: TextOrDynamic;
-  description?: TextOrDynamic;
   'min-date'?: string;
   'max-date'?: string;
   'unavailable-dates'?: string[] | Dynamic;
   'include-days'?: readonly Weekday[];
+  enabled?: BooleanOrDynamic;
+  visible?: BooleanOrDynamic;
+  'on-select-action'?: DataExchangeAction;
+}
+
+/** A CalendarPicker choosing one date (the default mode): one label, helper text, value and message. */
+export interface SingleCalendarPicker extends CalendarPickerBase {
+  mode?: 'single';
+  label: string;
+  /** Range mode only (named here so that TypeScript refuses them without `mode: 'range'`). */
+  title?: never;
+  description?: never;
+  'min-days'?: never;
+  'max-days'?: never;
+  'helper-text'?: string;
+  required?: BooleanOrDynamic;
+  'init-value'?: string;
+  'error-message'?: string;
+}
+
+/**
+ * A CalendarPicker choosing a start and an end date: a title, a description, bounds on the number of days,
+ * and label, helper text, required, value and message once or per end (`{"start-date", "end-date"}`).
+ */
+export interface RangeCalendarPicker extends CalendarPickerBase {
+  mode: 'range';
+  label: RangeValue<string>;
+  title?: TextOrDynamic;
+  description?: TextOrDynamic;
   'min-days'?: NumberOrDynamic;
   'max-days'?: NumberOrDynamic;
   'helper-text'?: RangeValue<string>;
   required?: RangeValue<BooleanOrDynamic>;
-  enabled?: BooleanOrDynamic;
-  visible?: BooleanOrDynamic;
-  'on-select-action'?: DataExchangeAction;
   'init-value'?: RangeValue<string>;
   'error-message'?: RangeValue<string>;
 }
+
+/** Flow JSON 6.1+ (SPEC E.5): the mode decides which properties it takes and whether they come per end. */
+export type CalendarPicker = SingleCalendarPicker | RangeCalendarPicker;
 
 export interface OptIn {
   type: 'OptIn';
