@@ -8,4 +8,4 @@ export {
   type FlowgateConfig,
   type ConfigInput,
 } from './schema.js';
-export { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost, type FlowMediaOrigin } from './media-hosts.js';
+export { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost, type FlowMediaOrigin } from '../protocol/index.js';

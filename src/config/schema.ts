@@ -1,7 +1,7 @@
 // The one typed config object: its zod schema, the environment names it is read from, and which
 // settings are secrets (never printed, not even in error messages).
 import { z } from 'zod';
-import { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost } from './media-hosts.js';
+import { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost } from '../protocol/index.js';
 
 const url = z.url({ protocol: /^https?$/ });
 const optionalString = z.string().min(1).nullable().default(null);

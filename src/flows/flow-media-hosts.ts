@@ -6,12 +6,7 @@
 // tests point graphUrl at the emulator on loopback; an emulator elsewhere goes in flowMediaHosts).
 // fbcdn.net is not allowed by default: the fixtures show it only for Graph assets, never for picker files.
 
-import {
-  DEFAULT_FLOW_MEDIA_HOSTS,
-  parseFlowMediaHost,
-  type FlowgateConfig,
-  type FlowMediaOrigin,
-} from '../config/index.js';
+import { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost, type FlowMediaOrigin } from '../protocol/index.js';
 
 export { DEFAULT_FLOW_MEDIA_HOSTS, parseFlowMediaHost, type FlowMediaOrigin };
 
@@ -21,7 +16,12 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const EMULATOR_CDN_PREFIX = '/_emulator/cdn/';
 
 /** The allowed origins for this config (see the header). */
-export function flowMediaOrigins(config: Pick<FlowgateConfig, 'flowMediaHosts' | 'graphUrl'>): FlowMediaOrigin[] {
+export function flowMediaOrigins(config: {
+  /** config.flowMediaHosts */
+  readonly flowMediaHosts: readonly string[];
+  /** config.graphUrl */
+  readonly graphUrl: string;
+}): FlowMediaOrigin[] {
   const origins: FlowMediaOrigin[] = [];
   for (const entry of config.flowMediaHosts) {
     const origin = parseFlowMediaHost(entry);

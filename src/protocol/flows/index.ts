@@ -2,3 +2,4 @@
 
 export * from './crypto/index.js';
 export * from './json/index.js';
+export * from './media-hosts.js';

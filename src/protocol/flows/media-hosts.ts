@@ -1,5 +1,6 @@
-// The entries of config.flowMediaHosts: where a PhotoPicker/DocumentPicker cdn_url may point
-// (src/flows/flow-media-hosts.ts applies them). Parsed here so that a bad entry stops the config load.
+// The entries of config.flowMediaHosts: where a PhotoPicker/DocumentPicker cdn_url (SPEC B.2) may point
+// (src/flows/flow-media-hosts.ts applies them). Pure parsing, shared by the config (so that a bad entry
+// stops the config load) and the flow runtime, which may import protocol but not config.
 
 /** config.flowMediaHosts by default. */
 export const DEFAULT_FLOW_MEDIA_HOSTS: readonly string[] = Object.freeze(['*.whatsapp.net']);
