@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_NAMES } from '../config/schema.js';
 import { createApp } from '../index.js';
 import { registerApps } from './index.js';
+import { register as registerBudget } from './budget/index.js';
 import { register as registerExpense } from './expense/index.js';
 import { register as registerPreferences } from './preferences/index.js';
 
@@ -29,6 +30,14 @@ describe('registerApps', () => {
       registerPreferences(app, { timeZones: ['UTC', 'Europe/Paris'], defaults: { timezone: 'Asia/Kolkata' } });
     }).toThrow(/"Asia\/Kolkata" is not among timeZones/);
     registerPreferences(app, { timeZones: ['UTC', 'Europe/Paris'], defaults: { timezone: 'Europe/Paris' } });
+  });
+
+  it('refuses a budget maxLimit that is not a positive amount or names a currency the flow does not offer', () => {
+    const app = createApp({ config: { logLevel: 'silent' } });
+    expect(() => { registerBudget(app, { maxLimit: 0 }); }).toThrow(/must be a positive amount/);
+    expect(() => { registerBudget(app, { maxLimit: { JPY: 100_000 } }); }).toThrow(/JPY is not a currency the flow offers/);
+    expect(() => { registerBudget(app, { maxLimit: { EUR: Number.NaN } }); }).toThrow(/positive amount/);
+    registerBudget(app, { maxLimit: { EUR: 50_000, INR: 4_000_000 } });
   });
 
   it('registers all seven with a handler for every screen', () => {

@@ -113,4 +113,20 @@ describe('budget steps', () => {
       params: { total_minor: 180_000 },
     });
   });
+
+  it('refuses a limit over the configured maximum for the chosen currency', async () => {
+    const capped = budgetSteps({ locale: 'en-GB', maxLimitMinor: { EUR: 500_000 } }, () => db.storage);
+    const limits = await capped.screens.CATEGORIES!(stepInput('t', { categories: ['housing'], currency: 'EUR', period: 'monthly' }, NOW));
+    const revision = revisionOf(limits);
+    expect(await capped.screens.LIMITS!(stepInput('t', { limit_housing: '5000.01', revision }, NOW))).toEqual({
+      kind: 'error',
+      message: 'The limit for Housing can be at most €5,000.00.',
+    });
+    expect(await capped.screens.LIMITS!(stepInput('t', { limit_housing: '5000', revision }, NOW))).toMatchObject({ screen: 'ALERTS' });
+    // Another currency has no maximum unless it is given one.
+    const inr = await capped.screens.CATEGORIES!(stepInput('t2', { categories: ['housing'], currency: 'INR', period: 'monthly' }, NOW));
+    expect(await capped.screens.LIMITS!(stepInput('t2', { limit_housing: '900000', revision: revisionOf(inr) }, NOW))).toMatchObject({
+      screen: 'ALERTS',
+    });
+  });
 });

@@ -25,7 +25,13 @@ const THRESHOLDS = new Set(THRESHOLD_OPTIONS.map((o) => o.id));
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : []);
 
-export function budgetSteps(settings: { locale: string }, storage: () => AppStorage): Steps {
+export interface BudgetSettings {
+  locale: string;
+  /** The largest limit per category, in minor units, by currency code; a currency not listed has none. */
+  maxLimitMinor?: Readonly<Record<string, number>>;
+}
+
+export function budgetSteps(settings: BudgetSettings, storage: () => AppStorage): Steps {
   const current = (input: StepInput): Promise<Record<string, unknown> | null> => currentDraft(storage(), BUDGET_APP, input);
   /** What the review shows, from the draft: its revision carries a digest of this. */
   const shown = (draft: Record<string, unknown>): unknown =>
@@ -66,7 +72,11 @@ export function budgetSteps(settings: { locale: string }, storage: () => AppStor
         const currency = typeof draft.currency === 'string' ? draft.currency : 'EUR';
         for (const category of categories) {
           const minor = amountMinor(input.data, `limit_${category}`, currency);
-          if (minor === null || minor <= 0) return fail(`Enter a limit for ${TITLES.get(category) ?? category}.`);
+          const title = TITLES.get(category) ?? category;
+          if (minor === null || minor <= 0) return fail(`Enter a limit for ${title}.`);
+          const max = settings.maxLimitMinor?.[currency];
+          if (max !== undefined && minor > max)
+            return fail(`The limit for ${title} can be at most ${formatMoney(max, currency, settings.locale)}.`);
           limits.push({ category, limit_minor: minor });
         }
         await storage().saveDraft(BUDGET_APP, input.flowToken, input.waId, { limits }, input.now);
