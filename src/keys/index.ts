@@ -1,5 +1,5 @@
 // Public surface of the key ring module. Re-exports only.
-export { KeyRing, type Actor, type KeyRingOptions, type UploadResult } from './key-ring.js';
+export { KeyRing, type Actor, type KeyRingOptions, type RotateOptions, type UploadResult } from './key-ring.js';
 export type { KeyInfo } from './key-info.js';
 export { KeyScheduler, ROTATION_LEASE, type KeySchedulerOptions, type TickResult } from './scheduler.js';
 export {

@@ -32,6 +32,12 @@ export interface Actor {
   actor: string;
 }
 
+export interface RotateOptions extends Actor {
+  bits?: number;
+  /** Id of a pending key to rotate to instead of a fresh one, if it is still pending (see `rotate`). */
+  reuse?: string;
+}
+
 export interface UploadResult {
   key: KeyInfo;
   /** The key became active (it was pending). */
@@ -230,18 +236,38 @@ export class KeyRing {
    * generate → upload → verify → promote → old active to retiring. If a step fails, the current key
    * stays active (and is uploaded again if Graph may hold the new one); the new key is left `pending`,
    * never used for decryption, for a person to inspect, upload again or retire.
+   * `reuse` names the pending key an earlier failed rotation left (the scheduler's retries pass it):
+   * while it is still pending (and of the asked size) it is uploaded instead of a fresh key, so retries
+   * do not pile up sealed private keys; otherwise a fresh key is generated as usual.
    */
-  async rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
+  async rotate(phoneNumberId: string, options: RotateOptions): Promise<UploadResult> {
     this.#requireGraph();
     return this.#exclusive(phoneNumberId, () => this.#rotate(phoneNumberId, options));
   }
 
-  async #rotate(phoneNumberId: string, options: Actor & { bits?: number }): Promise<UploadResult> {
+  async #rotate(phoneNumberId: string, options: RotateOptions): Promise<UploadResult> {
     return this.#auditor.run('rotate', phoneNumberId, options.actor, null, async (note) => {
-      const fresh = await this.generate(phoneNumberId, options);
-      note(fresh.id, fresh.fingerprint);
-      return this.#upload(phoneNumberId, { actor: options.actor, id: fresh.id });
+      const key = (await this.#reusable(phoneNumberId, options)) ?? (await this.generate(phoneNumberId, options));
+      note(key.id, key.fingerprint);
+      return this.#upload(phoneNumberId, { actor: options.actor, id: key.id });
     });
+  }
+
+  /**
+   * The key `reuse` names if it is still one of this number's pending keys. Checked inside the number's
+   * exclusive section, so no upload in this process slips in between; a retirement or another process's
+   * upload meanwhile is caught by `promote`, which only promotes a key that is still pending.
+   */
+  async #reusable(phoneNumberId: string, options: RotateOptions): Promise<BusinessKeyRow | null> {
+    if (options.reuse === undefined) return null;
+    const row = await this.#keys.get(options.reuse);
+    if (row?.phone_number_id !== phoneNumberId || row.state !== 'pending') return null;
+    if (options.bits !== undefined && row.modulus_bits !== options.bits) return null;
+    this.#logger?.info(
+      { keyId: row.id, fingerprint: row.fingerprint },
+      'rotating to the pending key a failed rotation left',
+    );
+    return row;
   }
 
   /** pending or retiring → retired (kept sealed, never used). The active key is replaced by rotating, not retired. */

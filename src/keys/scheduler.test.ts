@@ -1,7 +1,10 @@
 // Scheduled key work on a real SQLite file with the emulator: one lease holder at a time (claimed
-// atomically, taken over after expiry), grace-window retirement, rotation every N days, and a
-// failing scheduled rotation that leaves the current key active.
+// atomically, taken over after expiry), grace-window retirement, rotation every N days, a failing
+// scheduled rotation that leaves the current key active, and retries that reuse the scheduler's own
+// pending key (never a person's).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import type { KeyInfo } from './key-info.js';
 import { KeyScheduler, MAX_SCHEDULED_ROTATION_FAILURES } from './scheduler.js';
 import { PHONE, ringFixture, type RingFixture } from './test-util.test-util.js';
 
@@ -23,6 +26,38 @@ function scheduler(holder: string, rotationDays: number | null = 30): KeySchedul
     holder,
     leaseMs: 60_000,
   });
+}
+
+/** A scheduler without jitter whose lease outlives the test, for counting tries. */
+function steadyScheduler(): KeyScheduler {
+  return new KeyScheduler({
+    ring: f.ring,
+    keys: f.store.keys,
+    rotationDays: 30,
+    now: f.clock.now,
+    random: () => 0.5,
+    holder: 'a',
+    leaseMs: 30 * DAY,
+  });
+}
+
+/** `n` scheduled rotations of `active` that fail on Graph, a day apart (past every backoff). */
+async function failScheduledRotations(s: KeyScheduler, active: KeyInfo, n: number): Promise<void> {
+  f.emulator.setKeyStatus('MISMATCH');
+  for (let i = 0; i < n; i += 1) {
+    expect((await s.tick()).failed).toEqual([active.id]);
+    f.clock.advance(DAY);
+  }
+}
+
+async function pendingKeys(): Promise<KeyInfo[]> {
+  return (await f.ring.list(PHONE)).filter((k) => k.state === 'pending');
+}
+
+async function schedulerEntries(action: string): Promise<{ outcome: string; keyId: string | null }[]> {
+  return (await f.ring.auditLog({ phoneNumberId: PHONE }))
+    .filter((e) => e.actor === 'scheduler' && e.action === action)
+    .map((e) => ({ outcome: e.outcome, keyId: e.key_id }));
 }
 
 describe('key scheduler', () => {
@@ -97,7 +132,11 @@ describe('key scheduler', () => {
       f.clock.advance(5 * MIN);
     }
     expect(tries).toEqual(['0', '15', '75', '315', '1275']);
-    expect((await f.ring.list(PHONE)).filter((k) => k.state === 'pending')).toHaveLength(MAX_SCHEDULED_ROTATION_FAILURES);
+    expect((await schedulerEntries('rotate')).filter((e) => e.outcome === 'error')).toHaveLength(
+      MAX_SCHEDULED_ROTATION_FAILURES,
+    );
+    // Every retry reused the key the first try generated.
+    expect(await pendingKeys()).toHaveLength(1);
     expect((await f.ring.publicKey(PHONE)).key.id).toBe(first.id);
 
     // A person's rotation makes a new active key: its own schedule starts clean.
@@ -106,6 +145,78 @@ describe('key scheduler', () => {
     f.clock.advance(31 * DAY);
     expect((await s.tick()).rotated).toHaveLength(1);
     expect((await f.ring.publicKey(PHONE)).key.id).not.toBe(second.id);
+  });
+
+  it('retries a failed scheduled rotation with the pending key it left, and promotes that key once Graph recovers', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    const s = steadyScheduler();
+    await failScheduledRotations(s, first, 3);
+
+    const [spare, ...others] = await pendingKeys();
+    if (spare === undefined) throw new Error('the failed rotations left no pending key');
+    expect(others).toEqual([]);
+    expect(await schedulerEntries('generate')).toEqual([{ outcome: 'ok', keyId: spare.id }]);
+    // Each try's audit entry names the key it used.
+    expect(await schedulerEntries('rotate')).toEqual(Array(3).fill({ outcome: 'error', keyId: spare.id }));
+
+    f.emulator.setKeyStatus('VALID');
+    expect((await s.tick()).rotated).toEqual([spare.id]);
+    expect((await f.ring.publicKey(PHONE)).key).toMatchObject({ id: spare.id, fingerprint: spare.fingerprint });
+    expect((await f.ring.get(PHONE, first.id)).state).toBe('retiring');
+    expect(await pendingKeys()).toEqual([]);
+    expect((await schedulerEntries('rotate'))[0]).toEqual({ outcome: 'ok', keyId: spare.id });
+    expect(await schedulerEntries('generate')).toHaveLength(1);
+  });
+
+  it("leaves a person's own pending keys alone: generated, imported, or left by their failed rotation", async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    f.emulator.setKeyStatus('MISMATCH');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const generated = await f.ring.generate(PHONE, { actor: 'alice' });
+    f.clock.advance(1000);
+    const imported = await f.ring.import(PHONE, pem.toString(), { actor: 'alice' });
+    f.clock.advance(1000);
+    await expect(f.ring.rotate(PHONE, { actor: 'alice' })).rejects.toThrow(/MISMATCH/);
+    // Alice's failed rotation left the newest pending key, the one a "newest pending" rule would take.
+    const [leftByAlice] = await pendingKeys();
+    if (leftByAlice === undefined) throw new Error("alice's failed rotation left no pending key");
+    expect([generated.id, imported.id]).not.toContain(leftByAlice.id);
+    const persons = await Promise.all([generated, imported, leftByAlice].map((k) => f.ring.get(PHONE, k.id)));
+    const personIds = persons.map((k) => k.id);
+
+    const s = steadyScheduler();
+    await failScheduledRotations(s, first, 2);
+    const schedulers = (await pendingKeys()).filter((k) => !personIds.includes(k.id));
+    expect(schedulers).toHaveLength(1);
+    const [spare] = schedulers;
+    if (spare === undefined) throw new Error('the failed rotations left no pending key');
+
+    f.emulator.setKeyStatus('VALID');
+    expect((await s.tick()).rotated).toEqual([spare.id]);
+    expect(await Promise.all(personIds.map((id) => f.ring.get(PHONE, id)))).toEqual(persons);
+    const touched = (await f.ring.auditLog({ phoneNumberId: PHONE })).filter(
+      (e) => e.actor === 'scheduler' && e.key_id !== null && personIds.includes(e.key_id),
+    );
+    expect(touched).toEqual([]);
+  });
+
+  it('generates a fresh key when a person retired the pending key a failed scheduled rotation left', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    const s = steadyScheduler();
+    await failScheduledRotations(s, first, 1);
+    const [spare] = await pendingKeys();
+    if (spare === undefined) throw new Error('the failed rotation left no pending key');
+    await f.ring.retire(PHONE, spare.id, { actor: 'alice' });
+
+    f.emulator.setKeyStatus('VALID');
+    const [rotated] = (await s.tick()).rotated;
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toBe(spare.id);
+    expect((await f.ring.publicKey(PHONE)).key.id).toBe(rotated);
+    expect((await f.ring.get(PHONE, spare.id)).state).toBe('retired');
   });
 
   it('without a rotation period only retires', async () => {

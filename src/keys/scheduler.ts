@@ -4,6 +4,10 @@
 // is tried again after a backoff that grows ×4 from 15 minutes (jittered, at most a day), and after
 // MAX_SCHEDULED_ROTATION_FAILURES failures since the key became active it is not tried again until a
 // person rotates or uploads (the failures are read from the audit log, so restarts do not reset them).
+// A retry rotates to the pending key the scheduler's own last failed try left, while it is still
+// pending, instead of generating another: five failures leave one spare sealed private key, not five,
+// and a key Graph may still hold (a try whose undo failed) is the one uploaded again. A person's pending
+// keys (generated, imported, or left by their own `flowgate keys rotate`) are never taken: theirs to upload.
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -96,7 +100,14 @@ export class KeyScheduler {
         continue;
       }
       try {
-        const rotated = await this.#o.ring.rotate(phoneNumberId, { actor: ACTOR });
+        // Key rows do not say who made them; the audit log does. The newest failed scheduled rotate
+        // since this key became active names the key that try used — the same entries the failure
+        // count reads, so the retry and its backoff agree, and only the scheduler's own key matches.
+        const reuse = await this.#o.keys.lastFailedKey(phoneNumberId, 'rotate', ACTOR, active.activated_at);
+        const rotated = await this.#o.ring.rotate(phoneNumberId, {
+          actor: ACTOR,
+          ...(reuse === null ? {} : { reuse }),
+        });
         result.rotated.push(rotated.key.id);
         this.#o.logger?.info(
           { keyId: rotated.key.id, fingerprint: rotated.key.fingerprint },

@@ -180,7 +180,6 @@ export class KeysRepository {
       .execute();
   }
 
-  /** Audit entries, newest first. */
   /** How many `action` entries by `actor` failed for the number after `since`, and when the last one was. */
   async failuresSince(
     phoneNumberId: string,
@@ -205,6 +204,27 @@ export class KeysRepository {
     return { count: Number(row?.count ?? 0), lastAt: lastAt === null ? null : Number(lastAt) };
   }
 
+  /**
+   * The key named by the newest failed `action` entry by `actor` for the number after `since`, or null.
+   * Entries that name no key (a rotation whose key generation itself failed) are skipped.
+   */
+  async lastFailedKey(phoneNumberId: string, action: string, actor: string, since: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('key_audit')
+      .select('key_id')
+      .where('phone_number_id', '=', phoneNumberId)
+      .where('action', '=', action)
+      .where('actor', '=', actor)
+      .where('outcome', '=', 'error')
+      .where('at', '>', since)
+      .where('key_id', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.key_id ?? null;
+  }
+
+  /** Audit entries, newest first. */
   async auditLog(options: { phoneNumberId?: string; limit?: number; beforeId?: number } = {}): Promise<KeyAuditRow[]> {
     let query = this.db.selectFrom('key_audit').selectAll();
     if (options.phoneNumberId !== undefined) query = query.where('phone_number_id', '=', options.phoneNumberId);
