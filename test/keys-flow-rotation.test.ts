@@ -14,11 +14,13 @@ const PHONE = '106540352242922';
 let emulator: Emulator;
 let t: TestApp;
 
+const MASTER_KEY = randomBytes(32).toString('base64');
+
 beforeAll(async () => {
   emulator = createEmulator({ appSecret: APP_SECRET, accessToken: TOKEN, statusDelayMs: 1 });
   const { url } = await emulator.listen(0, '127.0.0.1');
   t = await startTestApp(
-    { masterKey: randomBytes(32).toString('base64'), accessToken: TOKEN, graphUrl: url, phoneNumberId: PHONE },
+    { masterKey: MASTER_KEY, accessToken: TOKEN, graphUrl: url, phoneNumberId: PHONE },
     {},
     (app) => {
       app.flow('rotation', { json: testFlowJson(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
@@ -97,6 +99,48 @@ describe('key rotation with a flow open', () => {
       expect(statuses).toEqual([200, 200, 421, 200]);
     } finally {
       await timed.stop();
+    }
+  });
+
+  it('another process on the same database decrypts a request to a key this one began uploading a moment ago', async () => {
+    // A second Flowgate process of the deployment, which keeps its key list for a second.
+    const other = await startTestApp(
+      {
+        masterKey: MASTER_KEY,
+        accessToken: TOKEN,
+        graphUrl: emulator.graphBaseUrl ?? '',
+        phoneNumberId: PHONE,
+        dataDir: t.dataDir,
+      },
+      {},
+      (app) => {
+        app.flow('rotation', { json: testFlowJson(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
+      },
+    );
+    try {
+      const statuses: number[] = [];
+      const open = () =>
+        emulator.flowClient({
+          endpointUrl: `${other.url}/flows/rotation`,
+          waId: '15551230002',
+          flowToken: 'rotation-token-3',
+          retryDelayMs: 1,
+          fetch: async (input, init) => {
+            const response = await fetch(input, init);
+            statuses.push(response.status);
+            return response;
+          },
+        });
+      // The emulator holds this process's key again (the test before uploaded another data dir's).
+      await t.app.keys.rotate(PHONE, { actor: 'test' });
+      expect(await open().ping()).toBe('active');
+      // This process rotates: WhatsApp now encrypts to the new key, which the other process has not read yet.
+      await t.app.keys.rotate(PHONE, { actor: 'test' });
+      expect(await open().ping()).toBe('active');
+      // Decrypted at the first try: a 421 would have made the client fetch the key and try again.
+      expect(statuses).toEqual([200, 200]);
+    } finally {
+      await other.stop();
     }
   });
 });

@@ -365,8 +365,7 @@ export class FlowEndpoint {
       return null;
     }
     try {
-      const keys = this.deps.keys === null ? [] : await this.deps.keys.decryptionKeys(this.deps.phoneNumberId ?? '');
-      const { payload, aesKey, iv } = await this.decryptWith(body, keys);
+      const { payload, aesKey, iv } = await this.decryptWithKeys(body);
       return { payload, aesKey, iv };
     } catch (error) {
       if (error instanceof FlowCryptoError) {
@@ -375,6 +374,25 @@ export class FlowEndpoint {
         log.error({ err: error }, 'flow keys unavailable (421)');
       }
       return null;
+    }
+  }
+
+  /**
+   * Decrypts with the key source's keys. When none of them unwraps the AES key, the list is asked for again,
+   * fresh, and the keys not tried yet are tried: another process of this deployment may have begun uploading
+   * a new key (WhatsApp encrypts to it from then on) since this one read its list, which it keeps a second.
+   */
+  private async decryptWithKeys(body: unknown): Promise<DecryptedFlowRequest> {
+    const source = this.deps.keys;
+    const phoneNumberId = this.deps.phoneNumberId ?? '';
+    const keys = source === null ? [] : await source.decryptionKeys(phoneNumberId);
+    try {
+      return await this.decryptWith(body, keys);
+    } catch (error) {
+      if (source === null || !(error instanceof FlowCryptoError) || error.reason !== 'rsa_unwrap_failed') throw error;
+      const untried = (await source.decryptionKeys(phoneNumberId, { fresh: true })).filter((k) => !keys.includes(k));
+      if (untried.length === 0) throw error;
+      return await this.decryptWith(body, untried);
     }
   }
 

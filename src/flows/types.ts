@@ -8,7 +8,12 @@ import type { FlowReplyMessageEvent } from '../protocol/index.js';
 
 /** Private keys to try for a Flow request on a business number, active first. KeyRing satisfies it. */
 export interface FlowKeySource {
-  decryptionKeys(phoneNumberId: string): Promise<readonly KeyObject[]>;
+  /**
+   * The private keys to try, in order. `fresh`: none of the keys given last could decrypt a request, so a
+   * source that caches its list should read it again (it may rate-limit that; another process may have
+   * begun uploading a new key).
+   */
+  decryptionKeys(phoneNumberId: string, options?: { fresh?: boolean }): Promise<readonly KeyObject[]>;
 }
 
 /** What WhatsApp's client sends in `action`. */

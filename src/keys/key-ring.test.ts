@@ -196,6 +196,31 @@ describe('rotation and grace', () => {
     expect(await server.decryptionKeys(PHONE)).toHaveLength(2);
   });
 
+  it('reads the key list again, fresh, when asked after a request none of its keys decrypted, at most every 250 ms', async () => {
+    await f.ring.rotate(PHONE, { actor });
+    // Another process, which keeps its list for a second.
+    const server = f.newRing({ listTtlMs: 1000 });
+    const before = await server.decryptionKeys(PHONE);
+    expect(before).toHaveLength(1);
+    // This process begins uploading a new key: WhatsApp may encrypt to it from now on.
+    const fresh = await f.ring.generate(PHONE, { actor });
+    await f.store.keys.markUploadStarted(fresh.id, f.clock.now());
+    f.clock.advance(300);
+    expect(await server.decryptionKeys(PHONE)).toBe(before);
+    const again = await server.decryptionKeys(PHONE, { fresh: true });
+    expect(again).toHaveLength(2);
+    // Within FRESH_READ_MS of that read, a fresh list is the one just read: undecryptable requests
+    // cannot make each one a database read.
+    const third = await f.ring.generate(PHONE, { actor });
+    await f.store.keys.markUploadStarted(third.id, f.clock.now());
+    f.clock.advance(100);
+    expect(await server.decryptionKeys(PHONE, { fresh: true })).toBe(again);
+    f.clock.advance(200);
+    const latest = await server.decryptionKeys(PHONE, { fresh: true });
+    expect(latest).toHaveLength(2);
+    expect(latest).not.toBe(again);
+  });
+
   it('refuses to open keys under a different master key', async () => {
     await f.ring.rotate(PHONE, { actor });
     const wrong = f.newRing({ masterKey: Buffer.alloc(32, 7).toString('base64') });

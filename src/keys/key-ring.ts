@@ -46,6 +46,9 @@ export interface UploadResult {
   previous: KeyInfo | null;
 }
 
+/** How often at most a request no cached key could decrypt reads the key list again (decryptionKeys `fresh`). */
+export const FRESH_READ_MS = 250;
+
 export class KeyRing {
   readonly #keys: KeysRepository;
   readonly #master: Buffer | null;
@@ -56,7 +59,9 @@ export class KeyRing {
   readonly #listTtlMs: number;
   /** Parsed private keys by key id: the material of an id never changes, only whether it is used. */
   readonly #parsed = new Map<string, KeyObject>();
-  readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
+  readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number; readAt: number }>();
+  /** Key-list reads in flight per number: requests that need one at the same moment share it. */
+  readonly #reading = new Map<string, Promise<readonly KeyObject[]>>();
   readonly #busy = new Map<string, Promise<void>>();
   readonly #auditor: KeyAuditor;
 
@@ -76,10 +81,24 @@ export class KeyRing {
    * grace, then the pending key whose upload to Graph began last (WhatsApp may encrypt to it from the
    * moment Graph takes it, before it is verified and promoted; a crash there leaves it on Graph too).
    */
-  async decryptionKeys(phoneNumberId: string): Promise<readonly KeyObject[]> {
+  async decryptionKeys(phoneNumberId: string, options: { fresh?: boolean } = {}): Promise<readonly KeyObject[]> {
     const now = this.#now();
     const cached = this.#lists.get(phoneNumberId);
-    if (cached !== undefined && cached.validUntil > now) return cached.keys;
+    if (cached !== undefined) {
+      if (options.fresh !== true && cached.validUntil > now) return cached.keys;
+      // `fresh`: a request none of these keys could decrypt. Another process may have begun uploading a key
+      // since this list was read, so it is read again — at most every FRESH_READ_MS, so that requests no
+      // key can decrypt (anyone can send them) cannot make each one a database read.
+      if (options.fresh === true && now - cached.readAt < FRESH_READ_MS) return cached.keys;
+    }
+    const reading = this.#reading.get(phoneNumberId);
+    if (reading !== undefined) return reading;
+    const read = this.#readDecryptionKeys(phoneNumberId, now).finally(() => this.#reading.delete(phoneNumberId));
+    this.#reading.set(phoneNumberId, read);
+    return read;
+  }
+
+  async #readDecryptionKeys(phoneNumberId: string, now: number): Promise<readonly KeyObject[]> {
     const rows = await this.#keys.inStates(phoneNumberId, ['active', 'retiring', 'pending']);
     const uploading = rows
       .filter((r) => r.state === 'pending' && r.upload_started_at !== null)
@@ -91,7 +110,7 @@ export class KeyRing {
       .concat(uploading);
     const keys = usable.map((row) => this.#privateKey(row));
     const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
-    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
+    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds), readAt: now });
     return keys;
   }
 

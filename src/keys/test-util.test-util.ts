@@ -22,7 +22,12 @@ export interface RingFixture {
   ring: KeyRing;
   masterKey: string;
   clock: ReturnType<typeof manualClock>;
-  newRing(options?: { graph?: GraphClient | null; masterKey?: string | null; logger?: Logger }): KeyRing;
+  newRing(options?: {
+    graph?: GraphClient | null;
+    masterKey?: string | null;
+    logger?: Logger;
+    listTtlMs?: number;
+  }): KeyRing;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export async function ringFixture(options: { graceHours?: number; logger?: Logge
       graph: o.graph === undefined ? graph : o.graph,
       graceHours: options.graceHours ?? 24,
       now: clock.now,
-      listTtlMs: 0,
+      listTtlMs: o.listTtlMs ?? 0,
       ...((o.logger ?? options.logger) === undefined ? {} : { logger: o.logger ?? options.logger }),
     });
   return {

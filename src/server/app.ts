@@ -241,8 +241,8 @@ export class FlowgateApp {
   private startFlows(gateway: Gateway): FlowRuntime {
     const explicit = this.options.flowKeys;
     const keys: FlowKeySource = {
-      decryptionKeys: (phoneNumberId) =>
-        (explicit ?? this.keyService?.ring)?.decryptionKeys(phoneNumberId) ?? Promise.resolve([]),
+      decryptionKeys: (phoneNumberId, options) =>
+        (explicit ?? this.keyService?.ring)?.decryptionKeys(phoneNumberId, options) ?? Promise.resolve([]),
     };
     const runtime = new FlowRuntime({
       registry: this.flows,
