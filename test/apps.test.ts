@@ -346,6 +346,58 @@ describe('kyc', () => {
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
   });
 
+  it('deletes a replaced ID image once the flow completed, unless another flow still has the same file', async () => {
+    const { session, token } = await h.open('kyc', '15552000008');
+    screen(await session.init(), 'FRONT');
+    const front = async (bytes: Uint8Array, fileName: string) => {
+      const item = session.uploadMedia(bytes, fileName, 'image/png');
+      screen(await session.submit('FRONT', { document_type: 'passport', id_front: [item] }), 'BACK');
+      return item.media_id;
+    };
+    const blurry = pngBytes(30, 20, [10, 10, 10]);
+    const glare = pngBytes(30, 20, [240, 240, 240]);
+    const sharp = pngBytes(30, 20, [90, 120, 150]);
+    // The person picks a front, goes back and picks another, twice (on the phone: BACK has no refresh_on_back).
+    const blurryId = await front(blurry, 'blurry.png');
+    screen(await session.back(), 'FRONT');
+    const glareId = await front(glare, 'glare.png');
+    screen(await session.back(), 'FRONT');
+    const sharpId = await front(sharp, 'sharp.png');
+    // Someone else's flow, still open, has the same bytes as the second front (files are named by content).
+    const other = await h.open('kyc', '15552000009');
+    screen(await other.session.init(), 'FRONT');
+    const theirs = other.session.uploadMedia(glare, 'mine.png', 'image/png');
+    screen(await other.session.submit('FRONT', { document_type: 'id_card', id_front: [theirs] }), 'BACK');
+    const pdf = pdfBytes('Passport back page');
+    const backItem = session.uploadMedia(pdf, 'back.pdf', 'application/pdf');
+    screen(await session.submit('BACK', { id_back: [backItem] }), 'REVIEW');
+    const flows = h.t.app.gateway.store.flows;
+    const keys = new Map((await flows.listMedia(token)).map((r) => [r.media_id, r.blob_key]));
+
+    const data = await finish('kyc', token, await session.submit('REVIEW', { consent: true }));
+    expect(data).toMatchObject({ front: { mediaId: sharpId }, back: { mediaId: backItem.media_id } });
+    // The completion handler releases the files after marking the record completed: wait for its last write.
+    const rows = await waitFor(async () => {
+      const now = await flows.listMedia(token);
+      return now.some((r) => r.media_id === blurryId && r.blob_key === null) ? now : undefined;
+    });
+    expect(rows.map((r) => [r.media_id, r.blob_key, r.error])).toEqual([
+      [blurryId, null, 'superseded'],
+      [glareId, keys.get(glareId), 'superseded'],
+      [sharpId, keys.get(sharpId), null],
+      [backItem.media_id, keys.get(backItem.media_id), null],
+    ]);
+    expect(await h.blobs.stat(keys.get(blurryId)!)).toBeNull();
+    // The other flow's copy of the second front is still there, for that flow.
+    expect(await flows.listMedia(other.token)).toMatchObject([
+      { media_id: theirs.media_id, blob_key: keys.get(glareId) },
+    ]);
+    expect(await h.blobs.stat(keys.get(glareId)!)).not.toBeNull();
+    // What the submission points at stays.
+    expect(await blobBytes(data.front as StoredFlowMedia)).toEqual(Buffer.from(sharp));
+    expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
+  });
+
   it('refuses a file of another type and a file over the picker size limit, per file in the picker', async () => {
     const { session, token } = await h.open('kyc', '15552000007');
     screen(await session.init(), 'FRONT');

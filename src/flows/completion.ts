@@ -16,6 +16,8 @@ export function createCompletionHandler(deps: {
   registry: FlowRegistry;
   store: () => Store;
   now: () => number;
+  /** Deletes the files of a completed flow but the named ones (FlowCompletionContext.keepOnlyMedia). */
+  keepOnlyMedia: (token: string, mediaIds: readonly string[]) => Promise<number>;
   /** Runs inside the transaction that stores a new submission (the media pipeline queues its media jobs). */
   onSubmission?: (
     trx: Kysely<Database>,
@@ -86,6 +88,7 @@ export function createCompletionHandler(deps: {
       contact: toContact(row.wa_id, completed === null ? await store.flows.contact(row.wa_id) : completed.contact),
       handler: ctx,
       log: ctx.log.child({ flow: row.flow }),
+      keepOnlyMedia: (mediaIds) => deps.keepOnlyMedia(token, mediaIds),
     });
   };
 }

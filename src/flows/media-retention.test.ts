@@ -1,14 +1,15 @@
-// Picker files of abandoned flows, against a real SQLite store and the filesystem blob store: a week
-// after a token expired without completing, files only it received are deleted and their rows marked
-// purged. Files are named by their content (as storeFlowMedia names them), so a file a completed flow
-// or an open token also received stays, as do the files of completed flows and of recent expiries.
+// Picker files no flow needs, against a real SQLite store and the filesystem blob store: a week after a
+// token expired without completing, files only it received are deleted and their rows marked purged; a
+// completed flow that names the files it keeps has the others deleted at once, rows marked superseded.
+// Files are named by their content (as storeFlowMedia names them), so a file a completed flow kept or an
+// open token also received stays, as do the files of completed flows and of recent expiries.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileBlobStore } from '../blobs/index.js';
 import { silentLogger } from '../log/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
-import { AbandonedMediaSweeper, SWEEP_GRACE_MS } from './media-retention.js';
+import { FlowMediaRetention, SWEEP_GRACE_MS } from './media-retention.js';
 
 const dir = tempDirs('flowgate-retention-');
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -26,7 +27,41 @@ function keyOf(content: string): string {
   return `flow-media/${sha.slice(0, 2)}/${sha}.png`;
 }
 
-describe('AbandonedMediaSweeper', () => {
+async function issue(s: Store, token: string, expiresAt: number, completed: boolean): Promise<void> {
+  await s.flows.issueToken({
+    token,
+    flow: 'kyc',
+    waId: '15551234567',
+    phoneNumberId: null,
+    data: null,
+    now: 0,
+    expiresAt,
+  });
+  if (completed) await s.db.updateTable('flow_tokens').set({ state: 'completed' }).where('token', '=', token).execute();
+}
+
+/** The flow `token` received `content` as the picker file `mediaId`, stored as storeFlowMedia stores it. */
+async function receive(s: Store, blobs: FileBlobStore, token: string, mediaId: string, content: string): Promise<void> {
+  await blobs.put(keyOf(content), Buffer.from(content), { contentType: 'image/png' });
+  await s.flows.recordMedia({
+    flow: 'kyc',
+    token,
+    screen: 'FRONT',
+    media_id: mediaId,
+    file_name: 'front.png',
+    blob_key: keyOf(content),
+    mime_type: 'image/png',
+    size: content.length,
+    sha256: 'ab'.repeat(32),
+    error: null,
+    created_at: 0,
+  });
+}
+
+const outcomes = async (s: Store, token: string) =>
+  (await s.flows.listMedia(token)).map((r) => [r.media_id, r.blob_key, r.error]);
+
+describe('FlowMediaRetention', () => {
   it('deletes files only abandoned flows received, a grace period after their expiry', async () => {
     const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
     const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
@@ -41,33 +76,10 @@ describe('AbandonedMediaSweeper', () => {
       retry: [NOW - 8 * DAY, true, 'the same ID photo'],
     };
     for (const [token, [expiresAt, completed, content]] of Object.entries(tokens)) {
-      await s.flows.issueToken({
-        token,
-        flow: 'kyc',
-        waId: '15551234567',
-        phoneNumberId: null,
-        data: null,
-        now: 0,
-        expiresAt,
-      });
-      if (completed)
-        await s.db.updateTable('flow_tokens').set({ state: 'completed' }).where('token', '=', token).execute();
-      await blobs.put(keyOf(content), Buffer.from(content), { contentType: 'image/png' });
-      await s.flows.recordMedia({
-        flow: 'kyc',
-        token,
-        screen: 'FRONT',
-        media_id: `m-${token}`,
-        file_name: 'front.png',
-        blob_key: keyOf(content),
-        mime_type: 'image/png',
-        size: content.length,
-        sha256: 'ab'.repeat(32),
-        error: null,
-        created_at: 0,
-      });
+      await issue(s, token, expiresAt, completed);
+      await receive(s, blobs, token, `m-${token}`, content);
     }
-    const sweeper = new AbandonedMediaSweeper({
+    const sweeper = new FlowMediaRetention({
       store: s,
       deleteBlob: (key) => blobs.delete(key),
       logger: silentLogger(),
@@ -87,7 +99,7 @@ describe('AbandonedMediaSweeper', () => {
 
     // A late completion of the expired token inside the grace period keeps its file for good.
     await s.db.updateTable('flow_tokens').set({ state: 'completed' }).where('token', '=', 'recent').execute();
-    const later = new AbandonedMediaSweeper({
+    const later = new FlowMediaRetention({
       store: s,
       deleteBlob: (key) => blobs.delete(key),
       logger: silentLogger(),
@@ -96,5 +108,79 @@ describe('AbandonedMediaSweeper', () => {
     expect(await later.sweep()).toBe(1); // only 'open', which expired uncompleted since
     expect(await blobs.stat(keyOf(tokens.recent![2]))).not.toBeNull();
     expect(await blobs.stat(keyOf(tokens.open![2]))).toBeNull();
+  });
+
+  it('deletes the files a completed flow does not keep, but not bytes another row still needs', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    await issue(s, 'done', NOW - DAY, true);
+    await issue(s, 'other', NOW + DAY, false);
+    // A front picked, replaced by another that someone else's open flow also has, replaced again; the back
+    // is the bytes of the first front sent again (content-addressed: one file for two rows).
+    await receive(s, blobs, 'done', 'front-1', 'replaced front');
+    await receive(s, blobs, 'done', 'front-2', 'shared photo');
+    await receive(s, blobs, 'other', 'theirs', 'shared photo');
+    await receive(s, blobs, 'done', 'front-3', 'final front');
+    await receive(s, blobs, 'done', 'early-back', 'final back');
+    await receive(s, blobs, 'done', 'back', 'final back');
+    const retention = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW,
+    });
+
+    expect(await retention.supersede('done', ['front-3', 'back'])).toBe(1);
+    expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
+    for (const kept of ['shared photo', 'final front', 'final back'])
+      expect(await blobs.stat(keyOf(kept)), kept).not.toBeNull();
+    expect(await outcomes(s, 'done')).toEqual([
+      ['front-1', null, 'superseded'],
+      ['front-2', keyOf('shared photo'), 'superseded'],
+      ['front-3', keyOf('final front'), null],
+      ['early-back', keyOf('final back'), 'superseded'],
+      ['back', keyOf('final back'), null],
+    ]);
+    expect(await outcomes(s, 'other')).toEqual([['theirs', keyOf('shared photo'), null]]);
+    expect(await retention.supersede('done', ['front-3', 'back'])).toBe(0);
+    expect(await retention.sweep()).toBe(0);
+
+    // The other flow is abandoned: nothing needs the shared photo any more, and the sweep deletes it.
+    const later = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW + 30 * DAY,
+    });
+    expect(await later.sweep()).toBe(1);
+    expect(await blobs.stat(keyOf('shared photo'))).toBeNull();
+    expect((await outcomes(s, 'done'))[1]).toEqual(['front-2', null, 'superseded']);
+    expect(await outcomes(s, 'other')).toEqual([['theirs', null, 'purged']]);
+    // What the completed flow kept stays for good.
+    expect(await blobs.stat(keyOf('final front'))).not.toBeNull();
+    expect(await blobs.stat(keyOf('final back'))).not.toBeNull();
+  });
+
+  it('finishes a release that stopped after marking the files superseded', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    await issue(s, 'done', NOW + DAY, true);
+    await receive(s, blobs, 'done', 'old', 'replaced front');
+    await receive(s, blobs, 'done', 'new', 'final front');
+    // The process stopped between marking the rows and deleting the blobs.
+    expect(await s.flows.supersedeMedia('done', ['new'], 10)).toEqual([keyOf('replaced front')]);
+    const retention = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW,
+    });
+    expect(await retention.sweep()).toBe(1);
+    expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
+    expect(await blobs.stat(keyOf('final front'))).not.toBeNull();
+    expect(await outcomes(s, 'done')).toEqual([
+      ['old', null, 'superseded'],
+      ['new', keyOf('final front'), null],
+    ]);
   });
 });

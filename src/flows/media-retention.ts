@@ -1,11 +1,13 @@
-// Picker files of abandoned flows are deleted. The endpoint stores a PhotoPicker/DocumentPicker file
+// Picker files are deleted once nothing can use them. The endpoint stores a PhotoPicker/DocumentPicker file
 // as soon as it arrives (before the customer confirms anything: a KYC flow has the ID images before
 // consent), so files of a flow that was never completed must not stay forever. A week after such a token
 // expired (the endpoint answers 427 by then, and a completion webhook Meta redelivers late has had its
 // window) a sweep every few minutes deletes the blobs; the flow_media rows stay, marked "purged", as the
-// record that a file came and went. Files are named by their content: one that a completed flow or an
-// open token also received is kept, as is every file of a completed flow (its handler's records point
-// at them).
+// record that a file came and went. A completed flow keeps every file unless its handler names the ones its
+// record points at (ctx.keepOnlyMedia: a KYC front replaced by going back is not among them); the others are
+// deleted then and their rows marked "superseded". Files are named by their content: one that another row
+// still needs (a completed flow that kept it, an open token) is kept, and the sweep deletes it once nothing
+// does.
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
@@ -19,7 +21,7 @@ export interface MediaRetentionOptions {
   random?: () => number;
   /** Between sweeps, ±10 % jitter. Default 15 minutes. */
   intervalMs?: number;
-  /** Files deleted per sweep at most. Default 200. */
+  /** Files deleted per sweep (and per supersede) at most. Default 200. */
   batch?: number;
   /** How long after a token's expiry its files are kept. Default SWEEP_GRACE_MS. */
   graceMs?: number;
@@ -28,7 +30,7 @@ export interface MediaRetentionOptions {
 /** Meta redelivers webhooks for up to 7 days (SPEC C.2): a late completion of an expired token still has its files. */
 export const SWEEP_GRACE_MS = 7 * 24 * 3_600_000;
 
-export class AbandonedMediaSweeper {
+export class FlowMediaRetention {
   readonly #o: MediaRetentionOptions;
   readonly #periodic: Periodic<number>;
 
@@ -38,7 +40,7 @@ export class AbandonedMediaSweeper {
       run: () => this.#sweep(),
       delayMs: () => options.intervalMs ?? 900_000,
       onError: (error) => {
-        options.logger.error({ err: String(error) }, 'deleting picker files of abandoned flows failed');
+        options.logger.error({ err: String(error) }, 'deleting picker files no flow needs failed');
       },
       ...(options.random === undefined ? {} : { random: options.random }),
     });
@@ -52,16 +54,41 @@ export class AbandonedMediaSweeper {
     return this.#periodic.stop();
   }
 
-  /** One sweep: deletes the files of expired, never-completed flows; returns how many. */
+  /** One sweep: deletes the files of expired, never-completed flows and superseded ones; returns how many. */
   sweep(): Promise<number> {
     return this.#periodic.runNow();
   }
 
+  /**
+   * The completed flow `token` keeps only the files `keepMediaIds` names: the others it received are deleted
+   * now (rows marked superseded), except one whose bytes another row still needs. A delete that fails is
+   * logged and left to the sweep, which finds superseded rows that still have a file (as it does the files
+   * past the batch). Returns how many files were deleted.
+   */
+  async supersede(token: string, keepMediaIds: readonly string[]): Promise<number> {
+    const keys = await this.#o.store.flows.supersedeMedia(token, keepMediaIds, this.#o.batch ?? 200);
+    const deleted = await this.#delete(keys, this.#expiredBefore());
+    if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files a completed flow did not keep');
+    return deleted;
+  }
+
   async #sweep(): Promise<number> {
-    // Tokens expired at least a grace period ago: a completion that arrives late (Meta redelivers webhooks
-    // for up to 7 days, SPEC C.2) still finds its files.
-    const expiredBefore = (this.#o.now ?? Date.now)() - (this.#o.graceMs ?? SWEEP_GRACE_MS);
+    const expiredBefore = this.#expiredBefore();
     const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, this.#o.batch ?? 200);
+    const deleted = await this.#delete(keys, expiredBefore);
+    if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files no flow needs any more');
+    return deleted;
+  }
+
+  /**
+   * Tokens expired at least a grace period ago: a completion that arrives late (Meta redelivers webhooks for up
+   * to 7 days, SPEC C.2) still finds its files.
+   */
+  #expiredBefore(): number {
+    return (this.#o.now ?? Date.now)() - (this.#o.graceMs ?? SWEEP_GRACE_MS);
+  }
+
+  async #delete(keys: readonly string[], expiredBefore: number): Promise<number> {
     let deleted = 0;
     for (const key of keys) {
       try {
@@ -72,10 +99,9 @@ export class AbandonedMediaSweeper {
         await this.#o.store.flows.markBlobPurged(key);
         deleted += 1;
       } catch (error) {
-        this.#o.logger.warn({ err: String(error) }, 'could not delete an abandoned picker file');
+        this.#o.logger.warn({ err: String(error) }, 'could not delete a picker file');
       }
     }
-    if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files of flows that expired uncompleted');
     return deleted;
   }
 }

@@ -10,7 +10,8 @@ import { FlowEndpoint, type ValidateInput } from './endpoint.js';
 import { FlowMetrics } from './metrics.js';
 import { FLOW_MEDIA_QUEUE, FlowMediaService, type StoreItem } from './picker-media.js';
 import { sendFlow } from './send.js';
-import { AbandonedMediaSweeper } from './media-retention.js';
+import { FlowMediaRetention } from './media-retention.js';
+import { AppDraftRetention } from './draft-retention.js';
 import type { FlowKeySource, SendFlowOptions, SendFlowResult } from './types.js';
 
 export interface FlowRuntimeOptions {
@@ -22,7 +23,10 @@ export interface FlowRuntimeOptions {
   now?: () => number;
   /** Stores one picker file (storeFlowMedia bound to a blob store); null: picker files are not stored. */
   storeItem?: StoreItem | null;
-  /** Deletes a stored picker file (the blob store's delete): files of abandoned flows are removed. */
+  /**
+   * Deletes a stored picker file (the blob store's delete): files of abandoned flows, and files a completed flow
+   * did not keep, are removed.
+   */
   deleteBlob?: ((key: string) => Promise<void>) | null;
   /** Server-side input validation (validateSubmission); null: none. */
   validateInput?: ValidateInput | null;
@@ -37,7 +41,8 @@ export class FlowRuntime {
   readonly metrics: FlowMetrics;
   private readonly worker: JobWorker;
   private readonly now: () => number;
-  private readonly retention: AbandonedMediaSweeper | null;
+  private readonly retention: FlowMediaRetention | null;
+  private readonly drafts: AppDraftRetention;
 
   constructor(private readonly options: FlowRuntimeOptions) {
     const { gateway, config, logger } = options;
@@ -66,7 +71,8 @@ export class FlowRuntime {
     });
     const deleteBlob = options.deleteBlob ?? null;
     this.retention =
-      deleteBlob === null ? null : new AbandonedMediaSweeper({ store: gateway.store, deleteBlob, logger, now: this.now });
+      deleteBlob === null ? null : new FlowMediaRetention({ store: gateway.store, deleteBlob, logger, now: this.now });
+    this.drafts = new AppDraftRetention({ store: gateway.store, logger, now: this.now });
     this.endpoint = new FlowEndpoint({
       registry: options.registry,
       store: gateway.store,
@@ -87,12 +93,22 @@ export class FlowRuntime {
   start(): void {
     if (this.media.available) this.worker.start();
     this.retention?.start();
+    this.drafts.start();
   }
 
   async stop(): Promise<void> {
     await this.retention?.stop();
+    await this.drafts.stop();
     await this.rsa.close();
     await this.worker.stop();
+  }
+
+  /**
+   * The completed flow `token` keeps only these files (FlowCompletionContext.keepOnlyMedia); its other files
+   * are deleted. Nothing is deleted where Flowgate does not store the files (a custom flowMedia store).
+   */
+  keepOnlyMedia(token: string, mediaIds: readonly string[]): Promise<number> {
+    return this.retention?.supersede(token, mediaIds) ?? Promise.resolve(0);
   }
 
   sendFlow(to: string, name: string, options: SendFlowOptions): Promise<SendFlowResult> {

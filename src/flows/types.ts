@@ -117,6 +117,14 @@ export interface FlowCompletionContext {
   /** The gateway handler context of the nfm_reply event (ctx.reply, ctx.send, ctx.once, ctx.log…). */
   readonly handler: HandlerContext<FlowReplyMessageEvent>;
   readonly log: Logger;
+  /**
+   * Keeps only these of the picker files this flow received (by media id) and deletes the others now: for a
+   * record that points at its final files only (a file replaced by going back is personal data nobody uses).
+   * Their flow_media rows stay, marked `superseded`; a file whose bytes another flow still needs stays until
+   * none does. Only files Flowgate stored (not a custom `flowMedia` store); idempotent. Resolves to how many
+   * files were deleted.
+   */
+  keepOnlyMedia(mediaIds: readonly string[]): Promise<number>;
 }
 
 export type FlowCompletionHandler = (ctx: FlowCompletionContext) => void | Promise<void>;

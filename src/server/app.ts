@@ -102,6 +102,11 @@ export class FlowgateApp {
         registry: this.flows,
         store: () => this.gateway.store,
         now: this.options.now ?? Date.now,
+        // Stopping: the handler fails and its retry, after a restart, deletes the files (they must not stay).
+        keepOnlyMedia: (token, mediaIds) => {
+          if (this.flowRuntime === null) return Promise.reject(new Error('the app is stopping'));
+          return this.flowRuntime.keepOnlyMedia(token, mediaIds);
+        },
         onSubmission: (trx, s) => this.gateway.media?.enqueueFlowMedia(trx, s.response, s) ?? Promise.resolve(0),
       }),
       { name: FLOW_COMPLETION_HANDLER },
@@ -251,7 +256,7 @@ export class FlowgateApp {
       keys,
       logger: this.logger,
       storeItem: this.options.flowMedia ?? this.defaultFlowMedia(),
-      // Abandoned flows' files are deleted only where Flowgate stored them (not with a custom flowMedia store).
+      // Files no flow needs are deleted only where Flowgate stored them (not with a custom flowMedia store).
       deleteBlob: this.options.flowMedia === undefined ? (key) => this.blobs.delete(key) : null,
       validateInput:
         this.options.flowInputValidation === undefined ? validateSubmission : this.options.flowInputValidation,

@@ -10,6 +10,9 @@ export type FlowSubmissionRow = Selectable<FlowSubmissionsTable>;
 export type FlowErrorRow = Selectable<FlowErrorsTable>;
 export type FlowMediaRow = Selectable<FlowMediaTable>;
 
+/** The `error` of a file row whose flow completed without keeping the file (its record points at another). */
+export const SUPERSEDED = 'superseded';
+
 export interface NewFlowToken {
   token: string;
   flow: string;
@@ -211,10 +214,12 @@ export class FlowsRepository {
   }
 
   /**
-   * Stored picker files that only flows never completed, whose tokens expired before `expiredBefore`, point
-   * at: nothing can use them any more. Files are named by their content, so a key another row still needs
-   * (a completed flow, or a token still open, that received the same bytes) is not among them. At most
-   * `limit` keys per call (in key order; the next sweep takes the rest).
+   * Stored picker files nothing can use any more: ones that only flows never completed, whose tokens expired
+   * before `expiredBefore`, received, and ones a completed flow received but did not keep (`superseded`, still
+   * stored because another row needed the same bytes then, or because a release was interrupted). Files are
+   * named by their content, so a key another row still needs (a completed flow that kept it, or a token still
+   * open, that received the same bytes) is not among them. At most `limit` keys per call (in key order; the
+   * next sweep takes the rest).
    */
   async abandonedBlobKeys(expiredBefore: number, limit: number): Promise<string[]> {
     const rows = await this.db
@@ -223,8 +228,12 @@ export class FlowsRepository {
       .select('m.blob_key')
       .distinct()
       .where('m.blob_key', 'is not', null)
-      .where('t.state', '!=', 'completed')
-      .where('t.expires_at', '<', expiredBefore)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('t.state', '!=', 'completed'), eb('t.expires_at', '<', expiredBefore)]),
+          eb('m.error', '=', SUPERSEDED),
+        ]),
+      )
       .where((eb) =>
         eb.not(
           eb.exists(this.rowsNeedingFiles(expiredBefore).where('m2.blob_key', '=', sql.ref<string>('m.blob_key'))),
@@ -242,22 +251,55 @@ export class FlowsRepository {
   }
 
   /**
-   * File rows that keep their file: the flow was completed, or its token is not yet expired past the grace
-   * (`expiredBefore`). The one definition both the sweep's query and its re-check before deleting use.
+   * File rows that keep their file: the flow was completed (and kept the file), or its token is not yet expired
+   * past the grace (`expiredBefore`). The one definition both the sweep's query and its re-check before
+   * deleting use.
    */
   private rowsNeedingFiles(expiredBefore: number) {
     return this.db
       .selectFrom('flow_media as m2')
       .innerJoin('flow_tokens as t2', 't2.token', 'm2.token')
       .select('m2.id')
-      .where((eb) => eb.or([eb('t2.state', '=', 'completed'), eb('t2.expires_at', '>=', expiredBefore)]));
+      .where((eb) => eb.or([eb('t2.state', '=', 'completed'), eb('t2.expires_at', '>=', expiredBefore)]))
+      .where((eb) => eb.or([eb('m2.error', 'is', null), eb('m2.error', '!=', SUPERSEDED)]));
   }
 
-  /** The file is deleted: its rows stay (what was received, when), without the blob. */
+  /**
+   * A completed flow keeps only the files `keepMediaIds` names (its record points at those): the token's other
+   * stored files (a KYC front replaced by going back) are marked `superseded`. Returns the keys of the token's
+   * superseded files still stored (these, and any an interrupted earlier release left; at most `limit`), for the
+   * caller to delete where no other row needs them.
+   */
+  async supersedeMedia(token: string, keepMediaIds: readonly string[], limit: number): Promise<string[]> {
+    let update = this.db
+      .updateTable('flow_media')
+      .set({ error: SUPERSEDED })
+      .where('token', '=', token)
+      .where('blob_key', 'is not', null)
+      .where('error', 'is', null);
+    // `not in ()` is no SQL PostgreSQL takes: keeping nothing is the same update without the condition.
+    if (keepMediaIds.length > 0) update = update.where('media_id', 'not in', [...keepMediaIds]);
+    await update.execute();
+    const rows = await this.db
+      .selectFrom('flow_media')
+      .select('blob_key')
+      .distinct()
+      .where('token', '=', token)
+      .where('error', '=', SUPERSEDED)
+      .where('blob_key', 'is not', null)
+      .limit(limit)
+      .execute();
+    return rows.flatMap((r) => (r.blob_key === null ? [] : [r.blob_key]));
+  }
+
+  /**
+   * The file is deleted: its rows stay (what was received, when), without the blob; a superseded row keeps
+   * saying so, the others are marked `purged`.
+   */
   async markBlobPurged(blobKey: string): Promise<void> {
     await this.db
       .updateTable('flow_media')
-      .set({ blob_key: null, error: 'purged' })
+      .set((eb) => ({ blob_key: null, error: eb.fn.coalesce('error', eb.val('purged')) }))
       .where('blob_key', '=', blobKey)
       .execute();
   }

@@ -147,6 +147,24 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
         await db.schema.createIndex('flow_errors_token').on('flow_errors').column('token').execute();
       },
     },
+    // The sweep of what abandoned flows left in the ready flows' tables: drafts and held slots by token. Partial
+    // indexes hold only those rows, which the sweep keeps few, so it never scans the records kept for good.
+    '0011_app_drafts_sweep': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createIndex('app_records_drafts')
+          .on('app_records')
+          .column('flow_token')
+          .where(sql.ref('status'), '=', 'draft')
+          .execute();
+        await db.schema
+          .createIndex('app_bookings_held')
+          .on('app_bookings')
+          .column('flow_token')
+          .where(sql.ref('status'), '=', 'held')
+          .execute();
+      },
+    },
   };
 }
 

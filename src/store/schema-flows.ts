@@ -52,7 +52,11 @@ export interface FlowMediaTable {
   mime_type: string | null;
   size: number | null;
   sha256: string | null;
-  /** Why the file could not be stored (code), or null. */
+  /**
+   * Why the file could not be stored (code), or why it is gone: `purged` (its flow was abandoned), `superseded`
+   * (its flow completed without keeping it; the blob key stays while another row needs the same bytes). Null
+   * for a file that is stored and kept.
+   */
   error: string | null;
   created_at: number;
 }

@@ -1,5 +1,6 @@
 // The store: one database, its repositories, and transactions across them.
 import type { Kysely } from 'kysely';
+import { AppDraftsRepository } from './app-drafts.js';
 import { EffectsRepository } from './effects.js';
 import { EventsRepository } from './events.js';
 import { FlowsRepository } from './flows.js';
@@ -19,6 +20,7 @@ export class Store {
   readonly outbound: OutboundRepository;
   readonly keys: KeysRepository;
   readonly flows: FlowsRepository;
+  readonly appDrafts: AppDraftsRepository;
 
   constructor(readonly opened: OpenedDatabase) {
     this.inbox = new InboxRepository(opened.db, opened.inbox);
@@ -28,6 +30,7 @@ export class Store {
     this.outbound = new OutboundRepository(opened.db);
     this.keys = new KeysRepository(opened.db);
     this.flows = new FlowsRepository(opened.db);
+    this.appDrafts = new AppDraftsRepository(opened.db);
   }
 
   get db(): Kysely<Database> {

@@ -27,11 +27,14 @@ export const fail = (message: string, data?: Record<string, unknown>): StepResul
   data === undefined ? { kind: 'error', message } : { kind: 'error', message, data };
 export const done = (params: Record<string, unknown>): StepResult => ({ kind: 'complete', params });
 
+/** What a step may do once its flow completed (the completion context's part of it). */
+export type CompletedFlow = Pick<FlowCompletionContext, 'keepOnlyMedia'>;
+
 export interface Steps {
   init: Step;
   screens: Record<string, Step>;
-  /** The nfm_reply arrived for this token. */
-  completed(flowToken: string, now: number): Promise<void>;
+  /** The nfm_reply arrived for this token; `flow` can delete the files it received that the record does not keep. */
+  completed(flowToken: string, now: number, flow: CompletedFlow): Promise<void>;
   /** The text message to send the customer once the flow completed (null: none). */
   confirmation?(flowToken: string): Promise<string | null>;
 }
@@ -74,7 +77,7 @@ export function flowOptions(
     init: handler(steps.init),
     screens: Object.fromEntries(Object.entries(steps.screens).map(([id, step]) => [id, handler(step)])),
     onComplete: async (ctx: FlowCompletionContext) => {
-      await steps.completed(ctx.token.token, now());
+      await steps.completed(ctx.token.token, now(), ctx);
       const text = confirm && steps.confirmation !== undefined ? await steps.confirmation(ctx.token.token) : null;
       // Meta recommends a summary message after a flow; reply() is idempotent across handler retries.
       if (text !== null) await ctx.handler.reply({ type: 'text', body: text }, { quote: false });

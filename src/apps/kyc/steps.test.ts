@@ -54,6 +54,20 @@ describe('kyc steps', () => {
     });
   });
 
+  it('once completed, keeps only the files of the submission, and releases nothing without one', async () => {
+    const kept: (readonly string[])[] = [];
+    const flow = { keepOnlyMedia: (ids: readonly string[]) => Promise.resolve(kept.push(ids)) };
+    await steps.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media: [file('blurry.png', 'image/png')] }));
+    await steps.screens.FRONT!(stepInput('t', { document_type: 'passport' }, NOW, { media: [file('sharp.png', 'image/png')] }));
+    await steps.screens.BACK!(stepInput('t', {}, NOW, { media: [file('back.pdf', 'application/pdf')] }));
+    // An nfm_reply before the submission was stored (or for a draft) must not delete the files in it.
+    await steps.completed('t', NOW, flow);
+    expect(kept).toEqual([]);
+    await steps.screens.REVIEW!(stepInput('t', { consent: true }, NOW));
+    await steps.completed('t', NOW, flow);
+    expect(kept).toEqual([['id-sharp.png', 'id-back.pdf']]);
+  });
+
   it('refuses the front file again as the back', async () => {
     const front = file('card.png', 'image/png');
     await steps.screens.FRONT!(stepInput('t', { document_type: 'id_card' }, NOW, { media: [front] }));

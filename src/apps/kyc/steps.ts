@@ -2,7 +2,8 @@
 // decrypts, MIME-sniffs and stores it before the step runs, within the picker's type and size
 // limits) and check its type and size; a file the runtime refused is reported with the runtime's
 // reason, as the snackbar and per media_id in the picker's error-message. REVIEW needs the consent
-// and stores the submission with both files, status pending_review.
+// and stores the submission with both files, status pending_review; once the flow completed, files
+// it received but the submission does not point at (replaced by going back) are deleted.
 import type { StoredFlowMedia } from '../common/host.js';
 import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
@@ -38,7 +39,12 @@ export function kycSteps(
   }
 
   const media = (value: unknown): StoredFlowMedia | null =>
-    typeof value === 'object' && value !== null && typeof (value as StoredFlowMedia).blobKey === 'string' ? (value as StoredFlowMedia) : null;
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StoredFlowMedia).blobKey === 'string' &&
+    typeof (value as StoredFlowMedia).mediaId === 'string'
+      ? (value as StoredFlowMedia)
+      : null;
 
   return {
     init: () => Promise.resolve(next('FRONT', { front_errors: {} })),
@@ -79,8 +85,17 @@ export function kycSteps(
         return done({ submission_id: String(record.id), status: 'pending_review' });
       },
     },
-    async completed(flowToken, now) {
+    async completed(flowToken, now, flow) {
       await storage().markCompleted(KYC_APP, flowToken, now);
+      // Going back and picking another file leaves the first one stored: an ID image nobody will look at.
+      // Only the two files the record points at stay, and only once the record is known to point at both
+      // (keeping nothing would delete the very images under review).
+      const record = await storage().record(KYC_APP, flowToken);
+      const front = media(record?.data.front);
+      const back = media(record?.data.back);
+      if (record?.status === 'pending_review' && front !== null && back !== null) {
+        await flow.keepOnlyMedia([front.mediaId, back.mediaId]);
+      }
     },
     async confirmation(flowToken) {
       const record = await storage().record(KYC_APP, flowToken);

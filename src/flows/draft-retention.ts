@@ -1,0 +1,64 @@
+// What the ready flows wrote for a flow never completed is deleted. A draft is saved screen by screen (a
+// KYC draft has the document type and the ID images' records, a booking draft the name, email and notes),
+// and a booking holds its slot before the contact confirms; a flow abandoned halfway leaves both behind. The
+// same grace as the picker files (SWEEP_GRACE_MS after the token expired: a late completion still finds its
+// draft) and the same timer convention apply, on a timer of its own: it runs whether or not Flowgate stores
+// the picker files (a custom flowMedia store turns the file sweep off, not this one). Only the apps' own
+// tables (SqlAppStorage) are swept; a custom AppStorage keeps its data where its owner decides.
+
+import type { Logger } from '../log/index.js';
+import type { Store } from '../store/index.js';
+import { Periodic } from '../support/periodic.js';
+import { SWEEP_GRACE_MS } from './media-retention.js';
+
+export interface DraftRetentionOptions {
+  store: Store;
+  logger: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** Between sweeps, ±10 % jitter. Default 15 minutes. */
+  intervalMs?: number;
+  /** Drafts, and held slots, deleted per sweep at most. Default 200 each. */
+  batch?: number;
+  /** How long after a token's expiry its drafts are kept. Default SWEEP_GRACE_MS. */
+  graceMs?: number;
+}
+
+export class AppDraftRetention {
+  readonly #o: DraftRetentionOptions;
+  readonly #periodic: Periodic<{ drafts: number; holds: number }>;
+
+  constructor(options: DraftRetentionOptions) {
+    this.#o = options;
+    this.#periodic = new Periodic({
+      run: () => this.#sweep(),
+      delayMs: () => options.intervalMs ?? 900_000,
+      onError: (error) => {
+        options.logger.error({ err: String(error) }, 'deleting drafts of abandoned flows failed');
+      },
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  }
+
+  start(): void {
+    this.#periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#periodic.stop();
+  }
+
+  /** One sweep: deletes drafts and held slots of expired, never-completed flows; returns how many. */
+  sweep(): Promise<{ drafts: number; holds: number }> {
+    return this.#periodic.runNow();
+  }
+
+  async #sweep(): Promise<{ drafts: number; holds: number }> {
+    const expiredBefore = (this.#o.now ?? Date.now)() - (this.#o.graceMs ?? SWEEP_GRACE_MS);
+    const deleted = await this.#o.store.appDrafts.deleteAbandoned(expiredBefore, this.#o.batch ?? 200);
+    if (deleted.drafts + deleted.holds > 0) {
+      this.#o.logger.info(deleted, 'deleted drafts and held slots of flows that expired uncompleted');
+    }
+    return deleted;
+  }
+}
