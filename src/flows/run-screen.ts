@@ -78,28 +78,45 @@ export function errorResponse(
 }
 
 /**
- * The data last answered per screen, with the request's own screen as the sending copy shows it: what its
- * data_exchange payload sent back of the screen's data (`${data.x}`) replaces what was last answered for
- * the token. A form open twice (phone and desktop) shares one token, and an error answer must not hand one
- * copy the other's data (its form revision, say, so that its next submission passes as current).
+ * `response` as sent to the client that made `req`: an error answer on the request's own screen shows the
+ * screen data its data_exchange payload echoed back (`${data.x}`, see echoedData) wherever the answer carries
+ * the value last answered for the token unchanged. A token's form may be open twice (phone and desktop), and
+ * the data last answered may be the other copy's: an error must not hand this copy the other's revision, so
+ * that its next submission passed as current. Only what is sent: what is stored, and what later requests
+ * are validated against, stays the server's own answer (the echo is the client's word).
  */
-export function screensAsShown(
+export function asShownTo(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
-): Record<string, Record<string, unknown>> {
-  if (req.action !== 'data_exchange' || req.data === undefined) return req.screens;
+  req: Pick<ScreenRequest, 'action' | 'screen' | 'data' | 'screens'>,
+  response: FlowEndpointResponse,
+): FlowEndpointResponse {
+  if (req.action !== 'data_exchange' || response.screen !== req.screen) return response;
+  const data = response.data as Record<string, unknown>;
+  if (data.error_message === undefined) return response;
   const screen = screenById(def.json, req.screen);
-  const echoed = screen === undefined ? {} : echoedData(screen, req.data);
-  if (Object.keys(echoed).length === 0) return req.screens;
-  return { ...req.screens, [req.screen]: { ...req.screens[req.screen], ...echoed } };
+  if (screen === undefined) return response;
+  const remembered = req.screens[req.screen] ?? {};
+  const declared = screen.data ?? {};
+  const shown: Record<string, unknown> = { ...data };
+  let changed = false;
+  for (const [key, value] of Object.entries(echoedData(screen, req.data))) {
+    const schema = declared[key];
+    if (schema === undefined) continue;
+    // errorResponse's value when the handler gave none: a value the handler gave the error (ctx.error's data) stays.
+    const last = Object.hasOwn(remembered, key) ? remembered[key] : emptyValue(schema);
+    if (data[key] !== last || data[key] === value) continue;
+    shown[key] = value;
+    changed = true;
+  }
+  return changed ? { screen: response.screen, data: shown } : response;
 }
 
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
 export function safeErrorResponse(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
+  req: Pick<ScreenRequest, 'screen' | 'screens'>,
 ): FlowEndpointResponse {
-  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, screensAsShown(def, req));
+  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
 }
 
 /**
@@ -142,7 +159,7 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
     error: (message, data = {}) => ({
       kind: 'error',
-      response: errorResponse(def.json, here, message, screensAsShown(def, req), data),
+      response: errorResponse(def.json, here, message, req.screens, data),
     }),
     complete: (params = {}) => ({
       kind: 'complete',

@@ -1,0 +1,106 @@
+// What a data_exchange request echoes back of its screen's data (`${data.x}` in its action's payload) is
+// the client's word. An error answer shows it to that client (a form open twice must not be handed the other
+// copy's revision), but it is never stored as the data last answered: later requests are validated against
+// what the server answered, so an echoed value cannot loosen a `${data.x}` constraint.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowJson } from '../src/protocol/index.js';
+import { startTestApp, type TestApp } from './helpers.js';
+import { PYWA_KEY, exchange, issueTestToken, staticKeys } from './flows-helpers.js';
+
+const json = {
+  version: '7.3',
+  data_api_version: '3.0',
+  routing_model: { NOTE: ['DONE'], DONE: [] },
+  screens: [
+    {
+      id: 'NOTE',
+      data: { limit: { type: 'number', __example__: 5 }, revision: { type: 'string', __example__: 'r' } },
+      layout: {
+        type: 'SingleColumnLayout',
+        children: [
+          { type: 'TextInput', name: 'title', label: 'Title', 'max-chars': '${data.limit}' },
+          {
+            type: 'Footer',
+            label: 'Send',
+            'on-click-action': {
+              name: 'data_exchange',
+              payload: { title: '${form.title}', limit: '${data.limit}', revision: '${data.revision}' },
+            },
+          },
+        ],
+      },
+    },
+    {
+      id: 'DONE',
+      terminal: true,
+      layout: {
+        type: 'SingleColumnLayout',
+        children: [{ type: 'Footer', label: 'Done', 'on-click-action': { name: 'complete', payload: {} } }],
+      },
+    },
+  ],
+} as unknown as FlowJson;
+
+let t: TestApp;
+const seen: string[] = [];
+beforeAll(async () => {
+  t = await startTestApp({}, { flowKeys: staticKeys(PYWA_KEY) }, (app) => {
+    app.flow('note', {
+      json,
+      init: (ctx) => ctx.next('NOTE', { limit: 5, revision: 'r-server' }),
+      screens: {
+        NOTE: (ctx) => {
+          seen.push(String(ctx.data.title));
+          if (ctx.data.title === 'retry') return ctx.error('Try again');
+          if (ctx.data.title === 'mine') return ctx.error('Try again', { revision: 'r-handler' });
+          return ctx.next('DONE', {});
+        },
+      },
+    });
+  });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+const base = { version: '3.0', flow_token: 'tok-echo' };
+/** The data kept per screen for the token (what later requests are checked against). */
+const kept = async (): Promise<unknown> => {
+  const screens = (await t.app.gateway.store.flows.getToken('tok-echo'))?.screens;
+  return typeof screens === 'string' ? (JSON.parse(screens) as unknown) : screens;
+};
+const note = (data: Record<string, unknown>) =>
+  exchange(t.url, 'note', { ...base, action: 'data_exchange', screen: 'NOTE', data });
+
+describe('echoed screen data', () => {
+  it('is shown back in an error answer, never stored or trusted by later checks', async () => {
+    await issueTestToken(t.app, 'note', 'tok-echo', '15550001111');
+    await exchange(t.url, 'note', { ...base, action: 'INIT', screen: '', data: {} });
+    expect((await note({ title: 'x'.repeat(6), limit: 5, revision: 'r-server' })).body).toMatchObject({
+      screen: 'NOTE',
+      data: { error_message: expect.stringMatching(/at most 5 characters/) as unknown },
+    });
+    // The handler answers an error to a request echoing values of its own: that client is shown them…
+    const answered = await note({ title: 'retry', limit: 1_000_000, revision: 'r-client' });
+    expect(answered.body).toEqual({
+      screen: 'NOTE',
+      data: { limit: 1_000_000, revision: 'r-client', error_message: 'Try again' },
+    });
+    // …but what is kept for the token is the server's answer,
+    expect(await kept()).toMatchObject({
+      NOTE: { limit: 5, revision: 'r-server' },
+    });
+    // so the limit the server showed still applies, whatever the client echoes next.
+    expect((await note({ title: 'x'.repeat(500), limit: 1_000_000, revision: 'r-client' })).body).toMatchObject({
+      data: { error_message: expect.stringMatching(/at most 5 characters/) as unknown },
+    });
+    expect(seen.every((title) => title.length <= 5)).toBe(true);
+    // A value the handler gives the error itself is what is shown (and kept).
+    expect((await note({ title: 'mine', limit: 5, revision: 'r-client' })).body).toMatchObject({
+      data: { revision: 'r-handler' },
+    });
+    expect(await kept()).toMatchObject({
+      NOTE: { revision: 'r-handler' },
+    });
+  });
+});
