@@ -37,6 +37,7 @@ describe('registerApps', () => {
     expect(() => { registerBudget(app, { maxLimit: 0 }); }).toThrow(/must be a positive amount/);
     expect(() => { registerBudget(app, { maxLimit: { JPY: 100_000 } }); }).toThrow(/JPY is not a currency the flow offers/);
     expect(() => { registerBudget(app, { maxLimit: { EUR: Number.NaN } }); }).toThrow(/positive amount/);
+    expect(() => { registerBudget(app, { maxLimit: { EUR: 0.004 } }); }).toThrow(/positive amount/);
     registerBudget(app, { maxLimit: { EUR: 50_000, INR: 4_000_000 } });
   });
 

@@ -23,6 +23,11 @@ export interface DownloadOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * Gives the download up (the request that awaits the file must be answered): the attempt under way is
+   * aborted, no other is made, and the download fails with `deadline`.
+   */
+  signal?: AbortSignal;
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -76,6 +81,10 @@ async function readBounded(
   return Buffer.concat(chunks, total);
 }
 
+function givenUp(mediaId: string): FlowMediaError {
+  return new FlowMediaError('deadline', 'The download was given up: its answer was due.', mediaId);
+}
+
 async function attempt(url: string, options: DownloadOptions, mediaId: string): Promise<Buffer | AttemptFailure> {
   const controller = new AbortController();
   const timeout = { fired: false };
@@ -83,6 +92,10 @@ async function attempt(url: string, options: DownloadOptions, mediaId: string): 
     timeout.fired = true;
     controller.abort();
   }, options.timeoutMs);
+  const giveUp = (): void => {
+    controller.abort();
+  };
+  options.signal?.addEventListener('abort', giveUp, { once: true });
   try {
     const response = await options.fetch(url, { signal: controller.signal, redirect: 'manual' });
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
@@ -110,6 +123,7 @@ async function attempt(url: string, options: DownloadOptions, mediaId: string): 
     }
     return await readBounded(response, options.maxBytes, controller, mediaId);
   } catch (cause) {
+    if (options.signal?.aborted === true) throw givenUp(mediaId);
     if (cause instanceof FlowMediaError) throw cause;
     const message = timeout.fired
       ? `The download did not finish within ${options.timeoutMs} ms.`
@@ -120,10 +134,25 @@ async function attempt(url: string, options: DownloadOptions, mediaId: string): 
     };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', giveUp);
   }
 }
 
-/** The CDN file's bytes; throws FlowMediaError (download_failed or too_large). */
+/** `wait`, or less: it ends early when `signal` aborts (the loop then gives up). */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void wait.then(done);
+  });
+}
+
+/** The CDN file's bytes; throws FlowMediaError (download_failed, too_large, or deadline when `signal` aborts). */
 export async function downloadCdnFile(url: string, options: DownloadOptions, mediaId: string): Promise<Buffer> {
   const retries = Math.max(0, Math.floor(options.retries ?? 2));
   const backoff = options.backoffMs ?? 250;
@@ -131,10 +160,14 @@ export async function downloadCdnFile(url: string, options: DownloadOptions, med
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
   for (let n = 0; ; n++) {
+    if (options.signal?.aborted === true) throw givenUp(mediaId);
     const result = await attempt(url, options, mediaId);
     if (Buffer.isBuffer(result)) return result;
     if (!result.error.retryable || n >= retries) throw result.error;
     const jittered = Math.floor(random() * Math.min(maxDelay, backoff * 2 ** n));
-    await sleep(result.retryAfter === null ? jittered : Math.min(maxDelay, result.retryAfter));
+    await untilAborted(
+      sleep(result.retryAfter === null ? jittered : Math.min(maxDelay, result.retryAfter)),
+      options.signal,
+    );
   }
 }

@@ -9,7 +9,7 @@ export type FlowMediaErrorCode =
   | 'hmac_mismatch'
   | 'decrypt_failed'
   | 'mime_not_allowed'
-  /** An awaited file whose download had not begun when the answer was due (no place was free in time). */
+  /** An awaited file not downloaded when its answer was due: it waited for a place, or was given up mid-download. */
   | 'deadline';
 
 /** Short, safe texts a picker's `error-message` can show to the person who uploaded the file. */

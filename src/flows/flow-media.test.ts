@@ -264,6 +264,43 @@ describe('storeFlowMedia', () => {
     expect((await failure(storeFlowMedia(stall, deps({ timeoutMs: 150, retries: 0 })))).code).toBe('download_failed');
   });
 
+  it('gives a download up when its signal aborts: mid-body, or between attempts, with no attempt after', async () => {
+    cdn.route('/stall', (_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.alloc(100));
+    });
+    const stall = { ...itemFor(pdf(), '/unused'), cdn_url: cdn.url('/stall') };
+    const due = new AbortController();
+    const pending = storeFlowMedia(stall, deps({ timeoutMs: 10_000, retries: 2, signal: due.signal }));
+    const closed = cdn.closed('/stall');
+    setTimeout(() => {
+      due.abort(new Error('the answer was due'));
+    }, 50);
+    expect(await failure(pending)).toMatchObject({ code: 'deadline', retryable: false });
+    await closed; // the connection was dropped, not left to its 10 s timeout
+    expect(cdn.hits('/stall')).toBe(1);
+    // A 503 whose backoff the signal cuts short: no second request.
+    cdn.route('/busy', (_req, res) => {
+      res.writeHead(503, { 'retry-after': '60' }).end();
+    });
+    const busy = { ...itemFor(pdf(), '/unused'), cdn_url: cdn.url('/busy') };
+    const later = new AbortController();
+    const waiting = storeFlowMedia(
+      busy,
+      deps({
+        retries: 2,
+        maxRetryDelayMs: 60_000,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+        signal: later.signal,
+      }),
+    );
+    setTimeout(() => {
+      later.abort(new Error('the answer was due'));
+    }, 50);
+    expect(await failure(waiting)).toMatchObject({ code: 'deadline' });
+    expect(cdn.hits('/busy')).toBe(1);
+  });
+
   it('reports network failures and unusable items without the media id or URL in the message', async () => {
     const closed = await startCdn();
     const url = closed.url('/x');

@@ -52,6 +52,8 @@ export interface StoreFlowMediaDeps {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Gives the download up (a request awaiting the file is answered): it fails with `deadline`. */
+  signal?: AbortSignal;
 }
 
 /** AES-CBC pads up to one block and WhatsApp appends a 10-byte MAC. */
@@ -120,6 +122,7 @@ export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaD
       random: deps.random,
       sleep: deps.sleep,
       now: deps.now,
+      signal: deps.signal,
     },
     mediaId,
   );

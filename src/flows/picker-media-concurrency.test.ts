@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
+import { FlowMediaError } from './flow-media-errors.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
@@ -165,5 +166,75 @@ describe('FlowMediaService downloads', () => {
     await until(() => Promise.resolve(gates.length === 1 ? true : undefined));
     for (const gate of gates.splice(0)) gate();
     expect((await later).stored).toHaveLength(1);
+  });
+
+  it('awaited downloads under way at the deadline are given up: a later request finds the places free', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const db = s.db as unknown as Kysely<QueueTables>;
+    await SqlQueue.migrate(db, s.opened.dialect);
+    const fetched: string[] = [];
+    let slow = true;
+    // A CDN slow for the first request's files until they are given up (the storer heeds its signal, as the
+    // production storer does through downloadCdnFile); instant for the rest.
+    const storeItem: StoreItem = async (item, _types, _limits, signal) => {
+      fetched.push(item.media_id);
+      if (slow && item.media_id.startsWith('a')) {
+        await new Promise<void>((resolve) =>
+          signal?.addEventListener(
+            'abort',
+            () => {
+              resolve();
+            },
+            { once: true },
+          ),
+        );
+        throw new FlowMediaError('deadline', 'given up', item.media_id);
+      }
+      return {
+        mediaId: item.media_id,
+        fileName: 'f',
+        blobKey: `k/${item.media_id}`,
+        mimeType: 'image/png',
+        size: 1,
+        sha256: 'ab',
+      };
+    };
+    const media = new FlowMediaService({
+      store: s,
+      queue: new SqlQueue(db),
+      storeItem,
+      logger: silentLogger(),
+      now: Date.now,
+      awaitedConcurrency: 2,
+    });
+    const job = (token: string, ids: string[]) => ({
+      flow: 'kyc',
+      token,
+      screen: 'FRONT',
+      files: ids.map((id) => ({ item: { ...files[0]!.item, media_id: id }, limits: {} })),
+    });
+    const first = await media.storeNow(job('ta', ['a0', 'a1']), 30);
+    expect(first.stored).toEqual([]);
+    // The next request, with a file the CDN serves at once, is not held up behind the given-up downloads.
+    const next = await media.storeNow(job('tb', ['b0']), 5000);
+    expect(next.stored.map((m) => m.mediaId)).toEqual(['b0']);
+    const rows = await until(async () => {
+      const found = await s.flows.listMedia('ta');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(rows.map((row) => row.error)).toEqual(['deadline', 'deadline']);
+    // Sent again (the picker showed "took too long"), the file is stored and its row says so.
+    slow = false;
+    const again = await media.storeNow(job('ta', ['a0']), 5000);
+    expect(again.stored.map((m) => m.mediaId)).toEqual(['a0']);
+    expect((await s.flows.listMedia('ta')).map((row) => [row.media_id, row.error, row.blob_key])).toEqual([
+      ['a0', null, 'k/a0'],
+      ['a1', 'deadline', null],
+    ]);
+    // A later failure does not overwrite the stored file's row.
+    slow = true;
+    await media.storeNow(job('ta', ['a0']), 10);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await s.flows.listMedia('ta'))[0]).toMatchObject({ media_id: 'a0', error: null, blob_key: 'k/a0' });
   });
 });

@@ -32,11 +32,15 @@ export interface PickerFileLimits {
   maxBytes?: number;
 }
 
-/** Stores one file; `allowedMimeTypes` repeats `limits.allowedMimeTypes` (kept for two-argument callers). */
+/**
+ * Stores one file; `allowedMimeTypes` repeats `limits.allowedMimeTypes` (kept for two-argument callers).
+ * `signal` aborts when a request awaiting the file is answered: a storer should give the download up then.
+ */
 export type StoreItem = (
   item: PickerItem,
   allowedMimeTypes: readonly string[] | undefined,
   limits: PickerFileLimits,
+  signal?: AbortSignal,
 ) => Promise<StoredFlowMedia>;
 
 export interface PickerFile {
@@ -168,9 +172,9 @@ export class FlowMediaService {
   /**
    * Stores every file now, in parallel within the awaited bound, within `deadlineMs` (the request must still
    * be answered in time). Failures are per media_id: recorded, and returned for the picker's error-message.
-   * A file still in flight at the deadline counts as failed for this answer, and its outcome is still
-   * recorded when it ends; a file still waiting for a place then gives up its wait and is recorded as
-   * `deadline` without being fetched.
+   * At the deadline a file still waiting for a place gives up its wait, and a download under way is given up
+   * (through the storer's signal): both count as failed for this answer and are recorded as `deadline`. A file
+   * past its download (decrypting, storing) finishes and is recorded as stored, though answered as too slow.
    */
   async storeNow(
     job: FlowMediaJob,
@@ -190,7 +194,7 @@ export class FlowMediaService {
       }
       try {
         const media = await this.#awaited.run(
-          () => storeItem(item, file.limits.allowedMimeTypes, file.limits),
+          () => storeItem(item, file.limits.allowedMimeTypes, file.limits, due.signal),
           due.signal,
         );
         await this.record(job, item, media, null);
@@ -219,7 +223,8 @@ export class FlowMediaService {
       settled.add(item.media_id);
       errors[item.media_id] = FLOW_MEDIA_USER_MESSAGES.deadline;
     }
-    // Files not yet begun will not be: their places go to requests that still have time.
+    // Files not begun will not be, and downloads under way are given up: their places go to requests that
+    // still have time (a download may take 8 s an attempt, retried, long after this answer).
     due.abort(new Error('the answer was due'));
     return { stored, errors };
   }

@@ -232,7 +232,7 @@ export class FlowgateApp {
     const fetchFn = this.options.fetch ?? fetch;
     const max = this.config.flowMediaMaxBytes;
     const allowedOrigins = flowMediaOrigins(this.config);
-    return (item, allowedMimeTypes, limits) =>
+    return (item, allowedMimeTypes, limits, signal) =>
       storeFlowMedia(item, {
         fetch: fetchFn,
         blobs: this.blobs,
@@ -240,6 +240,7 @@ export class FlowgateApp {
         maxBytes: Math.min(limits.maxBytes ?? max, max),
         timeoutMs: 8_000,
         ...(allowedMimeTypes === undefined ? {} : { allowedMimeTypes }),
+        ...(signal === undefined ? {} : { signal }),
       });
   }
 

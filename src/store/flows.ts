@@ -12,6 +12,8 @@ export type FlowMediaRow = Selectable<FlowMediaTable>;
 
 /** The `error` of a file row whose flow completed without keeping the file (its record points at another). */
 export const SUPERSEDED = 'superseded';
+/** The `error` of a file row whose file was deleted because its flow was abandoned. */
+export const PURGED = 'purged';
 
 export interface NewFlowToken {
   token: string;
@@ -204,12 +206,25 @@ export class FlowsRepository {
       .execute();
   }
 
-  /** Stores the outcome for one picker file; a second outcome for the same token and media id is ignored. */
+  /**
+   * Stores the outcome for one picker file. A later outcome for the same token and media id replaces one that
+   * stored nothing (a download given up at its answer's deadline, then sent again and stored); the row of a
+   * stored file, and a purged or superseded one, stay as they are.
+   */
   async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
+    const { token: _token, media_id: _mediaId, ...outcome } = m;
     await this.db
       .insertInto('flow_media')
       .values(m)
-      .onConflict((oc) => oc.columns(['token', 'media_id']).doNothing())
+      .onConflict((oc) =>
+        oc
+          .columns(['token', 'media_id'])
+          .doUpdateSet(outcome)
+          .where('flow_media.blob_key', 'is', null)
+          .where((eb) =>
+            eb.or([eb('flow_media.error', 'is', null), eb('flow_media.error', 'not in', [PURGED, SUPERSEDED])]),
+          ),
+      )
       .execute();
   }
 
@@ -299,7 +314,7 @@ export class FlowsRepository {
   async markBlobPurged(blobKey: string): Promise<void> {
     await this.db
       .updateTable('flow_media')
-      .set((eb) => ({ blob_key: null, error: eb.fn.coalesce('error', eb.val('purged')) }))
+      .set((eb) => ({ blob_key: null, error: eb.fn.coalesce('error', eb.val(PURGED)) }))
       .where('blob_key', '=', blobKey)
       .execute();
   }

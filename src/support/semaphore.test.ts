@@ -67,4 +67,15 @@ describe('Semaphore waits given up', () => {
     await expect(running).resolves.toBe('done');
     expect(semaphore.held).toBe(0);
   });
+
+  it('rejects with an Error whatever the abort reason was', async () => {
+    const semaphore = new Semaphore(1);
+    await expect(semaphore.run(() => Promise.resolve(1), AbortSignal.abort('late'))).rejects.toThrow(Error);
+    const hold = semaphore.run(() => new Promise<void>((resolve) => setTimeout(resolve, 20)));
+    const controller = new AbortController();
+    const waiting = semaphore.run(() => Promise.resolve(2), controller.signal);
+    controller.abort('deadline');
+    await expect(waiting).rejects.toThrow(/given up \(deadline\)/);
+    await hold;
+  });
 });

@@ -26,7 +26,7 @@ export class Semaphore {
    * `work`'s to heed.
    */
   async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
+    if (signal?.aborted === true) throw abortError(signal);
     if (this.#free > 0) this.#free -= 1;
     else await this.#wait(signal);
     try {
@@ -48,10 +48,16 @@ export class Semaphore {
       const giveUp = (): void => {
         const at = this.#waiting.indexOf(handOver);
         if (at !== -1) this.#waiting.splice(at, 1);
-        reject(signal?.reason as Error);
+        reject(abortError(signal));
       };
       this.#waiting.push(handOver);
       signal?.addEventListener('abort', giveUp, { once: true });
     });
   }
+}
+
+/** The signal's reason as an Error (abort() may be given anything). */
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(`the wait was given up (${String(reason)})`);
 }

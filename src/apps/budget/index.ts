@@ -26,9 +26,11 @@ function maxLimitMinor(maxLimit: BudgetOptions['maxLimit']): Record<string, numb
   for (const [currency, major] of Object.entries(given)) {
     if (!currencies.includes(currency))
       throw new TypeError(`budget maxLimit: ${currency} is not a currency the flow offers (${currencies.join(', ')})`);
-    if (typeof major !== 'number' || !Number.isFinite(major) || major <= 0)
+    const minor = typeof major === 'number' && Number.isFinite(major) ? majorToMinor(major, currency) : 0;
+    // At least one minor unit: 0.004 EUR would refuse every limit.
+    if (minor < 1)
       throw new TypeError(`budget maxLimit for ${currency} must be a positive amount, got ${String(major)}`);
-    out[currency] = majorToMinor(major, currency);
+    out[currency] = minor;
   }
   return out;
 }
