@@ -221,6 +221,27 @@ describe('booking steps', () => {
     ]);
   });
 
+  it('never holds or offers a slot of a day outside the window or closed, whatever SLOTS is sent', async () => {
+    const refused = { kind: 'error', message: 'Please go back and pick a day within the booking window.' };
+    // Far ahead, one day past the 14-day window, in the past, and a closed Sunday (Berlin hours: weekdays).
+    for (const [date, slot] of [
+      ['9999-12-31', '9999-12-31T09:00:00.000Z'],
+      ['2026-01-20', '2026-01-20T08:00:00.000Z'],
+      ['2026-01-21', '2026-01-21T08:00:00.000Z'],
+      ['2026-01-02', '2026-01-02T08:00:00.000Z'],
+      ['2026-01-11', '2026-01-11T08:00:00.000Z'],
+    ] as const) {
+      const result = await steps.screens.SLOTS!(stepInput('t', { date, slot }, NOW));
+      expect(result, date).toEqual(refused);
+    }
+    expect(await db.storage.bookings.byToken('t')).toBeNull();
+    // DETAILS without a held time goes back to it instead of on to a CONFIRM with no time.
+    expect(await steps.screens.DETAILS!(stepInput('t', { name: 'Ann', email: 'ann@example.com' }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Please go back and pick a time.',
+    });
+  });
+
   it('refuses a day that left the window with the window as it is now', async () => {
     // Opened on Monday; by Tuesday 00:01 Berlin, Monday is no longer bookable.
     const tuesday = Date.parse('2026-01-05T23:01:00Z');

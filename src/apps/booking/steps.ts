@@ -61,6 +61,17 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
 
   const slotLabel = (day: string, slot: Slot): string => `${dayLabel(day, settings.locale)} at ${slot.label}`;
 
+  /**
+   * Whether `day` can be booked as of `now`: a day of the window, not closed. SLOTS checks it again: the day
+   * it gets back is the client's word (`${data.date}`), and the slots it would offer or hold come from it.
+   */
+  async function bookable(day: string, now: number): Promise<boolean> {
+    const { min, max } = window(now);
+    if (!isIsoDay(day) || day < min || day > max) return false;
+    const closed = (await settings.availability.closedDays?.(min, max, settings.resource)) ?? [];
+    return !closed.includes(day);
+  }
+
   /** DATE's data: the booking window as of `now` (it moves at midnight) and its closed days. */
   async function dateData(now: number): Promise<Record<string, unknown>> {
     const { min, max } = window(now);
@@ -94,6 +105,8 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
         const day = text(input.data, 'date');
         const start = text(input.data, 'slot');
         if (!isIsoDay(day)) return fail('Please go back and pick a day.');
+        // Never a slot (held, or offered in an error answer) of a day outside the window or closed.
+        if (!(await bookable(day, input.now))) return fail('Please go back and pick a day within the booking window.');
         const slot = (await settings.availability.slots(day, settings.resource)).find((s) => s.start === start);
         if (slot === undefined) return fail('Please pick one of the times shown.', slotsData(day, await freeSlots(day, input)));
         if (Date.parse(slot.start) < input.now + settings.minNoticeMinutes * 60_000) {
@@ -126,9 +139,11 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
         const notes = optionalText(input.data, 'notes');
         if (name.length < 2) return fail('Please enter your full name.');
         if (!EMAIL.test(email)) return fail('Please enter a valid email address.');
+        const held = await storage().draft(BOOKING_APP, input.flowToken);
+        if (typeof held.slot_label !== 'string' || held.slot_label === '') return fail('Please go back and pick a time.');
         const draft = await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
         return next('CONFIRM', {
-          slot_label: typeof draft.slot_label === 'string' ? draft.slot_label : '',
+          slot_label: typeof draft.slot_label === 'string' ? draft.slot_label : held.slot_label,
           name,
           email,
           notes: notes ?? 'No notes',
