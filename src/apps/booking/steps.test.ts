@@ -58,6 +58,26 @@ describe('business hours availability', () => {
     expect(await source.slots('2026-01-10', 'x')).toEqual([]);
     expect(await source.closedDays?.('2026-01-05', '2026-01-11', 'x')).toEqual(['2026-01-10', '2026-01-11']);
   });
+
+  it('converts each slot on a day the clocks change within the opening hours', async () => {
+    // Sunday 29 March 2026, Berlin: 02:00 CET becomes 03:00 CEST.
+    const night = businessHoursAvailability({ timeZone: 'Europe/Berlin', days: [0], open: '01:00', close: '04:00', slotMinutes: 60 });
+    expect((await night.slots('2026-03-29', 'x')).map((s) => [s.label, s.start])).toEqual([
+      ['01:00', '2026-03-29T00:00:00.000Z'],
+      // 02:00 does not exist that night: no slot, rather than 03:00's instant offered twice.
+      ['03:00', '2026-03-29T01:00:00.000Z'],
+    ]);
+    // Sunday 25 October 2026: 03:00 CEST becomes 02:00 CET, and 02:00 comes twice; each slot once.
+    const autumn = await night.slots('2026-10-25', 'x');
+    expect(autumn.map((s) => s.label)).toEqual(['01:00', '02:00', '03:00']);
+    expect(new Set(autumn.map((s) => s.start)).size).toBe(3);
+    // The clocks changed before opening: every slot at the new offset.
+    const day = businessHoursAvailability({ timeZone: 'Europe/Berlin', days: [0], open: '09:00', close: '10:00', slotMinutes: 30 });
+    expect((await day.slots('2026-03-29', 'x')).map((s) => [s.label, s.start])).toEqual([
+      ['09:00', '2026-03-29T07:00:00.000Z'],
+      ['09:30', '2026-03-29T07:30:00.000Z'],
+    ]);
+  });
 });
 
 describe('booking steps', () => {
