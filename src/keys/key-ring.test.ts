@@ -205,11 +205,12 @@ describe('rotation and grace', () => {
     // This process begins uploading a new key: WhatsApp may encrypt to it from now on.
     const fresh = await f.ring.generate(PHONE, { actor });
     await f.store.keys.markUploadStarted(fresh.id, f.clock.now());
-    f.clock.advance(300);
+    f.clock.advance(10);
     expect(await server.decryptionKeys(PHONE)).toBe(before);
+    // However recent the list, a fresh one is read (the first in FRESH_READ_MS).
     const again = await server.decryptionKeys(PHONE, { fresh: true });
     expect(again).toHaveLength(2);
-    // Within FRESH_READ_MS of that read, a fresh list is the one just read: undecryptable requests
+    // Within FRESH_READ_MS of that fresh read, a fresh list is the one just read: undecryptable requests
     // cannot make each one a database read.
     const third = await f.ring.generate(PHONE, { actor });
     await f.store.keys.markUploadStarted(third.id, f.clock.now());

@@ -59,9 +59,11 @@ export class KeyRing {
   readonly #listTtlMs: number;
   /** Parsed private keys by key id: the material of an id never changes, only whether it is used. */
   readonly #parsed = new Map<string, KeyObject>();
-  readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number; readAt: number }>();
+  readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
   /** Key-list reads in flight per number: requests that need one at the same moment share it. */
   readonly #reading = new Map<string, Promise<readonly KeyObject[]>>();
+  /** When each number's list was last read `fresh` (see decryptionKeys). */
+  readonly #freshAt = new Map<string, number>();
   readonly #busy = new Map<string, Promise<void>>();
   readonly #auditor: KeyAuditor;
 
@@ -87,10 +89,13 @@ export class KeyRing {
     if (cached !== undefined) {
       if (options.fresh !== true && cached.validUntil > now) return cached.keys;
       // `fresh`: a request none of these keys could decrypt. Another process may have begun uploading a key
-      // since this list was read, so it is read again — at most every FRESH_READ_MS, so that requests no
-      // key can decrypt (anyone can send them) cannot make each one a database read.
-      if (options.fresh === true && now - cached.readAt < FRESH_READ_MS) return cached.keys;
+      // since this list was read, so it is read again — however recent the list — but at most once every
+      // FRESH_READ_MS, so that requests no key can decrypt (anyone can send them) cannot make each one a
+      // database read.
+      if (options.fresh === true && now - (this.#freshAt.get(phoneNumberId) ?? -Infinity) < FRESH_READ_MS)
+        return cached.keys;
     }
+    if (options.fresh === true) this.#freshAt.set(phoneNumberId, now);
     const reading = this.#reading.get(phoneNumberId);
     if (reading !== undefined) return reading;
     const read = this.#readDecryptionKeys(phoneNumberId, now).finally(() => this.#reading.delete(phoneNumberId));
@@ -110,7 +115,7 @@ export class KeyRing {
       .concat(uploading);
     const keys = usable.map((row) => this.#privateKey(row));
     const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
-    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds), readAt: now });
+    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
     return keys;
   }
 
