@@ -120,6 +120,9 @@ describe('storeFlowMedia', () => {
     expect(image).toMatchObject({ mimeType: 'image/png', fileName: 'x.png' });
     const text = await storeFlowMedia(itemFor(Buffer.from('héllo\nworld\n'), '/txt', 'notes.txt'), deps());
     expect(text.mimeType).toBe('text/plain');
+    // A right-to-left override would show "a\u202Egnp.exe" as "aexe.png": direction marks go with control characters.
+    const disguised = await storeFlowMedia(itemFor(png(), '/rtl', 'a\u0000\u202Egnp.exe\u200F'), deps());
+    expect(disguised.fileName).toBe('agnp.exe');
   });
 
   it('sniffs the bytes rather than trusting the file name', async () => {

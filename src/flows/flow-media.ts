@@ -62,8 +62,10 @@ const MAX_FILE_NAME_CHARS = 255;
 
 function cleanFileName(name: unknown): string {
   const text = typeof name === 'string' ? name : '';
+  // Control characters, and the direction marks and overrides that make "a\u202Egnp.exe" read "aexe.png".
   // eslint-disable-next-line no-control-regex
-  const base = (text.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001F\u007F]/g, '').trim();
+  const unsafe = /[\u0000-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  const base = (text.split(/[\\/]/).pop() ?? '').replace(unsafe, '').trim();
   return Array.from(base).slice(0, MAX_FILE_NAME_CHARS).join('') || 'file';
 }
 

@@ -237,4 +237,29 @@ describe('FlowMediaService downloads', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await s.flows.listMedia('ta'))[0]).toMatchObject({ media_id: 'a0', error: null, blob_key: 'k/a0' });
   });
+
+  it('answers a file whose media id is "__proto__" like any other', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const db = s.db as unknown as Kysely<QueueTables>;
+    await SqlQueue.migrate(db, s.opened.dialect);
+    const refuse: StoreItem = (item) => Promise.reject(new FlowMediaError('mime_not_allowed', 'no', item.media_id));
+    const media = new FlowMediaService({
+      store: s,
+      queue: new SqlQueue(db),
+      storeItem: refuse,
+      logger: silentLogger(),
+      now: Date.now,
+    });
+    const job = {
+      flow: 'kyc',
+      token: 'tp',
+      screen: 'FRONT',
+      files: [{ item: { ...files[0]!.item, media_id: '__proto__' }, limits: {} }],
+    };
+    const { errors } = await media.storeNow(job, 5000);
+    expect(Object.keys(errors)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify({ errors })) as unknown).toEqual({
+      errors: JSON.parse('{"__proto__":"This file type is not accepted."}') as unknown,
+    });
+  });
 });

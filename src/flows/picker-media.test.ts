@@ -4,10 +4,11 @@
 // not a picker file.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FlowJson } from '../protocol/index.js';
+import type { FlowJson, InputField } from '../protocol/index.js';
 import { carryFlow } from './carry-flow.test-util.js';
 import { pickerLimits } from './picker-limits.js';
 import { pickerItems } from './picker-media.js';
+import { checkPicker } from './validate-input-rules.js';
 
 const FIXTURES = new URL('../../../shared/protocol/fixtures/', import.meta.url);
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
@@ -64,8 +65,24 @@ describe('pickerItems', () => {
       'file_name',
       'media_id',
     ]);
-    // A field far longer than any real one makes it no picker file at all.
-    const long = { ...(documented()[0] as object), file_name: 'x'.repeat(256) };
-    expect(pickerItems({ images: [long] }, pickerLimits(photoFlow(), 'FIRST', data))).toEqual([]);
+    // A media id or URL far longer than any real one makes it no picker file at all…
+    const limits = pickerLimits(photoFlow(), 'FIRST', data);
+    const longId = { ...(documented()[0] as object), media_id: 'x'.repeat(257) };
+    expect(pickerItems({ images: [longId] }, limits)).toEqual([]);
+    // …but a long file name (a real phone's emoji or CJK name can pass 255 UTF-16 units) is cut, not refused,
+    // and never inside a surrogate pair.
+    const longName = { ...(documented()[0] as object), file_name: `${'x'.repeat(254)}😀.jpg` };
+    const [cut] = pickerItems({ images: [longName] }, limits);
+    expect(cut?.item.file_name).toBe('x'.repeat(254));
+  });
+
+  it('is what the input validation accepts as a picker file: a value it would drop is refused on the screen', () => {
+    const picker = { type: 'PhotoPicker', name: 'photo', label: 'Photo', constraints: {} } as unknown as InputField;
+    const { hmac_key: _dropped, ...metadata } = (documented()[0] as { encryption_metadata: Record<string, string> })
+      .encryption_metadata;
+    const incomplete = { ...(documented()[0] as object), encryption_metadata: metadata };
+    expect(pickerItems({ images: [incomplete] }, pickerLimits(photoFlow(), 'FIRST', {}))).toEqual([]);
+    expect(checkPicker(picker, [incomplete])).toMatchObject({ code: 'invalid_value' });
+    expect(checkPicker(picker, documented())).toBeNull();
   });
 });

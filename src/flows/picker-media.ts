@@ -8,23 +8,12 @@ import type { Logger } from '../log/index.js';
 import { Semaphore } from '../support/semaphore.js';
 import { FLOW_MEDIA_USER_MESSAGES, FlowMediaError } from './flow-media-errors.js';
 import type { Store } from '../store/index.js';
+import { pickerItem, type PickerItem } from './picker-item.js';
 import type { StoredFlowMedia } from './types.js';
 
-export const FLOW_MEDIA_QUEUE = 'flow-media';
+export type { PickerItem } from './picker-item.js';
 
-/** SPEC B.2: one picker file as the endpoint receives it. */
-export interface PickerItem {
-  media_id: string;
-  cdn_url: string;
-  file_name: string;
-  encryption_metadata: {
-    encrypted_hash: string;
-    iv: string;
-    encryption_key: string;
-    hmac_key: string;
-    plaintext_hash: string;
-  };
-}
+export const FLOW_MEDIA_QUEUE = 'flow-media';
 
 /** What the picker accepts for one file (from pickerLimits and the flow definition). */
 export interface PickerFileLimits {
@@ -59,38 +48,6 @@ export interface FlowMediaJob {
 class PermanentMediaFailure extends Error {
   override readonly name = 'PermanentMediaFailure';
   readonly permanent = true;
-}
-
-const METADATA_KEYS = ['encrypted_hash', 'iv', 'encryption_key', 'hmac_key', 'plaintext_hash'] as const;
-
-/** A bounded string: the longest media id, URL, file name and base64 field a picker item may hold. */
-function bounded(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length <= max;
-}
-
-/**
- * The picker item a payload value describes, rebuilt from its known fields only (bounded strings), or null.
- * What is queued or stored is this copy, never the client's object with whatever else it carried.
- */
-function pickerItem(value: unknown): PickerItem | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
-  const meta = v.encryption_metadata as Record<string, unknown> | null | undefined;
-  if (!bounded(v.media_id, 256) || !bounded(v.cdn_url, 4096) || !bounded(v.file_name ?? '', 255)) return null;
-  if (typeof meta !== 'object' || meta === null || !METADATA_KEYS.every((k) => bounded(meta[k], 256))) return null;
-  const m = meta as Record<(typeof METADATA_KEYS)[number], string>;
-  return {
-    media_id: v.media_id,
-    cdn_url: v.cdn_url,
-    file_name: typeof v.file_name === 'string' ? v.file_name : '',
-    encryption_metadata: {
-      encrypted_hash: m.encrypted_hash,
-      iv: m.iv,
-      encryption_key: m.encryption_key,
-      hmac_key: m.hmac_key,
-      plaintext_hash: m.plaintext_hash,
-    },
-  };
 }
 
 /**
@@ -181,7 +138,8 @@ export class FlowMediaService {
     deadlineMs: number,
   ): Promise<{ stored: StoredFlowMedia[]; errors: Record<string, string> }> {
     const stored: StoredFlowMedia[] = [];
-    const errors: Record<string, string> = {};
+    // By media id, which the client chose: no prototype, so "__proto__" is a key like any other.
+    const errors = Object.create(null) as Record<string, string>;
     const storeItem = this.deps.storeItem;
     const settled = new Set<string>();
     const due = new AbortController();

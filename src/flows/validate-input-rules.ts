@@ -2,6 +2,7 @@
 // decided by the caller). Each returns the first problem as a short message a person can act on,
 // or null. Limits come from the screen's static Flow JSON (SPEC E.5, B.1).
 
+import { pickerItem } from './picker-item.js';
 import type { InputField } from '../protocol/index.js';
 import { PatternSandbox } from './pattern-sandbox.js';
 import { formatDay, parseDay, weekdayOf } from './validate-input-dates.js';
@@ -234,24 +235,14 @@ export function checkOptIn(value: unknown): Issue | null {
   return typeof value === 'boolean' ? null : issue('invalid_value', 'Tick or untick this box');
 }
 
-function isPickerItem(item: unknown): boolean {
-  if (typeof item !== 'object' || item === null) return false;
-  const record = item as Record<string, unknown>;
-  return (
-    typeof record.media_id === 'string' &&
-    typeof record.cdn_url === 'string' &&
-    typeof record.encryption_metadata === 'object' &&
-    record.encryption_metadata !== null
-  );
-}
-
 export function pickerNoun(field: InputField): string {
   return field.type === 'PhotoPicker' ? 'photo' : 'document';
 }
 
 export function checkPicker(field: InputField, value: unknown): Issue | null {
   const noun = pickerNoun(field);
-  if (!Array.isArray(value) || !value.every(isPickerItem)) {
+  // The media service's own reading of a picker file: what passes here is what it downloads.
+  if (!Array.isArray(value) || !value.every((item) => pickerItem(item) !== null)) {
     return issue('invalid_value', `Upload the ${noun}s again`);
   }
   const { minUploads: min, maxUploads: max } = field.constraints;
