@@ -49,7 +49,8 @@ export function minorDigits(currency: string): number {
  * currency (¥ has none, KWD three).
  */
 export function amountMinor(data: Record<string, unknown>, key: string, currency: string): number | null {
-  const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(text(data, key).replace(',', '.'));
+  // Up to 12 whole digits: with up to 3 decimals still an exact integer of minor units (below 2^53).
+  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(text(data, key).replace(',', '.'));
   if (match === null) return null;
   const digits = minorDigits(currency);
   const fraction = match[2] ?? '';

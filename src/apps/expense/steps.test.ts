@@ -54,6 +54,8 @@ describe('expense steps', () => {
   it('refuses amounts over the limit, unknown categories and empty descriptions', async () => {
     const input = (data: Record<string, unknown>) => stepInput('t', { amount: '12.50', category: 'meals', description: 'Lunch', ...data }, NOW);
     expect(await steps.screens.EXPENSE!(input({ amount: '1000.01' }))).toMatchObject({ message: expect.stringContaining('€1,000.00') as string });
+    // A long amount is over the limit, not malformed.
+    expect(await steps.screens.EXPENSE!(input({ amount: '1234567890' }))).toMatchObject({ message: expect.stringContaining('€1,000.00') as string });
     expect(await steps.screens.EXPENSE!(input({ category: 'yacht' }))).toMatchObject({ message: 'Please choose a category.' });
     expect(await steps.screens.EXPENSE!(input({ description: '  ' }))).toMatchObject({ message: 'Please describe the expense.' });
   });

@@ -41,6 +41,18 @@ describe('preferences steps', () => {
     });
   });
 
+  it('does not save over what the contact had when the first screen was never answered', async () => {
+    await steps.screens.NOTIFICATIONS!(stepInput('t1', { channels: ['email', 'sms'], reminders: true }, NOW));
+    await steps.screens.TIMEZONE!(stepInput('t1', { timezone: 'UTC', lead: '1h' }, NOW));
+    expect(await steps.screens.TIMEZONE!(stepInput('t2', { timezone: 'UTC', lead: '10m' }, NOW + 1))).toEqual({
+      kind: 'error',
+      message: 'Please go back and choose your notifications.',
+    });
+    expect(await db.storage.latest('preferences', '15551234567')).toMatchObject({
+      data: { channels: ['email', 'sms'], reminders: true, lead: '1h' },
+    });
+  });
+
   it('refuses unknown channels, reminders without a channel, and zones not offered', async () => {
     expect(await steps.screens.NOTIFICATIONS!(stepInput('t', { channels: ['pigeon'] }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.NOTIFICATIONS!(stepInput('t', { channels: [], reminders: true }, NOW))).toMatchObject({ kind: 'error' });

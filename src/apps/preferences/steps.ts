@@ -52,6 +52,9 @@ export function preferencesSteps(
         if (!settings.timeZones.includes(timezone) || !isTimeZone(timezone)) return fail('Please choose a time zone from the list.');
         if (!LEADS.has(lead)) return fail('Please choose when to be reminded.');
         const draft = await storage().draft(PREFERENCES_APP, input.flowToken);
+        // Without the first screen's answers this would save no channels and no reminders over what the
+        // contact had: the first screen must have been sent (it always is, on a phone).
+        if (!Array.isArray(draft.channels)) return fail('Please go back and choose your notifications.');
         const preferences: CalendarPreferences = {
           channels: Array.isArray(draft.channels) ? draft.channels.filter((c): c is string => typeof c === 'string') : [],
           reminders: draft.reminders === true,

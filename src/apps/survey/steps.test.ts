@@ -48,5 +48,10 @@ describe('survey steps', () => {
     expect(await steps.screens.CHOICES!(stepInput('t', { liked: ['speed', 'staff', 'price', 'quality'] }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.CHOICES!(stepInput('t', { liked: ['free beer'] }, NOW))).toMatchObject({ kind: 'error' });
     expect(await steps.screens.THANKS!(stepInput('t', {}, NOW))).toMatchObject({ kind: 'error' });
+    // The comments screen before the questions: no summary of answers never given.
+    expect(await steps.screens.COMMENTS!(stepInput('t', { comments: 'Hi' }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Please go back and answer the questions.',
+    });
   });
 });

@@ -44,6 +44,10 @@ export function surveySteps(settings: { business: string }, storage: () => AppSt
       async COMMENTS(input) {
         const comments = optionalText(input.data, 'comments');
         if (comments !== null && comments.length > 1000) return fail('Please keep comments under 1000 characters.');
+        // The summary shows the earlier answers: without them it would thank for a rating never given.
+        const before = await storage().draft(SURVEY_APP, input.flowToken);
+        if (typeof before.rating !== 'number' || !Array.isArray(before.liked))
+          return fail('Please go back and answer the questions.');
         const draft = await storage().saveDraft(
           SURVEY_APP,
           input.flowToken,
