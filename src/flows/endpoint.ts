@@ -55,6 +55,8 @@ export const FLOW_REQUEST_MAX_BYTES = 1024 * 1024;
 
 export interface FieldError {
   field: string;
+  /** The component's label when it is plain text. */
+  label?: string;
   message: string;
   /** validateSubmission's FieldErrorCode. */
   code?: string;
@@ -436,9 +438,15 @@ export class FlowEndpoint {
       );
     log.info({ screen: loggedScreen(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
     // One message per field (a field sent under two keys may fail under both), the first three fields.
-    const perField = new Map<string, string>();
-    for (const e of errors) if (!perField.has(e.field)) perField.set(e.field, e.message);
-    const message = [...perField.values()].slice(0, 3).join(' ');
+    // One message per field (a field sent under two keys may fail under both), the first three fields, each
+    // named by its label when there is more than one ("Name: Fill in this field. Email: …").
+    const perField = new Map<string, { label?: string; message: string }>();
+    for (const e of errors) if (!perField.has(e.field)) perField.set(e.field, e);
+    const first = [...perField.values()].slice(0, 3);
+    const message =
+      first.length === 1
+        ? (first[0]?.message ?? '')
+        : first.map((e) => `${e.label === undefined ? '' : `${e.label}: `}${e.message}.`).join(' ');
     return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
   }
 

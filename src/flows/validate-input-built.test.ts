@@ -133,10 +133,10 @@ describe('validateSubmission on built variants', () => {
       screen: '${data.screen}',
     });
     expect(validateSubmission(flow, 'S', { customer: { name: 'Grace' }, screen: 'S' })).toEqual([
-      { field: 'name', message: 'Enter at most 3 characters', code: 'too_long', key: 'customer.name' },
+      { field: 'name', label: 'name', message: 'Enter at most 3 characters', code: 'too_long', key: 'customer.name' },
     ]);
     expect(validateSubmission(flow, 'S', { customer: 'oops' })).toEqual([
-      { field: 'name', message: 'Fill in this field', code: 'required', key: 'customer.name' },
+      { field: 'name', label: 'name', message: 'Fill in this field', code: 'required', key: 'customer.name' },
     ]);
   });
 

@@ -47,6 +47,7 @@ describe('TextInput pattern with catastrophic backtracking', () => {
     expect(errors).toEqual([
       {
         field: 'full_name',
+        label: 'Name',
         key: 'full_name',
         code: 'pattern_unchecked',
         message: 'This value could not be checked; enter it in the format shown',

@@ -28,6 +28,8 @@ export type { FieldErrorCode } from './validate-input-rules.js';
 export interface FieldError {
   /** The component `name` (what Form `error-messages` and `${form.…}` use). */
   field: string;
+  /** The component's label when it is plain text, for a message naming the field. */
+  label?: string;
   /** Short, specific, for the person filling in the form. */
   message: string;
   /** Stable machine-readable reason. */
@@ -209,7 +211,14 @@ export function validateSubmission(
         ...(options.runPatterns === false ? { runPatterns: false } : {}),
       });
     }
-    if (found) errors.push({ field: field.name, message: found.message, code: found.code, key });
+    if (found)
+      errors.push({
+        field: field.name,
+        ...(field.label === undefined ? {} : { label: field.label }),
+        message: found.message,
+        code: found.code,
+        key,
+      });
   }
   return errors;
 }

@@ -45,6 +45,7 @@ describe('Flow JSON runtime helpers', () => {
         conditional: false,
         inForm: true,
         constraints: { minUploads: 1, maxUploads: 10, maxFileSizeKb: 10240, photoSource: 'camera_gallery' },
+        label: 'Upload photos',
       },
     ]);
     const signIn = fixture('pywa_v2_1__sign_in.json');

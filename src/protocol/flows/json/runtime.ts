@@ -64,6 +64,8 @@ export interface InputField {
   enabled?: boolean | string;
   /** The `${data.…}` expression of a dynamic data-source, whose ids are only known at run time. */
   dynamicDataSource?: string;
+  /** The label as the screen shows it, when it is plain text (not an expression, not one per range end). */
+  label?: string;
 }
 
 const DEFAULTS: Partial<Record<InputComponentType, InputConstraints>> = {
@@ -157,6 +159,9 @@ export function inputComponents(screen: Screen): InputField[] {
     if (typeof visible === 'boolean' || typeof visible === 'string') field.visible = visible;
     if (typeof enabled === 'boolean' || typeof enabled === 'string') field.enabled = enabled;
     if (typeof source === 'string') field.dynamicDataSource = source;
+    const label = visit.node.label;
+    if (typeof label === 'string' && label.trim() !== '' && !label.includes('${') && !label.startsWith('`'))
+      field.label = label.trim();
     fields.push(field);
   }
   return fields;
