@@ -8,6 +8,8 @@ import { createEmulator, type Emulator } from '../src/emulator/index.js';
 import { manualClock } from '../src/emulator/testing.js';
 import { APP_SECRET, startTestApp, type TestApp } from './helpers.js';
 import { testFlowJson } from './flows-helpers.js';
+import { signBody } from '../src/protocol/index.js';
+import { FRESH_READ_MS } from '../src/keys/key-ring.js';
 
 const TOKEN = 'EAAkeys-rotation-token-0123456789';
 const PHONE = '106540352242922';
@@ -141,6 +143,55 @@ describe('key rotation with a flow open', () => {
       expect(statuses).toEqual([200, 200]);
     } finally {
       await other.stop();
+    }
+  });
+
+  it("another process decrypts at once with a number's first key, uploaded after it found none", async () => {
+    // A Meta of its own, whose number has no key yet.
+    const meta = createEmulator({ appSecret: APP_SECRET, accessToken: TOKEN, statusDelayMs: 1 });
+    const { url } = await meta.listen(0, '127.0.0.1');
+    const FIRST = PHONE;
+    const setup = (app: TestApp['app']): void => {
+      app.flow('rotation', { json: testFlowJson(), screens: { MY_SCREEN: (ctx) => ctx.complete() } });
+    };
+    const config = {
+      masterKey: MASTER_KEY,
+      accessToken: TOKEN,
+      graphUrl: url,
+      phoneNumberId: FIRST,
+    };
+    const a = await startTestApp(config, {}, setup);
+    const b = await startTestApp({ ...config, dataDir: a.dataDir }, {}, setup);
+    try {
+      // A request before the number has any key: process b reads its (empty) list and keeps it for a second.
+      const body = JSON.stringify({ encrypted_flow_data: 'AA==', encrypted_aes_key: 'AA==', initial_vector: 'AA==' });
+      const early = await fetch(`${b.url}/flows/rotation`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) },
+      });
+      expect(early.status).toBe(421);
+      // Past the limit on fresh reads that request used; then process a uploads the number's first key.
+      await new Promise((resolve) => setTimeout(resolve, FRESH_READ_MS + 20));
+      await a.app.keys.rotate(FIRST, { actor: 'test' });
+      const statuses: number[] = [];
+      const client = meta.flowClient({
+        endpointUrl: `${b.url}/flows/rotation`,
+        waId: '15551230004',
+        flowToken: 'rotation-token-4',
+        retryDelayMs: 1,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          statuses.push(response.status);
+          return response;
+        },
+      });
+      expect(await client.ping()).toBe('active');
+      expect(statuses).toEqual([200]);
+    } finally {
+      await b.stop();
+      await a.stop();
+      await meta.close();
     }
   });
 });

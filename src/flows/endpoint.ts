@@ -394,7 +394,10 @@ export class FlowEndpoint {
     try {
       return await this.decryptWith(body, keys);
     } catch (error) {
-      if (source === null || !(error instanceof FlowCryptoError) || error.reason !== 'rsa_unwrap_failed') throw error;
+      // No key unwrapped it, or there was none yet (a number's first key, uploaded by another process).
+      const keyMissing =
+        error instanceof FlowCryptoError && (error.reason === 'rsa_unwrap_failed' || error.reason === 'no_keys');
+      if (source === null || !keyMissing) throw error;
       const untried = (await source.decryptionKeys(phoneNumberId, { fresh: true })).filter((k) => !keys.includes(k));
       if (untried.length === 0) throw error;
       return await this.decryptWith(body, untried);

@@ -218,11 +218,20 @@ export class KeyRing {
       throw error;
     }
     if (row.state === 'active') return { key: await this.get(phoneNumberId, row.id), promoted: false, previous: null };
-    const previous = await this.#auditor.run('activate', phoneNumberId, options.actor, row, async () => {
-      const result = await this.#keys.promote(row.id, this.#now(), this.#now() + this.#graceMs);
-      if (result === null) throw invalidState(`Key ${row.id} stopped being pending while it was uploaded.`);
-      return result.previous;
-    });
+    let previous: BusinessKeyRow | null;
+    try {
+      previous = await this.#auditor.run('activate', phoneNumberId, options.actor, row, async () => {
+        const result = await this.#keys.promote(row.id, this.#now(), this.#now() + this.#graceMs);
+        if (result === null) throw invalidState(`Key ${row.id} stopped being pending while it was uploaded.`);
+        return result.previous;
+      });
+    } catch (error) {
+      // Someone retired the key while Graph took it: Graph must hold the active key again, or every request
+      // would be encrypted to a key no longer tried.
+      if (active !== undefined) await this.#restore(phoneNumberId, active, options.actor);
+      this.#invalidate(phoneNumberId);
+      throw error;
+    }
     this.#invalidate(phoneNumberId);
     if (previous !== null) {
       await this.#auditor.record('retiring', phoneNumberId, options.actor, previous, null);

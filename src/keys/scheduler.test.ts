@@ -219,6 +219,51 @@ describe('key scheduler', () => {
     expect((await f.ring.get(PHONE, spare.id)).state).toBe('retired');
   });
 
+  it('uploads the active key again when a person retires the pending key while Graph takes it', async () => {
+    const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    f.clock.advance(31 * DAY);
+    let duringUpload: (() => Promise<void>) | null = null;
+    // Graph as the ring sees it, with a moment after each upload for a person (another process) to act in.
+    const graph = new Proxy(f.graph, {
+      get(target, prop, receiver) {
+        if (prop === 'setBusinessPublicKey') {
+          return async (phone: string, pem: string) => {
+            await target.setBusinessPublicKey(phone, pem);
+            const hook = duringUpload;
+            duringUpload = null;
+            if (hook !== null) await hook();
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const ring = f.newRing({ graph });
+    const s = new KeyScheduler({
+      ring,
+      keys: f.store.keys,
+      rotationDays: 30,
+      now: f.clock.now,
+      random: () => 0.5,
+      holder: 'a',
+      leaseMs: 30 * DAY,
+    });
+    f.emulator.setKeyStatus('MISMATCH');
+    expect((await s.tick()).failed).toEqual([first.id]);
+    const spare = (await ring.list(PHONE)).find((k) => k.state === 'pending');
+    if (spare === undefined) throw new Error('no pending key left by the failed rotation');
+    f.clock.advance(DAY);
+    f.emulator.setKeyStatus('VALID');
+    duringUpload = async () => {
+      await f.store.keys.retire(spare.id, f.clock.now());
+    };
+    expect((await s.tick()).failed).toEqual([first.id]);
+    // The key the ring decrypts with is the one Graph holds again.
+    const active = await f.store.keys.get(first.id);
+    expect(active?.state).toBe('active');
+    expect(f.emulator.businessPublicKey()?.trim()).toBe(active?.public_key_pem.trim());
+  });
+
   it('without a rotation period only retires', async () => {
     await f.ring.rotate(PHONE, { actor: 'alice' });
     f.clock.advance(400 * DAY);
