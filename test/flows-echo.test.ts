@@ -102,5 +102,10 @@ describe('echoed screen data', () => {
     expect(await kept()).toMatchObject({
       NOTE: { revision: 'r-handler' },
     });
+    // Also when it is the value last answered: the handler handing a stale copy the current revision is
+    // not undone by that copy's echo.
+    expect((await note({ title: 'mine', limit: 5, revision: 'r-stale' })).body).toMatchObject({
+      data: { revision: 'r-handler' },
+    });
   });
 });

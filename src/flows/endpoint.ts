@@ -41,7 +41,8 @@ import {
   loggedScreen,
   runScreen,
   safeErrorResponse,
-  asShownTo,
+  screensAsShown,
+  sentResponse,
   type ScreenRequest,
 } from './run-screen.js';
 import { TOKEN_MESSAGES, toContact } from './tokens.js';
@@ -232,10 +233,8 @@ export class FlowEndpoint {
       "flow request's turn did not come within its budget (the token's earlier requests still ran); answered a safe error",
     );
     this.deps.metrics.handlerFailures.inc({ flow: def.name, reason: 'turn_wait' });
-    const safe = safeErrorResponse(def, { screen, screens: admitted.screens });
-    if (action !== 'data_exchange') return answer(200, safe, 'handler_error');
-    const req = { action, screen, data, screens: admitted.screens } as const;
-    return answer(200, asShownTo(def, req, safe), 'handler_error');
+    const sent = action === 'data_exchange' ? { action: 'data_exchange' as const, data } : {};
+    return answer(200, safeErrorResponse(def, { screen, screens: admitted.screens, ...sent }), 'handler_error');
   }
 
   private async exchange(
@@ -285,7 +284,7 @@ export class FlowEndpoint {
     }
     // Invalid input changes nothing: the same screen again, with what it was last answered and the errors.
     const rejected = this.validate(def, req, log);
-    if (rejected !== null) return answer(200, asShownTo(def, req, rejected), 'input_rejected');
+    if (rejected !== null) return answer(200, rejected, 'input_rejected');
     // One budget for the picker files stored before the handler and the handler itself: the files may take
     // two thirds of it, so that a handler is left time to answer their per-media_id errors.
     const deadline = request.arrived + this.deps.budgetMs;
@@ -303,12 +302,12 @@ export class FlowEndpoint {
       // A handler past its budget may still be writing: the token's next request waits for it.
       if (outcome.running !== undefined) request.hold(outcome.running);
       metrics.handlerFailures.inc({ flow: def.name, reason: outcome.reason });
-      return answer(200, asShownTo(def, req, outcome.response), 'handler_error');
+      return answer(200, outcome.response, 'handler_error');
     }
     // Plain JSON already (runScreen checked it as serialised), so sealing it cannot throw. An error answer is
     // sent as this copy of the screen shows it; the server's own answer is what is remembered.
     const response = outcome.reply.response;
-    const sealed = reply.seal(outcome.reply.kind === 'error' ? asShownTo(def, req, response) : response);
+    const sealed = reply.seal(sentResponse(outcome.reply));
     if (files.length > 0 && !def.awaitMedia && outcome.reply.kind !== 'error' && this.deps.media !== null) {
       await this.deps.media.enqueue(mediaJob);
     }
@@ -450,7 +449,8 @@ export class FlowEndpoint {
       first.length === 1
         ? (first[0]?.message ?? '')
         : first.map((e) => `${e.label === undefined ? '' : `${e.label}: `}${e.message}.`).join(' ');
-    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), req.screens);
+    // Never stored (invalid input changes nothing): sent as this copy of the screen shows it.
+    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), screensAsShown(def, req));
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */

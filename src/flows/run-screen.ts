@@ -78,45 +78,46 @@ export function errorResponse(
 }
 
 /**
- * `response` as sent to the client that made `req`: an error answer on the request's own screen shows the
- * screen data its data_exchange payload echoed back (`${data.x}`, see echoedData) wherever the answer carries
- * the value last answered for the token unchanged. A token's form may be open twice (phone and desktop), and
- * the data last answered may be the other copy's: an error must not hand this copy the other's revision, so
- * that its next submission passed as current. Only what is sent: what is stored, and what later requests
- * are validated against, stays the server's own answer (the echo is the client's word).
+ * The data last answered per screen with the request's own screen as this copy of it shows it: what its
+ * data_exchange payload echoed back of the screen's data (`${data.x}`, see echoedData) in place of what was
+ * last answered for the token. A token's form may be open twice (phone and desktop), and the data last
+ * answered may be the other copy's: an error answer must not hand this copy the other's revision, so that its
+ * next submission passed as current. For what is sent only: what is stored, and what later requests are
+ * validated against, stays the server's own answer (the echo is the client's word).
  */
-export function asShownTo(
+export function screensAsShown(
   def: FlowDefinition,
   req: Pick<ScreenRequest, 'action' | 'screen' | 'data' | 'screens'>,
-  response: FlowEndpointResponse,
-): FlowEndpointResponse {
-  if (req.action !== 'data_exchange' || response.screen !== req.screen) return response;
-  const data = response.data as Record<string, unknown>;
-  if (data.error_message === undefined) return response;
+): Record<string, Record<string, unknown>> {
+  if (req.action !== 'data_exchange') return req.screens;
   const screen = screenById(def.json, req.screen);
-  if (screen === undefined) return response;
-  const remembered = req.screens[req.screen] ?? {};
-  const declared = screen.data ?? {};
-  const shown: Record<string, unknown> = { ...data };
-  let changed = false;
-  for (const [key, value] of Object.entries(echoedData(screen, req.data))) {
-    const schema = declared[key];
-    if (schema === undefined) continue;
-    // errorResponse's value when the handler gave none: a value the handler gave the error (ctx.error's data) stays.
-    const last = Object.hasOwn(remembered, key) ? remembered[key] : emptyValue(schema);
-    if (data[key] !== last || data[key] === value) continue;
-    shown[key] = value;
-    changed = true;
-  }
-  return changed ? { screen: response.screen, data: shown } : response;
+  const echoed = screen === undefined ? {} : echoedData(screen, req.data);
+  if (Object.keys(echoed).length === 0) return req.screens;
+  return { ...req.screens, [req.screen]: { ...req.screens[req.screen], ...echoed } };
+}
+
+/**
+ * The error answer ctx.error made, as sent to the client: built the same way over screensAsShown, so the
+ * handler's own data still comes last. Kept beside the reply (never on it), for the endpoint to send.
+ */
+const sentCopies = new WeakMap<FlowReply, FlowEndpointResponse>();
+
+/** What to send for `reply`: ctx.error's copy for this client, else the reply's own response. */
+export function sentResponse(reply: FlowReply): FlowEndpointResponse {
+  return sentCopies.get(reply) ?? reply.response;
 }
 
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
 export function safeErrorResponse(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'screen' | 'screens'>,
+  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
 ): FlowEndpointResponse {
-  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, req.screens);
+  // Never stored: sent as this copy of the screen shows it.
+  const screens =
+    req.action === undefined || req.data === undefined
+      ? req.screens
+      : screensAsShown(def, { ...req, action: req.action, data: req.data });
+  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, screens);
 }
 
 /**
@@ -157,10 +158,12 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     },
     log,
     next: (screen, data = {}) => ({ kind: 'next', response: { screen, data } }),
-    error: (message, data = {}) => ({
-      kind: 'error',
-      response: errorResponse(def.json, here, message, req.screens, data),
-    }),
+    error: (message, data = {}) => {
+      const reply: FlowReply = { kind: 'error', response: errorResponse(def.json, here, message, req.screens, data) };
+      if (here === req.screen)
+        sentCopies.set(reply, errorResponse(def.json, here, message, screensAsShown(def, req), data));
+      return reply;
+    },
     complete: (params = {}) => ({
       kind: 'complete',
       response: {
@@ -277,5 +280,10 @@ export async function runScreen(
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
-  return { kind: 'answer', reply: { kind: reply.kind, response } };
+  const checked: FlowReply = { kind: reply.kind, response };
+  // ctx.error's copy for this client goes with the checked reply (it differs only by echoed primitives of
+  // the screen's declared types, so it passes the same check).
+  const sent = sentCopies.get(reply);
+  if (sent !== undefined) sentCopies.set(checked, JSON.parse(JSON.stringify(sent)) as FlowEndpointResponse);
+  return { kind: 'answer', reply: checked };
 }
