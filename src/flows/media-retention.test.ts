@@ -183,4 +183,28 @@ describe('FlowMediaRetention', () => {
       ['new', keyOf('final front'), null],
     ]);
   });
+
+  it('lets go of a file recorded after the flow named what it keeps (a download still finishing then)', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    await issue(s, 'done', NOW + DAY, true);
+    await receive(s, blobs, 'done', 'final', 'final front');
+    const retention = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW,
+    });
+    expect(await retention.supersede('done', ['final'])).toBe(0);
+    // The front the person replaced finishes storing only now, and a kept file recorded late stays kept.
+    await receive(s, blobs, 'done', 'replaced', 'replaced front');
+    await receive(s, blobs, 'done', 'final', 'final front');
+    expect(await outcomes(s, 'done')).toEqual([
+      ['final', keyOf('final front'), null],
+      ['replaced', keyOf('replaced front'), 'superseded'],
+    ]);
+    expect(await retention.sweep()).toBe(1);
+    expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
+    expect(await blobs.stat(keyOf('final front'))).not.toBeNull();
+  });
 });

@@ -211,7 +211,8 @@ export class FlowsRepository {
    * stored nothing (a download given up at its answer's deadline, then sent again and stored); the row of a
    * stored file, and a purged or superseded one, stay as they are.
    */
-  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
+  async recordMedia(stored: Omit<FlowMediaRow, 'id'>): Promise<void> {
+    const m = await this.lettingGo(stored);
     const { token: _token, media_id: _mediaId, ...outcome } = m;
     await this.db
       .insertInto('flow_media')
@@ -226,6 +227,22 @@ export class FlowsRepository {
           ),
       )
       .execute();
+  }
+
+  /**
+   * A stored file recorded after its completed flow named the files it keeps (ctx.keepOnlyMedia), and not
+   * among them: recorded superseded, for the sweep to delete (no other row needing the bytes).
+   */
+  private async lettingGo(m: Omit<FlowMediaRow, 'id'>): Promise<Omit<FlowMediaRow, 'id'>> {
+    if (m.blob_key === null) return m;
+    const row = await this.db
+      .selectFrom('flow_tokens')
+      .select('media_kept')
+      .where('token', '=', m.token)
+      .executeTakeFirst();
+    if (row?.media_kept == null) return m;
+    const kept = JSON.parse(row.media_kept) as unknown;
+    return Array.isArray(kept) && kept.includes(m.media_id) ? m : { ...m, error: SUPERSEDED };
   }
 
   /**
@@ -286,6 +303,12 @@ export class FlowsRepository {
    * caller to delete where no other row needs them.
    */
   async supersedeMedia(token: string, keepMediaIds: readonly string[], limit: number): Promise<string[]> {
+    // Remembered for files recorded later (recordMedia): they are let go too unless kept.
+    await this.db
+      .updateTable('flow_tokens')
+      .set({ media_kept: JSON.stringify([...keepMediaIds]) })
+      .where('token', '=', token)
+      .execute();
     let update = this.db
       .updateTable('flow_media')
       .set({ error: SUPERSEDED })

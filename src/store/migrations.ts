@@ -165,6 +165,13 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
           .execute();
       },
     },
+    // What a completed flow keeps of its picker files, so that one recorded after ctx.keepOnlyMedia ran
+    // (a download still finishing) is let go as well.
+    '0012_flow_media_kept': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('flow_tokens').addColumn('media_kept', 'text').execute();
+      },
+    },
   };
 }
 

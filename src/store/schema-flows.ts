@@ -17,6 +17,11 @@ export interface FlowTokensTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  /**
+   * JSON: the media ids a completed flow keeps (ctx.keepOnlyMedia), or null when it keeps every file. A file
+   * recorded later for the token (a download still finishing) is superseded unless listed.
+   */
+  media_kept: string | null;
 }
 
 export interface FlowSubmissionsTable {
