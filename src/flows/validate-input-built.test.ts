@@ -75,6 +75,22 @@ describe('validateSubmission on built variants', () => {
     expect(messages(flow, { a: 'anything', b: 'école' })).toEqual(['b: Enter a value in the format shown']);
   });
 
+  it('refuses characters no keyboard types, and takes a value of only zero-width characters as empty', () => {
+    const flow = flowOf(
+      '7.3',
+      [input('name', { required: true }), { type: 'TextArea', name: 'notes', label: 'Notes' }],
+      { name: '${form.name}', notes: '${form.notes}' },
+    );
+    const refused = ['name: Remove the special characters'];
+    expect(messages(flow, { name: 'A\u0000da' })).toEqual(refused);
+    expect(messages(flow, { name: 'file\u202Egnp.exe' })).toEqual(refused);
+    expect(messages(flow, { name: 'bad\uD800' })).toEqual(refused);
+    expect(messages(flow, { name: 'Zoë 😀 李' })).toEqual([]);
+    expect(messages(flow, { name: '\u200B\u200B ' })).toEqual(['name: Fill in this field']);
+    expect(messages(flow, { name: 'Ada', notes: 'line one\nline two\twith a tab' })).toEqual([]);
+    expect(messages(flow, { name: 'Ada', notes: 'bell\u0007' })).toEqual(['notes: Remove the special characters']);
+  });
+
   it('checks TextArea max-length, 600 by default', () => {
     const flow = flowOf(
       '7.3',

@@ -31,7 +31,9 @@ export type FieldErrorCode =
   | 'range_too_short'
   | 'range_too_long'
   | 'too_few_files'
-  | 'too_many_files';
+  | 'too_many_files'
+  /** Control characters, direction overrides or a broken surrogate pair: nothing a keyboard types. */
+  | 'invalid_characters';
 
 export interface Issue {
   code: FieldErrorCode;
@@ -105,11 +107,24 @@ function checkInputType(type: string, text: string): Issue | null {
   }
 }
 
+/**
+ * Characters no keyboard types into a text field and that stored text must not carry: C0 controls and DEL
+ * (a TextArea keeps tab and line breaks), the direction marks and overrides that make text read in another
+ * order than it is stored, and halves of broken surrogate pairs.
+ */
+// eslint-disable-next-line no-control-regex
+const UNTYPEABLE_LINE = /[\u0000-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex
+const UNTYPEABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const untypeable = (): Issue => issue('invalid_characters', 'Remove the special characters');
+
 export function checkTextInput(field: InputField, value: unknown, ctx?: RuleContext): Issue | null {
   const c = field.constraints;
   const numeric = c.inputType === 'number' && typeof value === 'number' && Number.isFinite(value);
   if (typeof value !== 'string' && !numeric) return issue('invalid_value', 'Enter a valid value');
   const text = String(value);
+  if (UNTYPEABLE_LINE.test(text)) return untypeable();
   const length = chars(text);
   if (c.maxChars !== undefined && length > c.maxChars) {
     return issue('too_long', `Enter at most ${plural(c.maxChars, 'character')}`);
@@ -136,6 +151,7 @@ function checkPattern(source: string, text: string, length: number, run: boolean
 
 export function checkTextArea(field: InputField, value: unknown): Issue | null {
   if (typeof value !== 'string') return issue('invalid_value', 'Enter a valid value');
+  if (UNTYPEABLE_TEXT.test(value)) return untypeable();
   const max = field.constraints.maxLength;
   if (max !== undefined && chars(value) > max) return issue('too_long', `Enter at most ${plural(max, 'character')}`);
   return null;

@@ -81,9 +81,12 @@ function withFlags(field: InputField, data: Readonly<Record<string, unknown>> | 
   return out;
 }
 
+/** Zero-width characters: a value of only these (and spaces) shows nothing. */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (typeof value === 'string') return value.trim() === '';
+  if (typeof value === 'string') return value.replace(INVISIBLE, '').trim() === '';
   if (Array.isArray(value)) return value.length === 0;
   return false;
 }
