@@ -1,6 +1,9 @@
 // The message a refused data_exchange gets: one per field, naming each field by its label when more than one
-// is wrong, so a person reading "Fill in this field" twice knows which two fields.
+// is wrong, so a person reading "Fill in this field" twice knows which two fields. And a request for a screen
+// the Flow JSON does not have is the client's doing: logged as a warning, not an error.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log/index.js';
 import type { FlowJson } from '../src/protocol/index.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { PYWA_KEY, exchange, issueTestToken, staticKeys } from './flows-helpers.js';
@@ -34,9 +37,20 @@ const json = {
   ],
 } as unknown as FlowJson;
 
+const lines: { level: number; msg: string }[] = [];
+const logger = createLogger({
+  level: 'info',
+  destination: new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as never);
+      done();
+    },
+  }),
+});
+
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({}, { flowKeys: staticKeys(PYWA_KEY) }, (app) => {
+  t = await startTestApp({}, { flowKeys: staticKeys(PYWA_KEY), logger }, (app) => {
     app.flow('form', { json, screens: { FORM: (ctx) => ctx.complete() } });
   });
   await issueTestToken(t.app, 'form', 'tok-messages', '15550002222');
@@ -64,5 +78,23 @@ describe('refused input', () => {
     expect(await send({ name: 'Ada', email: 'nope', code: '1' })).toMatchObject({
       data: { error_message: 'Enter a valid email address' },
     });
+  });
+
+  it('for a screen the Flow JSON does not have is a warning in the log, not an error', async () => {
+    lines.length = 0;
+    const answer = await exchange(t.url, 'form', {
+      version: '3.0',
+      action: 'data_exchange',
+      screen: 'NOWHERE',
+      data: {},
+      flow_token: 'tok-messages',
+    });
+    expect(answer.status).toBe(200);
+    const logged = lines.filter((l) => l.msg.includes('screen'));
+    expect(logged.map((l) => [l.level, l.msg])).toContainEqual([
+      40,
+      'flow request for a screen the Flow JSON does not have; answered a safe error',
+    ]);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

@@ -221,9 +221,14 @@ export async function runScreen(
   const log = options.log;
   const handler = handlerFor(def, req);
   if (handler === undefined) {
-    log.error(
+    // A screen of the Flow JSON without a handler is the flow's bug; a screen the Flow JSON does not have is
+    // the client's (anyone holding a token can send one), so it is no error for people to be woken for.
+    const known = screenById(def.json, req.screen) !== undefined;
+    (known ? log.error.bind(log) : log.warn.bind(log))(
       { action: req.action, screen: loggedScreen(req.screen) },
-      'flow has no handler for this screen; answered a safe error',
+      known
+        ? 'flow has no handler for this screen; answered a safe error'
+        : 'flow request for a screen the Flow JSON does not have; answered a safe error',
     );
     return { kind: 'failed', reason: 'no_handler', response: safe() };
   }
