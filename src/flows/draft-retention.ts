@@ -8,7 +8,7 @@
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
-import { Periodic } from '../support/periodic.js';
+import { PeriodicSweep } from '../support/periodic.js';
 import { SWEEP_GRACE_MS } from './media-retention.js';
 
 export interface DraftRetentionOptions {
@@ -24,36 +24,17 @@ export interface DraftRetentionOptions {
   graceMs?: number;
 }
 
-export class AppDraftRetention {
+export class AppDraftRetention extends PeriodicSweep<{ drafts: number; holds: number }> {
   readonly #o: DraftRetentionOptions;
-  readonly #periodic: Periodic<{ drafts: number; holds: number }>;
 
   constructor(options: DraftRetentionOptions) {
-    this.#o = options;
-    this.#periodic = new Periodic({
-      run: () => this.#sweep(),
-      delayMs: () => options.intervalMs ?? 900_000,
-      onError: (error) => {
-        options.logger.error({ err: String(error) }, 'deleting drafts of abandoned flows failed');
-      },
-      ...(options.random === undefined ? {} : { random: options.random }),
+    super(options, (error) => {
+      options.logger.error({ err: String(error) }, 'deleting drafts of abandoned flows failed');
     });
+    this.#o = options;
   }
 
-  start(): void {
-    this.#periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#periodic.stop();
-  }
-
-  /** One sweep: deletes drafts and held slots of expired, never-completed flows; returns how many. */
-  sweep(): Promise<{ drafts: number; holds: number }> {
-    return this.#periodic.runNow();
-  }
-
-  async #sweep(): Promise<{ drafts: number; holds: number }> {
+  protected async run(): Promise<{ drafts: number; holds: number }> {
     const expiredBefore = (this.#o.now ?? Date.now)() - (this.#o.graceMs ?? SWEEP_GRACE_MS);
     const deleted = await this.#o.store.appDrafts.deleteAbandoned(expiredBefore, this.#o.batch ?? 200);
     if (deleted.drafts + deleted.holds > 0) {

@@ -11,7 +11,7 @@
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
-import { Periodic } from '../support/periodic.js';
+import { PeriodicSweep } from '../support/periodic.js';
 
 export interface MediaRetentionOptions {
   store: Store;
@@ -30,33 +30,14 @@ export interface MediaRetentionOptions {
 /** Meta redelivers webhooks for up to 7 days (SPEC C.2): a late completion of an expired token still has its files. */
 export const SWEEP_GRACE_MS = 7 * 24 * 3_600_000;
 
-export class FlowMediaRetention {
+export class FlowMediaRetention extends PeriodicSweep<number> {
   readonly #o: MediaRetentionOptions;
-  readonly #periodic: Periodic<number>;
 
   constructor(options: MediaRetentionOptions) {
-    this.#o = options;
-    this.#periodic = new Periodic({
-      run: () => this.#sweep(),
-      delayMs: () => options.intervalMs ?? 900_000,
-      onError: (error) => {
-        options.logger.error({ err: String(error) }, 'deleting picker files no flow needs failed');
-      },
-      ...(options.random === undefined ? {} : { random: options.random }),
+    super(options, (error) => {
+      options.logger.error({ err: String(error) }, 'deleting picker files no flow needs failed');
     });
-  }
-
-  start(): void {
-    this.#periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#periodic.stop();
-  }
-
-  /** One sweep: deletes the files of expired, never-completed flows and superseded ones; returns how many. */
-  sweep(): Promise<number> {
-    return this.#periodic.runNow();
+    this.#o = options;
   }
 
   /**
@@ -72,7 +53,7 @@ export class FlowMediaRetention {
     return deleted;
   }
 
-  async #sweep(): Promise<number> {
+  protected async run(): Promise<number> {
     const expiredBefore = this.#expiredBefore();
     const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, this.#o.batch ?? 200);
     const deleted = await this.#delete(keys, expiredBefore);

@@ -34,6 +34,18 @@ const files: PickerFile[] = Array.from({ length: 20 }, (_, n) => ({
   limits: {},
 }));
 
+/** A real SQLite store with the queue's tables (closed after each test). */
+async function openStore(): Promise<Store> {
+  const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+  await SqlQueue.migrate(s.db as unknown as Kysely<QueueTables>, s.opened.dialect);
+  return s;
+}
+
+function service(s: Store, storeItem: StoreItem, extra: { awaitedConcurrency?: number } = {}): FlowMediaService {
+  const queue = new SqlQueue(s.db as unknown as Kysely<QueueTables>);
+  return new FlowMediaService({ store: s, queue, storeItem, logger: silentLogger(), now: Date.now, ...extra });
+}
+
 /** Polls `check` until it gives a value (at most 5 s). */
 async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
   for (let waited = 0; waited < 5000; waited += 5) {
@@ -46,9 +58,7 @@ async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
 
 describe('FlowMediaService downloads', () => {
   it(`runs at most ${FLOW_MEDIA_CONCURRENCY} at once, however many jobs run at once`, async () => {
-    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
-    const db = s.db as unknown as Kysely<QueueTables>;
-    await SqlQueue.migrate(db, s.opened.dialect);
+    const s = await openStore();
     let running = 0;
     let most = 0;
     // A download that takes a few milliseconds, standing in for the CDN.
@@ -66,13 +76,7 @@ describe('FlowMediaService downloads', () => {
         sha256: 'ab',
       };
     };
-    const media = new FlowMediaService({
-      store: s,
-      queue: new SqlQueue(db),
-      storeItem,
-      logger: silentLogger(),
-      now: Date.now,
-    });
+    const media = service(s, storeItem);
     // 20 queued jobs processed at once (as workers would): the downloads share the places.
     const process = media.processor();
     await Promise.all(
@@ -95,9 +99,7 @@ describe('FlowMediaService downloads', () => {
   });
 
   it(`awaited downloads: at most ${FLOW_MEDIA_AWAITED_CONCURRENCY} at once; a file still waiting at the deadline gives up its wait`, async () => {
-    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
-    const db = s.db as unknown as Kysely<QueueTables>;
-    await SqlQueue.migrate(db, s.opened.dialect);
+    const s = await openStore();
     let running = 0;
     let most = 0;
     const started: string[] = [];
@@ -118,14 +120,7 @@ describe('FlowMediaService downloads', () => {
         sha256: 'ab',
       };
     };
-    const media = new FlowMediaService({
-      store: s,
-      queue: new SqlQueue(db),
-      storeItem,
-      logger: silentLogger(),
-      now: Date.now,
-      awaitedConcurrency: 2,
-    });
+    const media = service(s, storeItem, { awaitedConcurrency: 2 });
     const job = (token: string, count: number) => ({
       flow: 'kyc',
       token,
@@ -169,9 +164,7 @@ describe('FlowMediaService downloads', () => {
   });
 
   it('awaited downloads under way at the deadline are given up: a later request finds the places free', async () => {
-    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
-    const db = s.db as unknown as Kysely<QueueTables>;
-    await SqlQueue.migrate(db, s.opened.dialect);
+    const s = await openStore();
     const fetched: string[] = [];
     let slow = true;
     // A CDN slow for the first request's files until they are given up (the storer heeds its signal, as the
@@ -199,14 +192,7 @@ describe('FlowMediaService downloads', () => {
         sha256: 'ab',
       };
     };
-    const media = new FlowMediaService({
-      store: s,
-      queue: new SqlQueue(db),
-      storeItem,
-      logger: silentLogger(),
-      now: Date.now,
-      awaitedConcurrency: 2,
-    });
+    const media = service(s, storeItem, { awaitedConcurrency: 2 });
     const job = (token: string, ids: string[]) => ({
       flow: 'kyc',
       token,
@@ -239,17 +225,9 @@ describe('FlowMediaService downloads', () => {
   });
 
   it('answers a file whose media id is "__proto__" like any other', async () => {
-    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
-    const db = s.db as unknown as Kysely<QueueTables>;
-    await SqlQueue.migrate(db, s.opened.dialect);
+    const s = await openStore();
     const refuse: StoreItem = (item) => Promise.reject(new FlowMediaError('mime_not_allowed', 'no', item.media_id));
-    const media = new FlowMediaService({
-      store: s,
-      queue: new SqlQueue(db),
-      storeItem: refuse,
-      logger: silentLogger(),
-      now: Date.now,
-    });
+    const media = service(s, refuse);
     const job = {
       flow: 'kyc',
       token: 'tp',

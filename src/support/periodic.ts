@@ -1,6 +1,6 @@
 // Background work on a jittered timer: one run at a time (a run asked for while one is going joins it),
 // the next run scheduled when one ends, the timer never keeping the process alive, and stop() waiting for
-// a run in progress. The key scheduler and the flow media sweep use it.
+// a run in progress. The key scheduler uses it, and the retention sweeps through PeriodicSweep.
 
 export interface PeriodicOptions<T> {
   run: () => Promise<T>;
@@ -52,4 +52,36 @@ export class Periodic<T> {
     });
     return this.#running;
   }
+}
+
+/**
+ * A sweep every `intervalMs` (default 15 minutes, ±10 % jitter) once started, or one at once with sweep().
+ * The flow media and app draft retention sweeps are these; a subclass gives the run.
+ */
+export abstract class PeriodicSweep<T> {
+  readonly #periodic: Periodic<T>;
+
+  constructor(options: { intervalMs?: number; random?: () => number }, onError: (error: unknown) => void) {
+    this.#periodic = new Periodic({
+      run: () => this.run(),
+      delayMs: () => options.intervalMs ?? 900_000,
+      onError,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  }
+
+  start(): void {
+    this.#periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#periodic.stop();
+  }
+
+  /** One sweep now (or the one going); resolves to what it did. */
+  sweep(): Promise<T> {
+    return this.#periodic.runNow();
+  }
+
+  protected abstract run(): Promise<T>;
 }
