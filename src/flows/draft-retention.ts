@@ -6,23 +6,11 @@
 // the picker files (a custom flowMedia store turns the file sweep off, not this one). Only the apps' own
 // tables (SqlAppStorage) are swept; a custom AppStorage keeps its data where its owner decides.
 
-import type { Logger } from '../log/index.js';
-import type { Store } from '../store/index.js';
 import { PeriodicSweep } from '../support/periodic.js';
-import { SWEEP_GRACE_MS } from './media-retention.js';
+import { SWEEP_GRACE_MS, type RetentionSweepOptions } from './media-retention.js';
 
-export interface DraftRetentionOptions {
-  store: Store;
-  logger: Logger;
-  now?: () => number;
-  random?: () => number;
-  /** Between sweeps, ±10 % jitter. Default 15 minutes. */
-  intervalMs?: number;
-  /** Drafts, and held slots, deleted per sweep at most. Default 200 each. */
-  batch?: number;
-  /** How long after a token's expiry its drafts are kept. Default SWEEP_GRACE_MS. */
-  graceMs?: number;
-}
+/** A batch is per table: at most that many drafts and that many held slots per sweep. */
+export type DraftRetentionOptions = RetentionSweepOptions;
 
 export class AppDraftRetention extends PeriodicSweep<{ drafts: number; holds: number }> {
   readonly #o: DraftRetentionOptions;

@@ -13,18 +13,22 @@ import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import { PeriodicSweep } from '../support/periodic.js';
 
-export interface MediaRetentionOptions {
+/** What a retention sweep needs (this one and src/flows/draft-retention.ts). */
+export interface RetentionSweepOptions {
   store: Store;
-  deleteBlob: (key: string) => Promise<void>;
   logger: Logger;
   now?: () => number;
   random?: () => number;
   /** Between sweeps, ±10 % jitter. Default 15 minutes. */
   intervalMs?: number;
-  /** Files deleted per sweep (and per supersede) at most. Default 200. */
+  /** Rows (here: files, per sweep and per supersede) deleted per sweep at most. Default 200. */
   batch?: number;
-  /** How long after a token's expiry its files are kept. Default SWEEP_GRACE_MS. */
+  /** How long after a token's expiry what it left is kept. Default SWEEP_GRACE_MS. */
   graceMs?: number;
+}
+
+export interface MediaRetentionOptions extends RetentionSweepOptions {
+  deleteBlob: (key: string) => Promise<void>;
 }
 
 /** Meta redelivers webhooks for up to 7 days (SPEC C.2): a late completion of an expired token still has its files. */

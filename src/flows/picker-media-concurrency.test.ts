@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
 import { FlowMediaError } from './flow-media-errors.js';
+import type { StoredFlowMedia } from './types.js';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
@@ -33,6 +34,18 @@ const files: PickerFile[] = Array.from({ length: 20 }, (_, n) => ({
   },
   limits: {},
 }));
+
+/** What a storer answers for `item` once stored. */
+function storedAs(item: { media_id: string; file_name: string }): StoredFlowMedia {
+  return {
+    mediaId: item.media_id,
+    fileName: item.file_name,
+    blobKey: `k/${item.media_id}`,
+    mimeType: 'image/png',
+    size: 1,
+    sha256: 'ab',
+  };
+}
 
 /** A real SQLite store with the queue's tables (closed after each test). */
 async function openStore(): Promise<Store> {
@@ -67,14 +80,7 @@ describe('FlowMediaService downloads', () => {
       most = Math.max(most, running);
       await new Promise((resolve) => setTimeout(resolve, 5));
       running -= 1;
-      return {
-        mediaId: item.media_id,
-        fileName: item.file_name,
-        blobKey: `k/${item.media_id}`,
-        mimeType: 'image/png',
-        size: 1,
-        sha256: 'ab',
-      };
+      return storedAs(item);
     };
     const media = service(s, storeItem);
     // 20 queued jobs processed at once (as workers would): the downloads share the places.
@@ -111,14 +117,7 @@ describe('FlowMediaService downloads', () => {
       most = Math.max(most, running);
       await new Promise<void>((resolve) => gates.push(resolve));
       running -= 1;
-      return {
-        mediaId: item.media_id,
-        fileName: item.file_name,
-        blobKey: `k/${item.media_id}`,
-        mimeType: 'image/png',
-        size: 1,
-        sha256: 'ab',
-      };
+      return storedAs(item);
     };
     const media = service(s, storeItem, { awaitedConcurrency: 2 });
     const job = (token: string, count: number) => ({
@@ -183,14 +182,7 @@ describe('FlowMediaService downloads', () => {
         );
         throw new FlowMediaError('deadline', 'given up', item.media_id);
       }
-      return {
-        mediaId: item.media_id,
-        fileName: 'f',
-        blobKey: `k/${item.media_id}`,
-        mimeType: 'image/png',
-        size: 1,
-        sha256: 'ab',
-      };
+      return { ...storedAs(item), fileName: 'f' };
     };
     const media = service(s, storeItem, { awaitedConcurrency: 2 });
     const job = (token: string, ids: string[]) => ({

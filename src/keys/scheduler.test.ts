@@ -28,10 +28,10 @@ function scheduler(holder: string, rotationDays: number | null = 30): KeySchedul
   });
 }
 
-/** A scheduler without jitter whose lease outlives the test, for counting tries. */
-function steadyScheduler(): KeyScheduler {
+/** A scheduler without jitter whose lease outlives the test, for counting tries (on `ring`, the fixture's by default). */
+function steadyScheduler(ring = f.ring): KeyScheduler {
   return new KeyScheduler({
-    ring: f.ring,
+    ring,
     keys: f.store.keys,
     rotationDays: 30,
     now: f.clock.now,
@@ -239,15 +239,7 @@ describe('key scheduler', () => {
       },
     });
     const ring = f.newRing({ graph });
-    const s = new KeyScheduler({
-      ring,
-      keys: f.store.keys,
-      rotationDays: 30,
-      now: f.clock.now,
-      random: () => 0.5,
-      holder: 'a',
-      leaseMs: 30 * DAY,
-    });
+    const s = steadyScheduler(ring);
     f.emulator.setKeyStatus('MISMATCH');
     expect((await s.tick()).failed).toEqual([first.id]);
     const spare = (await ring.list(PHONE)).find((k) => k.state === 'pending');
