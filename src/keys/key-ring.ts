@@ -226,9 +226,11 @@ export class KeyRing {
         return result.previous;
       });
     } catch (error) {
-      // Someone retired the key while Graph took it: Graph must hold the active key again, or every request
-      // would be encrypted to a key no longer tried.
-      if (active !== undefined) await this.#restore(phoneNumberId, active, options.actor);
+      // The key stopped being pending while Graph took it. Another process may have promoted it (then Graph
+      // holds the active key: nothing to do), or someone retired it: then Graph must hold the key active now
+      // (read again, not the one before the upload), or every request would be encrypted to a key not tried.
+      const [current] = await this.#keys.inStates(phoneNumberId, ['active']);
+      if (current !== undefined && current.id !== row.id) await this.#restore(phoneNumberId, current, options.actor);
       this.#invalidate(phoneNumberId);
       throw error;
     }

@@ -256,6 +256,38 @@ describe('key scheduler', () => {
     expect(f.emulator.businessPublicKey()?.trim()).toBe(active?.public_key_pem.trim());
   });
 
+  it('leaves Graph with the key another process promoted meanwhile, not the one active before', async () => {
+    const k0 = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
+    const k1 = await f.ring.generate(PHONE, { actor: 'alice' });
+    let duringUpload: (() => Promise<void>) | null = null;
+    const graph = new Proxy(f.graph, {
+      get(target, prop, receiver) {
+        if (prop === 'setBusinessPublicKey') {
+          return async (phone: string, pem: string) => {
+            await target.setBusinessPublicKey(phone, pem);
+            const hook = duringUpload;
+            duringUpload = null;
+            if (hook !== null) await hook();
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // While this process's upload of k1 is at Graph, another (a person's `keys upload`) uploads and promotes it.
+    const other = f.newRing();
+    duringUpload = async () => {
+      await other.upload(PHONE, { actor: 'bob', id: k1.id });
+    };
+    await expect(f.newRing({ graph }).upload(PHONE, { actor: 'scheduler', id: k1.id })).rejects.toThrow(
+      /stopped being pending/,
+    );
+    const active = await f.store.keys.get(k1.id);
+    expect(active?.state).toBe('active');
+    expect((await f.store.keys.get(k0.id))?.state).toBe('retiring');
+    expect(f.emulator.businessPublicKey()?.trim()).toBe(active?.public_key_pem.trim());
+  });
+
   it('without a rotation period only retires', async () => {
     await f.ring.rotate(PHONE, { actor: 'alice' });
     f.clock.advance(400 * DAY);
