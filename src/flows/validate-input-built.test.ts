@@ -85,7 +85,15 @@ describe('validateSubmission on built variants', () => {
     expect(messages(flow, { name: 'A\u0000da' })).toEqual(refused);
     expect(messages(flow, { name: 'file\u202Egnp.exe' })).toEqual(refused);
     expect(messages(flow, { name: 'bad\uD800' })).toEqual(refused);
-    expect(messages(flow, { name: 'Zoë 😀 李' })).toEqual([]);
+    expect(messages(flow, { name: 'Zoë 😀 李 👨‍👩‍👧 🇧🇷 é' })).toEqual([]);
+    // Marks, embeddings and isolates that Hebrew and Arabic keyboards type, and phones add to copied contacts.
+    for (const typed of [
+      'רחוב הרצל 12\u200F א',
+      '\u061C١٢٣ شارع',
+      '\u202A+972 50-123-4567\u202C',
+      '\u2068محمد\u2069 Smith',
+    ])
+      expect(messages(flow, { name: typed }), typed).toEqual([]);
     expect(messages(flow, { name: '\u200B\u200B ' })).toEqual(['name: Fill in this field']);
     expect(messages(flow, { name: 'Ada', notes: 'line one\nline two\twith a tab' })).toEqual([]);
     expect(messages(flow, { name: 'Ada', notes: 'bell\u0007' })).toEqual(['notes: Remove the special characters']);

@@ -109,13 +109,15 @@ function checkInputType(type: string, text: string): Issue | null {
 
 /**
  * Characters no keyboard types into a text field and that stored text must not carry: C0 controls and DEL
- * (a TextArea keeps tab and line breaks), the direction marks and overrides that make text read in another
- * order than it is stored, and halves of broken surrogate pairs.
+ * (a TextArea keeps tab and line breaks), the two direction overrides (LRO, RLO) that make text read in another
+ * order than it is stored ("a\u202Egnp.exe" shows as "aexe.png"), and halves of broken surrogate pairs. The
+ * direction marks, embeddings and isolates stay: Hebrew and Arabic keyboards type them, and phones add them
+ * to names and numbers copied from contacts.
  */
 // eslint-disable-next-line no-control-regex
-const UNTYPEABLE_LINE = /[\u0000-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNTYPEABLE_LINE = /[\u0000-\u001F\u007F\u202D\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // eslint-disable-next-line no-control-regex
-const UNTYPEABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNTYPEABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202D\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const untypeable = (): Issue => issue('invalid_characters', 'Remove the special characters');
 
