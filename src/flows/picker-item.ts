@@ -43,7 +43,8 @@ export function pickerItem(value: unknown): PickerItem | null {
   const v = value as Record<string, unknown>;
   const meta = v.encryption_metadata as Record<string, unknown> | null | undefined;
   if (!bounded(v.media_id, 256) || v.media_id === '' || !bounded(v.cdn_url, 4096)) return null;
-  if (v.file_name !== undefined && typeof v.file_name !== 'string') return null;
+  // No name (absent or null) is a file all the same: the stored one is named "file".
+  if (v.file_name !== undefined && v.file_name !== null && typeof v.file_name !== 'string') return null;
   if (typeof meta !== 'object' || meta === null || !METADATA_KEYS.every((k) => bounded(meta[k], 256))) return null;
   const m = meta as Record<(typeof METADATA_KEYS)[number], string>;
   return {

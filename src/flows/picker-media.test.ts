@@ -74,6 +74,9 @@ describe('pickerItems', () => {
     const longName = { ...(documented()[0] as object), file_name: `${'x'.repeat(254)}😀.jpg` };
     const [cut] = pickerItems({ images: [longName] }, limits);
     expect(cut?.item.file_name).toBe('x'.repeat(254));
+    // No name at all (absent or null) is a file all the same.
+    const nameless = { ...(documented()[0] as object), file_name: null };
+    expect(pickerItems({ images: [nameless] }, limits).map((i) => i.item.file_name)).toEqual(['']);
   });
 
   it('is what the input validation accepts as a picker file: a value it would drop is refused on the screen', () => {

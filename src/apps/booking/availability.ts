@@ -1,6 +1,6 @@
 // Where bookable slots come from: an injectable AvailabilitySource, and the default one built from
 // business hours (open days, opening and closing time, slot length, closed dates) in a time zone.
-import { addDays, clockIn, daysBetween, parseClock, weekday, zonedInstant } from '../common/dates.js';
+import { addDays, clockIn, dayIn, daysBetween, parseClock, weekday, zonedInstant } from '../common/dates.js';
 
 export interface Slot {
   /** ISO 8601 UTC instants. */
@@ -56,21 +56,26 @@ export function businessHoursAvailability(hours: Partial<BusinessHours> = {}): A
       const slots: Slot[] = [];
       // The zone's offset is the same at opening and closing on almost every day: then every slot is that far
       // from its wall-clock time, found once (Intl is slow: per slot, a day of 5-minute slots took ~100 ms).
-      // On a day the clocks change within the hours, each slot is converted on its own.
-      const first = zonedInstant(day, open, h.timeZone);
+      // Checked both ways: opening and closing must read back as that day and clock time (one that falls in
+      // a skipped hour does not). On a day the clocks change within the hours, each slot is converted on its
+      // own, and a wall-clock time the change skips (or one that reads back on another day) is no slot.
       const midnight = Date.parse(`${day}T00:00:00Z`);
+      const reads = (instant: number, minute: number): boolean =>
+        dayIn(instant, h.timeZone) === day && clockIn(instant, h.timeZone) === wallClock(minute);
+      const first = zonedInstant(day, open, h.timeZone);
       const offset = midnight + open * 60_000 - first;
-      const steady = zonedInstant(day, close, h.timeZone) === midnight + close * 60_000 - offset;
-      const at = (minute: number): number =>
-        steady ? midnight + minute * 60_000 - offset : zonedInstant(day, minute, h.timeZone);
+      const last = midnight + close * 60_000 - offset;
+      const steady = reads(first, open) && reads(last, close) && zonedInstant(day, close, h.timeZone) === last;
       for (let minute = open; minute + h.slotMinutes <= close; minute += h.slotMinutes) {
-        const start = at(minute);
-        const end = at(minute + h.slotMinutes);
-        const label = steady ? wallClock(minute) : clockIn(start, h.timeZone);
-        // A wall-clock time the change skips (02:30 when 02:00 becomes 03:00) is no slot: it would be the
-        // next hour's instant a second time.
-        if (label !== wallClock(minute)) continue;
-        slots.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), label });
+        const start = steady ? midnight + minute * 60_000 - offset : zonedInstant(day, minute, h.timeZone);
+        if (!steady && !reads(start, minute)) continue;
+        // As long as the slot is, whatever the clocks do within it (an end in a skipped hour came before the start).
+        const end = start + h.slotMinutes * 60_000;
+        slots.push({
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          label: wallClock(minute),
+        });
       }
       return Promise.resolve(slots);
     },

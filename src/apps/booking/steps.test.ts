@@ -67,6 +67,18 @@ describe('business hours availability', () => {
       // 02:00 does not exist that night: no slot, rather than 03:00's instant offered twice.
       ['03:00', '2026-03-29T01:00:00.000Z'],
     ]);
+    // Opening in the skipped hour (Santiago changes at midnight) or closing in it (Chatham, 02:45 → 03:45):
+    // every slot offered is a time that exists, on that day, and ends after it starts.
+    const all = [0, 1, 2, 3, 4, 5, 6];
+    const santiago = await businessHoursAvailability({ timeZone: 'America/Santiago', days: all, open: '00:00', close: '02:00', slotMinutes: 30 }).slots('2026-09-06', 'x');
+    expect(santiago.map((s) => [s.label, s.start])).toEqual([
+      ['01:00', '2026-09-06T04:00:00.000Z'],
+      ['01:30', '2026-09-06T04:30:00.000Z'],
+    ]);
+    const chatham = await businessHoursAvailability({ timeZone: 'Pacific/Chatham', days: all, open: '02:00', close: '03:30', slotMinutes: 30 }).slots('2026-09-27', 'x');
+    expect(chatham.map((s) => s.label)).toEqual(['02:00', '02:30']);
+    const newYork = await businessHoursAvailability({ timeZone: 'America/New_York', days: all, open: '01:00', close: '02:30', slotMinutes: 30 }).slots('2026-03-08', 'x');
+    expect(newYork.every((s) => Date.parse(s.end) > Date.parse(s.start))).toBe(true);
     // Sunday 25 October 2026: 03:00 CEST becomes 02:00 CET, and 02:00 comes twice; each slot once.
     const autumn = await night.slots('2026-10-25', 'x');
     expect(autumn.map((s) => s.label)).toEqual(['01:00', '02:00', '03:00']);

@@ -49,10 +49,11 @@ export function minorDigits(currency: string): number {
  * currency (¥ has none, KWD three).
  */
 export function amountMinor(data: Record<string, unknown>, key: string, currency: string): number | null {
-  // Up to 12 whole digits: with up to 3 decimals still an exact integer of minor units (below 2^53).
-  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(text(data, key).replace(',', '.'));
-  if (match === null) return null;
   const digits = minorDigits(currency);
+  // At most 15 digits in all (whole and decimal): still an exact integer of minor units (below 2^53), for
+  // every currency (CLF has four decimals).
+  const match = new RegExp(`^(\\d{1,${15 - digits}})(?:\\.(\\d+))?$`).exec(text(data, key).replace(',', '.'));
+  if (match === null) return null;
   const fraction = match[2] ?? '';
   if (fraction.length > digits) return null;
   return Number(match[1]) * 10 ** digits + (digits === 0 ? 0 : Number(fraction.padEnd(digits, '0')));
