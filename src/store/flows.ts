@@ -211,8 +211,7 @@ export class FlowsRepository {
    * stored nothing (a download given up at its answer's deadline, then sent again and stored); the row of a
    * stored file, and a purged or superseded one, stay as they are.
    */
-  async recordMedia(stored: Omit<FlowMediaRow, 'id'>): Promise<void> {
-    const m = await this.lettingGo(stored);
+  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
     const { token: _token, media_id: _mediaId, ...outcome } = m;
     await this.db
       .insertInto('flow_media')
@@ -227,22 +226,33 @@ export class FlowsRepository {
           ),
       )
       .execute();
+    await this.letGoIfNotKept(m);
   }
 
   /**
    * A stored file recorded after its completed flow named the files it keeps (ctx.keepOnlyMedia), and not
-   * among them: recorded superseded, for the sweep to delete (no other row needing the bytes).
+   * among them, is marked superseded, for the sweep to delete (when no other row needs the bytes). Read after
+   * the row is written: supersedeMedia writes the keep list before it marks rows, so whichever of the two
+   * comes second sees the other's write.
    */
-  private async lettingGo(m: Omit<FlowMediaRow, 'id'>): Promise<Omit<FlowMediaRow, 'id'>> {
-    if (m.blob_key === null) return m;
+  private async letGoIfNotKept(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
+    if (m.blob_key === null) return;
     const row = await this.db
       .selectFrom('flow_tokens')
       .select('media_kept')
       .where('token', '=', m.token)
       .executeTakeFirst();
-    if (row?.media_kept == null) return m;
+    if (row?.media_kept == null) return;
     const kept = JSON.parse(row.media_kept) as unknown;
-    return Array.isArray(kept) && kept.includes(m.media_id) ? m : { ...m, error: SUPERSEDED };
+    if (Array.isArray(kept) && kept.includes(m.media_id)) return;
+    await this.db
+      .updateTable('flow_media')
+      .set({ error: SUPERSEDED })
+      .where('token', '=', m.token)
+      .where('media_id', '=', m.media_id)
+      .where('blob_key', 'is not', null)
+      .where('error', 'is', null)
+      .execute();
   }
 
   /**
