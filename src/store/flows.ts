@@ -243,16 +243,24 @@ export class FlowsRepository {
       .where('token', '=', m.token)
       .executeTakeFirst();
     if (row?.media_kept == null) return;
-    const kept = JSON.parse(row.media_kept) as unknown;
-    if (Array.isArray(kept) && kept.includes(m.media_id)) return;
-    await this.db
+    const kept = JSON.parse(row.media_kept) as unknown[];
+    await this.markSuperseded(
+      m.token,
+      kept.filter((id): id is string => typeof id === 'string'),
+    );
+  }
+
+  /** Marks the token's stored files `superseded`, except those `keepMediaIds` names. */
+  private async markSuperseded(token: string, keepMediaIds: readonly string[]): Promise<void> {
+    let update = this.db
       .updateTable('flow_media')
       .set({ error: SUPERSEDED })
-      .where('token', '=', m.token)
-      .where('media_id', '=', m.media_id)
+      .where('token', '=', token)
       .where('blob_key', 'is not', null)
-      .where('error', 'is', null)
-      .execute();
+      .where('error', 'is', null);
+    // `not in ()` is no SQL PostgreSQL takes: keeping nothing is the same update without the condition.
+    if (keepMediaIds.length > 0) update = update.where('media_id', 'not in', [...keepMediaIds]);
+    await update.execute();
   }
 
   /**
@@ -319,15 +327,7 @@ export class FlowsRepository {
       .set({ media_kept: JSON.stringify([...keepMediaIds]) })
       .where('token', '=', token)
       .execute();
-    let update = this.db
-      .updateTable('flow_media')
-      .set({ error: SUPERSEDED })
-      .where('token', '=', token)
-      .where('blob_key', 'is not', null)
-      .where('error', 'is', null);
-    // `not in ()` is no SQL PostgreSQL takes: keeping nothing is the same update without the condition.
-    if (keepMediaIds.length > 0) update = update.where('media_id', 'not in', [...keepMediaIds]);
-    await update.execute();
+    await this.markSuperseded(token, keepMediaIds);
     const rows = await this.db
       .selectFrom('flow_media')
       .select('blob_key')
