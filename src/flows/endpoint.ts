@@ -233,8 +233,7 @@ export class FlowEndpoint {
       "flow request's turn did not come within its budget (the token's earlier requests still ran); answered a safe error",
     );
     this.deps.metrics.handlerFailures.inc({ flow: def.name, reason: 'turn_wait' });
-    const sent = action === 'data_exchange' ? { action: 'data_exchange' as const, data } : {};
-    return answer(200, safeErrorResponse(def, { screen, screens: admitted.screens, ...sent }), 'handler_error');
+    return answer(200, safeErrorResponse(def, { action, screen, data, screens: admitted.screens }), 'handler_error');
   }
 
   private async exchange(
@@ -439,7 +438,6 @@ export class FlowEndpoint {
         'TextInput pattern not decided within its time bound (a backtracking regex?); the value was refused',
       );
     log.info({ screen: loggedScreen(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
-    // One message per field (a field sent under two keys may fail under both), the first three fields.
     // One message per field (a field sent under two keys may fail under both), the first three fields, each
     // named by its label when there is more than one ("Name: Fill in this field. Email: …").
     const perField = new Map<string, { label?: string; message: string }>();

@@ -87,9 +87,9 @@ export function errorResponse(
  */
 export function screensAsShown(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'action' | 'screen' | 'data' | 'screens'>,
+  req: Pick<ScreenRequest, 'screen' | 'screens'> & { action?: unknown; data?: Record<string, unknown> },
 ): Record<string, Record<string, unknown>> {
-  if (req.action !== 'data_exchange') return req.screens;
+  if (req.action !== 'data_exchange' || req.data === undefined) return req.screens;
   const screen = screenById(def.json, req.screen);
   const echoed = screen === undefined ? {} : echoedData(screen, req.data);
   if (Object.keys(echoed).length === 0) return req.screens;
@@ -110,14 +110,10 @@ export function sentResponse(reply: FlowReply): FlowEndpointResponse {
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
 export function safeErrorResponse(
   def: FlowDefinition,
-  req: Pick<ScreenRequest, 'screen' | 'screens'> & Partial<Pick<ScreenRequest, 'action' | 'data'>>,
+  req: Parameters<typeof screensAsShown>[1],
 ): FlowEndpointResponse {
   // Never stored: sent as this copy of the screen shows it.
-  const screens =
-    req.action === undefined || req.data === undefined
-      ? req.screens
-      : screensAsShown(def, { ...req, action: req.action, data: req.data });
-  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, screens);
+  return errorResponse(def.json, currentScreen(def, req), SAFE_ERROR_MESSAGE, screensAsShown(def, req));
 }
 
 /**
