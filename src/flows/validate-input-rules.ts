@@ -115,18 +115,25 @@ function checkInputType(type: string, text: string): Issue | null {
  * to names and numbers copied from contacts.
  */
 // eslint-disable-next-line no-control-regex
-const UNTYPEABLE_LINE = /[\u0000-\u001F\u007F\u202D\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LINE_CONTROLS = /[\u0000-\u001F\u007F\u202D\u202E]/;
 // eslint-disable-next-line no-control-regex
-const UNTYPEABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202D\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const TEXT_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202D\u202E]/;
+const BROKEN_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const untypeable = (): Issue => issue('invalid_characters', 'Remove the special characters');
+/** The issue for text holding `controls` or a broken surrogate pair, else null. */
+function untypeable(text: string, controls: RegExp): Issue | null {
+  return controls.test(text) || BROKEN_SURROGATE.test(text)
+    ? issue('invalid_characters', 'Remove the special characters')
+    : null;
+}
 
 export function checkTextInput(field: InputField, value: unknown, ctx?: RuleContext): Issue | null {
   const c = field.constraints;
   const numeric = c.inputType === 'number' && typeof value === 'number' && Number.isFinite(value);
   if (typeof value !== 'string' && !numeric) return issue('invalid_value', 'Enter a valid value');
   const text = String(value);
-  if (UNTYPEABLE_LINE.test(text)) return untypeable();
+  const typedOdd = untypeable(text, LINE_CONTROLS);
+  if (typedOdd) return typedOdd;
   const length = chars(text);
   if (c.maxChars !== undefined && length > c.maxChars) {
     return issue('too_long', `Enter at most ${plural(c.maxChars, 'character')}`);
@@ -153,7 +160,8 @@ function checkPattern(source: string, text: string, length: number, run: boolean
 
 export function checkTextArea(field: InputField, value: unknown): Issue | null {
   if (typeof value !== 'string') return issue('invalid_value', 'Enter a valid value');
-  if (UNTYPEABLE_TEXT.test(value)) return untypeable();
+  const typedOdd = untypeable(value, TEXT_CONTROLS);
+  if (typedOdd) return typedOdd;
   const max = field.constraints.maxLength;
   if (max !== undefined && chars(value) > max) return issue('too_long', `Enter at most ${plural(max, 'character')}`);
   return null;
