@@ -141,9 +141,9 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
         if (!EMAIL.test(email)) return fail('Please enter a valid email address.');
         const held = await storage().draft(BOOKING_APP, input.flowToken);
         if (typeof held.slot_label !== 'string' || held.slot_label === '') return fail('Please go back and pick a time.');
-        const draft = await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
+        await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
         return next('CONFIRM', {
-          slot_label: typeof draft.slot_label === 'string' ? draft.slot_label : held.slot_label,
+          slot_label: held.slot_label,
           name,
           email,
           notes: notes ?? 'No notes',
