@@ -41,6 +41,34 @@ function steadyScheduler(ring = f.ring): KeyScheduler {
   });
 }
 
+/**
+ * Graph as a ring sees it, with a moment after the next upload for a person (another process) to act in:
+ * `afterUpload(hook)` runs `hook` once, right after Graph took the next public key.
+ */
+function pausingGraph(): { graph: typeof f.graph; afterUpload: (hook: () => Promise<void>) => void } {
+  let next: (() => Promise<void>) | null = null;
+  const graph = new Proxy(f.graph, {
+    get(target, prop, receiver) {
+      if (prop === 'setBusinessPublicKey') {
+        return async (phone: string, pem: string) => {
+          await target.setBusinessPublicKey(phone, pem);
+          const hook = next;
+          next = null;
+          if (hook !== null) await hook();
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    graph,
+    afterUpload: (hook) => {
+      next = hook;
+    },
+  };
+}
+
 /** `n` scheduled rotations of `active` that fail on Graph, a day apart (past every backoff). */
 async function failScheduledRotations(s: KeyScheduler, active: KeyInfo, n: number): Promise<void> {
   f.emulator.setKeyStatus('MISMATCH');
@@ -222,22 +250,7 @@ describe('key scheduler', () => {
   it('uploads the active key again when a person retires the pending key while Graph takes it', async () => {
     const first = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
     f.clock.advance(31 * DAY);
-    let duringUpload: (() => Promise<void>) | null = null;
-    // Graph as the ring sees it, with a moment after each upload for a person (another process) to act in.
-    const graph = new Proxy(f.graph, {
-      get(target, prop, receiver) {
-        if (prop === 'setBusinessPublicKey') {
-          return async (phone: string, pem: string) => {
-            await target.setBusinessPublicKey(phone, pem);
-            const hook = duringUpload;
-            duringUpload = null;
-            if (hook !== null) await hook();
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const { graph, afterUpload } = pausingGraph();
     const ring = f.newRing({ graph });
     const s = steadyScheduler(ring);
     f.emulator.setKeyStatus('MISMATCH');
@@ -246,9 +259,9 @@ describe('key scheduler', () => {
     if (spare === undefined) throw new Error('no pending key left by the failed rotation');
     f.clock.advance(DAY);
     f.emulator.setKeyStatus('VALID');
-    duringUpload = async () => {
+    afterUpload(async () => {
       await f.store.keys.retire(spare.id, f.clock.now());
-    };
+    });
     expect((await s.tick()).failed).toEqual([first.id]);
     // The key the ring decrypts with is the one Graph holds again.
     const active = await f.store.keys.get(first.id);
@@ -259,26 +272,12 @@ describe('key scheduler', () => {
   it('leaves Graph with the key another process promoted meanwhile, not the one active before', async () => {
     const k0 = (await f.ring.rotate(PHONE, { actor: 'alice' })).key;
     const k1 = await f.ring.generate(PHONE, { actor: 'alice' });
-    let duringUpload: (() => Promise<void>) | null = null;
-    const graph = new Proxy(f.graph, {
-      get(target, prop, receiver) {
-        if (prop === 'setBusinessPublicKey') {
-          return async (phone: string, pem: string) => {
-            await target.setBusinessPublicKey(phone, pem);
-            const hook = duringUpload;
-            duringUpload = null;
-            if (hook !== null) await hook();
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const { graph, afterUpload } = pausingGraph();
     // While this process's upload of k1 is at Graph, another (a person's `keys upload`) uploads and promotes it.
     const other = f.newRing();
-    duringUpload = async () => {
+    afterUpload(async () => {
       await other.upload(PHONE, { actor: 'bob', id: k1.id });
-    };
+    });
     await expect(f.newRing({ graph }).upload(PHONE, { actor: 'scheduler', id: k1.id })).rejects.toThrow(
       /stopped being pending/,
     );
