@@ -29,6 +29,7 @@ import type { FlowDefinition, FlowRegistry } from './definition.js';
 import { errorLabel, type FlowMetrics, type FlowOutcome } from './metrics.js';
 import { dynamicConstraints, dynamicDataSources, updatesOwnData } from './data-sources.js';
 import { patternSandbox } from './validate-input-rules.js';
+import { refusalMessage } from './validate-input.js';
 import { PatternPenalty } from './pattern-penalty.js';
 import { mimeAllowed } from './flow-media-sniff.js';
 import { pickerLimits } from './picker-limits.js';
@@ -438,17 +439,9 @@ export class FlowEndpoint {
         'TextInput pattern not decided within its time bound (a backtracking regex?); the value was refused',
       );
     log.info({ screen: loggedScreen(req.screen), fields: errors.map((e) => e.field) }, 'flow input rejected');
-    // One message per field (a field sent under two keys may fail under both), the first three fields, each
-    // named by its label when there is more than one ("Name: Fill in this field. Email: …").
-    const perField = new Map<string, { label?: string; message: string }>();
-    for (const e of errors) if (!perField.has(e.field)) perField.set(e.field, e);
-    const first = [...perField.values()].slice(0, 3);
-    const message =
-      first.length === 1
-        ? (first[0]?.message ?? '')
-        : first.map((e) => `${e.label === undefined ? '' : `${e.label}: `}${e.message}.`).join(' ');
     // Never stored (invalid input changes nothing): sent as this copy of the screen shows it.
-    return errorResponse(def.json, currentScreen(def, req), message.slice(0, 300), screensAsShown(def, req));
+    const message = refusalMessage(errors).slice(0, 300);
+    return errorResponse(def.json, currentScreen(def, req), message, screensAsShown(def, req));
   }
 
   /** Keeps the data answered per screen (re-sent with error messages) and moves the token to in_progress. */

@@ -225,3 +225,16 @@ export function validateSubmission(
   }
   return errors;
 }
+
+/**
+ * The snackbar message for refused input: one message per field (a field sent under two keys may fail under
+ * both), the first three fields, each named by its label when there is more than one ("Full name: Fill in
+ * this field. Email: Enter a valid email address.").
+ */
+export function refusalMessage(errors: readonly Pick<FieldError, 'field' | 'label' | 'message'>[]): string {
+  const perField = new Map<string, Pick<FieldError, 'label' | 'message'>>();
+  for (const e of errors) if (!perField.has(e.field)) perField.set(e.field, e);
+  const first = [...perField.values()].slice(0, 3);
+  if (first.length === 1) return first[0]?.message ?? '';
+  return first.map((e) => `${e.label === undefined ? '' : `${e.label}: `}${e.message}.`).join(' ');
+}
