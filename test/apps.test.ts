@@ -363,7 +363,7 @@ describe('kyc', () => {
     const glareId = await front(glare, 'glare.png');
     screen(await session.back(), 'FRONT');
     const sharpId = await front(sharp, 'sharp.png');
-    // Someone else's flow, still open, has the same bytes as the second front (files are named by content).
+    // Someone else's flow, still open, has the same bytes as the second front (in a file of its own).
     const other = await h.open('kyc', '15552000009');
     screen(await other.session.init(), 'FRONT');
     const theirs = other.session.uploadMedia(glare, 'mine.png', 'image/png');
@@ -379,20 +379,22 @@ describe('kyc', () => {
     // The completion handler releases the files after marking the record completed: wait for its last write.
     const rows = await waitFor(async () => {
       const now = await flows.listMedia(token);
-      return now.some((r) => r.media_id === blurryId && r.blob_key === null) ? now : undefined;
+      const released = now.filter((r) => r.error === 'superseded' && r.blob_key === null);
+      return released.length === 2 ? now : undefined;
     });
     expect(rows.map((r) => [r.media_id, r.blob_key, r.error])).toEqual([
       [blurryId, null, 'superseded'],
-      [glareId, keys.get(glareId), 'superseded'],
+      [glareId, null, 'superseded'],
       [sharpId, keys.get(sharpId), null],
       [backItem.media_id, keys.get(backItem.media_id), null],
     ]);
     expect(await h.blobs.stat(keys.get(blurryId)!)).toBeNull();
+    expect(await h.blobs.stat(keys.get(glareId)!)).toBeNull();
     // The other flow's copy of the second front is still there, for that flow.
-    expect(await flows.listMedia(other.token)).toMatchObject([
-      { media_id: theirs.media_id, blob_key: keys.get(glareId) },
-    ]);
-    expect(await h.blobs.stat(keys.get(glareId)!)).not.toBeNull();
+    const [theirRow] = await flows.listMedia(other.token);
+    expect(theirRow).toMatchObject({ media_id: theirs.media_id, error: null });
+    expect(theirRow!.blob_key).not.toBe(keys.get(glareId));
+    expect(await h.blobs.stat(theirRow!.blob_key!)).toMatchObject({ size: glare.length });
     // What the submission points at stays.
     expect(await blobBytes(data.front as StoredFlowMedia)).toEqual(Buffer.from(sharp));
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));

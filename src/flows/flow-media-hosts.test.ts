@@ -109,6 +109,7 @@ describe('storeFlowMedia and the host policy', () => {
     return {
       fetch,
       blobs: new FileBlobStore({ root, secret: 'flow-media-hosts-test-secret' }),
+      token: 'flow-token-hosts',
       maxBytes: 1024 * 1024,
       timeoutMs: 2000,
       sleep: () => Promise.resolve(),

@@ -31,6 +31,7 @@ function deps(extra: Partial<StoreFlowMediaDeps> = {}): StoreFlowMediaDeps {
   return {
     fetch,
     blobs,
+    token: 'flow-token-1',
     allowedOrigins: LOOPBACK,
     maxBytes: 1024 * 1024,
     timeoutMs: 2000,
@@ -95,16 +96,19 @@ describe('storeFlowMedia', () => {
       deps({ allowedMimeTypes: PHOTO_MIME_TYPES }),
     );
     const sha = sha256hex(JPEG);
+    const name = createHash('sha256').update(`flow-token-1\n${MEDIA_ID}\n${sha}`).digest('hex');
     expect(stored).toEqual({
       mediaId: MEDIA_ID,
       fileName: 'IMG_5237.jpg',
-      blobKey: `flow-media/${sha.slice(0, 2)}/${sha}.jpg`,
+      blobKey: `flow-media/${name.slice(0, 2)}/${name}.jpg`,
       mimeType: 'image/jpeg',
       size: 435,
       sha256: sha,
     });
     expect(Buffer.from(sha, 'hex').toString('base64')).toBe(VECTOR.encryption_metadata.plaintext_hash);
     expect(stored.blobKey).not.toContain(MEDIA_ID);
+    expect(stored.blobKey).not.toContain('flow-token-1');
+    expect(stored.blobKey).not.toContain(sha);
     expect(await readFile(path.join(root, 'objects', ...stored.blobKey.split('/')))).toEqual(JPEG);
     expect(await blobs.stat(stored.blobKey)).toMatchObject({ size: 435, contentType: 'image/jpeg' });
   });

@@ -3,8 +3,10 @@
 // would let a caller make the server GET internal addresses), download the CDN file (bounded, timed out,
 // retried, redirects not followed), verify encrypted_hash, the HMAC, decrypt AES-256-CBC
 // and verify plaintext_hash (protocol decryptFlowMedia), sniff the real type from the bytes, check
-// it against the picker's accepted types, and put it in the blob store under a key derived from
-// the content hash (never the media id, which is customer-linked).
+// it against the picker's accepted types, and put it in the blob store under a key of its own: a hash of
+// the flow token, the media id and the content (neither of the first two, customer-linked, shows). One key
+// per flow file, never shared: deleting a file some flow no longer needs (src/flows/media-retention.ts)
+// cannot take the same bytes from another flow storing them at that moment.
 
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../blobs/index.js';
@@ -54,6 +56,8 @@ export interface StoreFlowMediaDeps {
   now?: () => number;
   /** Gives the download up (a request awaiting the file is answered): it fails with `deadline`. */
   signal?: AbortSignal;
+  /** The flow token the file came with: part of its key, which is therefore this flow's file alone. */
+  token: string;
 }
 
 /** AES-CBC pads up to one block and WhatsApp appends a 10-byte MAC. */
@@ -109,6 +113,16 @@ function fromCrypto(error: FlowCryptoError, mediaId: string): FlowMediaError {
   }
 }
 
+/**
+ * Where the file `mediaId` of the flow `token`, of content hash `sha256`, is stored. The same file sent again
+ * (a re-sent request, a queued retry) lands on its own key again; the same bytes in another flow, or under
+ * another media id, do not.
+ */
+export function flowMediaBlobKey(token: string, mediaId: string, sha256: string, ext: string): string {
+  const name = createHash('sha256').update(`${token}\n${mediaId}\n${sha256}`).digest('hex');
+  return `flow-media/${name.slice(0, 2)}/${name}.${ext}`;
+}
+
 /** Downloads, verifies, decrypts, sniffs and stores one picker file; throws FlowMediaError. */
 export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaDeps): Promise<StoredFlowMedia> {
   const url = checkItem(item, deps.allowedOrigins ?? defaultFlowMediaOrigins());
@@ -148,7 +162,7 @@ export async function storeFlowMedia(item: WirePickerItem, deps: StoreFlowMediaD
     });
   }
   const sha256 = createHash('sha256').update(plaintext).digest('hex');
-  const blobKey = `flow-media/${sha256.slice(0, 2)}/${sha256}.${ext}`;
+  const blobKey = flowMediaBlobKey(deps.token, mediaId, sha256, ext);
   const info = await deps.blobs.put(blobKey, plaintext, { contentType: mimeType });
   return { mediaId, fileName, blobKey, mimeType, size: info.size, sha256: info.sha256 };
 }

@@ -18,6 +18,7 @@ export {
   pickerItems,
   type FlowMediaJob,
   type PickerFile,
+  type PickerFileContext,
   type PickerFileLimits,
   type PickerItem,
   type StoreItem,

@@ -1,14 +1,19 @@
 // Picker files no flow needs, against a real SQLite store and the filesystem blob store: a week after a
 // token expired without completing, files only it received are deleted and their rows marked purged; a
 // completed flow that names the files it keeps has the others deleted at once, rows marked superseded.
-// Files are named by their content (as storeFlowMedia names them), so a file a completed flow kept or an
-// open token also received stays, as do the files of completed flows and of recent expiries.
+// Most cases here name files by their content alone (as Flowgate did before keys became per flow, and as a
+// custom storer may): a file a completed flow kept or an open token also received stays, as do the files of
+// completed flows and of recent expiries. The last case stores through storeFlowMedia itself: the same bytes
+// arriving in an open flow while the sweep deletes an abandoned flow's copy are not lost.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileBlobStore } from '../blobs/index.js';
 import { silentLogger } from '../log/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
+import { encryptFlowMedia } from '../protocol/index.js';
+import { parseFlowMediaHost, storeFlowMedia } from './flow-media.js';
+import { png, startCdn } from './flow-media.test-util.js';
 import { FlowMediaRetention, SWEEP_GRACE_MS } from './media-retention.js';
 
 const dir = tempDirs('flowgate-retention-');
@@ -21,7 +26,7 @@ afterEach(async () => {
   store = null;
 });
 
-/** The key storeFlowMedia gives these bytes. */
+/** A key named by the content alone (keys shared between rows; storeFlowMedia's own are per flow). */
 function keyOf(content: string): string {
   const sha = createHash('sha256').update(content).digest('hex');
   return `flow-media/${sha.slice(0, 2)}/${sha}.png`;
@@ -206,5 +211,69 @@ describe('FlowMediaRetention', () => {
     expect(await retention.sweep()).toBe(1);
     expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
     expect(await blobs.stat(keyOf('final front'))).not.toBeNull();
+  });
+
+  it('keeps a file an open flow stores while the sweep deletes the same bytes of an abandoned flow', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    const cdn = await startCdn();
+    try {
+      // The same gallery photo, picked in a flow abandoned last week and again in one open now.
+      const { cdnFile, metadata } = encryptFlowMedia(png());
+      cdn.route('/photo', (_req, res) => res.writeHead(200).end(cdnFile));
+      const item = {
+        media_id: 'photo-1',
+        cdn_url: cdn.url('/photo'),
+        file_name: 'id.png',
+        encryption_metadata: metadata,
+      };
+      const storeFor = async (token: string) => {
+        const media = await storeFlowMedia(item, {
+          fetch,
+          blobs,
+          token,
+          allowedOrigins: [parseFlowMediaHost('http://127.0.0.1:*')!],
+          maxBytes: 1 << 20,
+          timeoutMs: 2000,
+        });
+        await s.flows.recordMedia({
+          flow: 'kyc',
+          token,
+          screen: 'FRONT',
+          media_id: media.mediaId,
+          file_name: media.fileName,
+          blob_key: media.blobKey,
+          mime_type: media.mimeType,
+          size: media.size,
+          sha256: media.sha256,
+          error: null,
+          created_at: NOW,
+        });
+        return media.blobKey;
+      };
+      await issue(s, 'abandoned', NOW - 8 * DAY, false);
+      await issue(s, 'open', NOW + DAY, false);
+      const abandonedKey = await storeFor('abandoned');
+      let openKey: string | null = null;
+      const sweeper = new FlowMediaRetention({
+        store: s,
+        // The open flow's copy is stored and recorded after the sweep's last check, before its delete.
+        deleteBlob: async (key) => {
+          openKey ??= await storeFor('open');
+          await blobs.delete(key);
+        },
+        logger: silentLogger(),
+        now: () => NOW,
+      });
+
+      expect(await sweeper.sweep()).toBe(1);
+      expect(openKey).not.toBeNull();
+      expect(await blobs.stat(abandonedKey)).toBeNull();
+      expect(await s.flows.listMedia('abandoned')).toMatchObject([{ blob_key: null, error: 'purged' }]);
+      expect(await s.flows.listMedia('open')).toMatchObject([{ blob_key: openKey, error: null }]);
+      expect(await blobs.stat(openKey!)).toMatchObject({ size: png().length });
+    } finally {
+      await cdn.close();
+    }
   });
 });

@@ -5,9 +5,12 @@
 // window) a sweep every few minutes deletes the blobs; the flow_media rows stay, marked "purged", as the
 // record that a file came and went. A completed flow keeps every file unless its handler names the ones its
 // record points at (ctx.keepOnlyMedia: a KYC front replaced by going back is not among them); the others are
-// deleted then and their rows marked "superseded". Files are named by their content: one that another row
-// still needs (a completed flow that kept it, an open token) is kept, and the sweep deletes it once nothing
-// does.
+// deleted then and their rows marked "superseded". storeFlowMedia gives every flow's file its own key
+// (flowMediaBlobKey), so a delete takes nothing another flow holds, even one storing the same bytes at that
+// moment. A key shared between rows (a file stored when keys were named by content alone, or by a custom
+// storer that names them so) is kept while another row still needs it (a completed flow that kept it, an
+// open token) and deleted once nothing does; for such keys the check right before the delete narrows, but
+// cannot close, the window in which the same bytes stored again are lost.
 
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';

@@ -21,14 +21,20 @@ export interface PickerFileLimits {
   maxBytes?: number;
 }
 
+/** What a storer is told of one file besides the item: the picker's limits, and the flow token it came with. */
+export interface PickerFileContext extends PickerFileLimits {
+  /** A storer should keep each flow's file apart (storeFlowMedia's key includes it): see flowMediaBlobKey. */
+  token: string;
+}
+
 /**
- * Stores one file; `allowedMimeTypes` repeats `limits.allowedMimeTypes` (kept for two-argument callers).
+ * Stores one file; `allowedMimeTypes` repeats `file.allowedMimeTypes` (kept for two-argument callers).
  * `signal` aborts when a request awaiting the file is answered: a storer should give the download up then.
  */
 export type StoreItem = (
   item: PickerItem,
   allowedMimeTypes: readonly string[] | undefined,
-  limits: PickerFileLimits,
+  file: PickerFileContext,
   signal?: AbortSignal,
 ) => Promise<StoredFlowMedia>;
 
@@ -118,8 +124,8 @@ export class FlowMediaService {
     this.#awaited = new Semaphore(deps.awaitedConcurrency ?? FLOW_MEDIA_AWAITED_CONCURRENCY);
   }
 
-  #store(storeItem: StoreItem, { item, limits }: PickerFile): Promise<StoredFlowMedia> {
-    return this.#downloads.run(() => storeItem(item, limits.allowedMimeTypes, limits));
+  #store(storeItem: StoreItem, token: string, { item, limits }: PickerFile): Promise<StoredFlowMedia> {
+    return this.#downloads.run(() => storeItem(item, limits.allowedMimeTypes, { ...limits, token }));
   }
 
   get available(): boolean {
@@ -152,7 +158,7 @@ export class FlowMediaService {
       }
       try {
         const media = await this.#awaited.run(
-          () => storeItem(item, file.limits.allowedMimeTypes, file.limits, due.signal),
+          () => storeItem(item, file.limits.allowedMimeTypes, { ...file.limits, token: job.token }, due.signal),
           due.signal,
         );
         await this.record(job, item, media, null);
@@ -207,7 +213,7 @@ export class FlowMediaService {
       for (const file of payload.files) {
         const { item } = file;
         try {
-          const media = await this.#store(storeItem, file);
+          const media = await this.#store(storeItem, payload.token, file);
           await this.record(payload, item, media, null);
         } catch (error) {
           const again = retryable(error) && job.attempts < job.maxAttempts;

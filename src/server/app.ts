@@ -232,12 +232,13 @@ export class FlowgateApp {
     const fetchFn = this.options.fetch ?? fetch;
     const max = this.config.flowMediaMaxBytes;
     const allowedOrigins = flowMediaOrigins(this.config);
-    return (item, allowedMimeTypes, limits, signal) =>
+    return (item, allowedMimeTypes, file, signal) =>
       storeFlowMedia(item, {
         fetch: fetchFn,
         blobs: this.blobs,
+        token: file.token,
         allowedOrigins,
-        maxBytes: Math.min(limits.maxBytes ?? max, max),
+        maxBytes: Math.min(file.maxBytes ?? max, max),
         timeoutMs: 8_000,
         ...(allowedMimeTypes === undefined ? {} : { allowedMimeTypes }),
         ...(signal === undefined ? {} : { signal }),
