@@ -400,6 +400,50 @@ describe('kyc', () => {
     expect(await blobBytes(data.back as StoredFlowMedia)).toEqual(Buffer.from(pdf));
   });
 
+  it('deletes a replaced ID image when the flow finishes, though its completion webhook never comes', async () => {
+    const waId = '15552000010';
+    const { token } = await h.open('kyc', waId);
+    // Meta never delivers this flow's nfm_reply (the business was down for longer than its retries).
+    const session = h.emulator.flowClient({
+      endpointUrl: `${h.t.url}/flows/kyc`,
+      waId,
+      flowToken: token,
+      flowJson: h.t.app.flow('kyc').json,
+      completionWebhook: false,
+    });
+    screen(await session.init(), 'FRONT');
+    const replaced = session.uploadMedia(pngBytes(24, 16, [200, 30, 30]), 'dark.png', 'image/png');
+    screen(await session.submit('FRONT', { document_type: 'id_card', id_front: [replaced] }), 'BACK');
+    screen(await session.back(), 'FRONT');
+    const front = session.uploadMedia(pngBytes(24, 16, [30, 200, 30]), 'front.png', 'image/png');
+    screen(await session.submit('FRONT', { document_type: 'id_card', id_front: [front] }), 'BACK');
+    const back = session.uploadMedia(pdfBytes('ID card back'), 'back.pdf', 'application/pdf');
+    screen(await session.submit('BACK', { id_back: [back] }), 'REVIEW');
+    const flows = h.t.app.gateway.store.flows;
+    const keys = new Map((await flows.listMedia(token)).map((r) => [r.media_id, r.blob_key]));
+
+    const done = await session.submit('REVIEW', { consent: true });
+    expect(done).toMatchObject({ kind: 'success', wamid: null });
+    const rows = await waitFor(async () => {
+      const now = await flows.listMedia(token);
+      return now.some((r) => r.media_id === replaced.media_id && r.blob_key === null) ? now : undefined;
+    });
+    expect(rows.map((r) => [r.media_id, r.blob_key, r.error])).toEqual([
+      [replaced.media_id, null, 'superseded'],
+      [front.media_id, keys.get(front.media_id), null],
+      [back.media_id, keys.get(back.media_id), null],
+    ]);
+    expect(await h.blobs.stat(keys.get(replaced.media_id)!)).toBeNull();
+    // The record under review keeps both its files; the flow never completed on the webhook side.
+    const record = await h.storage.record('kyc', token);
+    expect(record).toMatchObject({ status: 'pending_review', completedAt: null });
+    expect(record?.data).toMatchObject({ front: { mediaId: front.media_id }, back: { mediaId: back.media_id } });
+    expect(await flows.submissionByToken(token)).toBeNull();
+    expect(await blobBytes(record?.data.front as StoredFlowMedia)).toEqual(
+      Buffer.from(pngBytes(24, 16, [30, 200, 30])),
+    );
+  });
+
   it('refuses a file of another type and a file over the picker size limit, per file in the picker', async () => {
     const { session, token } = await h.open('kyc', '15552000007');
     screen(await session.init(), 'FRONT');

@@ -7,7 +7,12 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator } from '../src/emulator/index.js';
-import { SAFE_ERROR_MESSAGE, type FlowScreenContext, type StoredFlowMedia } from '../src/flows/index.js';
+import {
+  SAFE_ERROR_MESSAGE,
+  type FlowReply,
+  type FlowScreenContext,
+  type StoredFlowMedia,
+} from '../src/flows/index.js';
 import { pdf, png } from '../src/flows/flow-media.test-util.js';
 import { type FlowJson } from '../src/protocol/index.js';
 import { FLOW_MEDIA_QUEUE } from '../src/flows/picker-media.js';
@@ -23,6 +28,8 @@ const json = (): FlowJson =>
 let emulator: Emulator;
 let t: TestApp;
 const seen: { media: readonly StoredFlowMedia[]; errors: Readonly<Record<string, string>> }[] = [];
+/** Media ids of each token's last UPLOAD request (the 'finishing' flow). */
+const lastUpload = new Map<string, string[]>();
 
 function upload(ctx: FlowScreenContext) {
   seen.push({ media: ctx.media, errors: ctx.mediaErrors });
@@ -42,8 +49,41 @@ beforeAll(async () => {
       app.flow('awaited', { json: json(), awaitMedia: true, screens: { UPLOAD: upload } });
       app.flow('queued', { json: json(), screens: { UPLOAD: upload } });
       // The picker accepts PDF and PNG: the flow narrows that to PNG, or to a type the picker does not accept.
-      app.flow('png-only', { json: json(), awaitMedia: true, allowedMimeTypes: ['image/png'], screens: { UPLOAD: upload } });
-      app.flow('disjoint', { json: json(), awaitMedia: true, allowedMimeTypes: ['image/jpeg'], screens: { UPLOAD: upload } });
+      app.flow('png-only', {
+        json: json(),
+        awaitMedia: true,
+        allowedMimeTypes: ['image/png'],
+        screens: { UPLOAD: upload },
+      });
+      app.flow('disjoint', {
+        json: json(),
+        awaitMedia: true,
+        allowedMimeTypes: ['image/jpeg'],
+        screens: { UPLOAD: upload },
+      });
+      // Finishes keeping only the files of its last upload; 'keeps-garbage' names them wrongly.
+      app.flow('finishing', {
+        json: json(),
+        awaitMedia: true,
+        screens: {
+          UPLOAD: (ctx) => {
+            lastUpload.set(
+              ctx.token.token,
+              ctx.media.map((m) => m.mediaId),
+            );
+            return upload(ctx);
+          },
+          DONE: (ctx) => ctx.complete({}, { keepOnlyMedia: lastUpload.get(ctx.token.token) ?? [] }),
+        },
+      });
+      app.flow('keeps-garbage', {
+        json: json(),
+        awaitMedia: true,
+        screens: {
+          UPLOAD: upload,
+          DONE: (ctx) => ({ ...ctx.complete({}), keepOnlyMedia: 'all of them' }) as unknown as FlowReply,
+        },
+      });
     },
   );
 });
@@ -237,6 +277,52 @@ describe('picker files', () => {
       cdn.close();
     }
   }, 40_000);
+});
+
+describe('finishing with keepOnlyMedia', () => {
+  it('deletes the files the finished flow does not keep at SUCCESS, without a completion webhook', async () => {
+    await issue('finishing', 'tok-finish-1');
+    const s = session('finishing', 'tok-finish-1');
+    const first = s.uploadMedia(pdf(), 'first.pdf');
+    expect(await s.dataExchange('UPLOAD', { doc: [first] })).toMatchObject({ screen: 'DONE' });
+    // The person goes back and sends another file instead.
+    const second = s.uploadMedia(png(), 'second.png');
+    expect(await s.dataExchange('UPLOAD', { doc: [second] })).toMatchObject({ screen: 'DONE' });
+    const flows = t.app.gateway.store.flows;
+    const keys = new Map((await flows.listMedia('tok-finish-1')).map((r) => [r.media_id, r.blob_key]));
+
+    expect(await s.dataExchange('DONE', { done: true })).toMatchObject({ kind: 'success' });
+    const rows = await waitFor(async () => {
+      const all = await flows.listMedia('tok-finish-1');
+      return all.some((r) => r.media_id === first.media_id && r.blob_key === null) ? all : undefined;
+    });
+    expect(rows.map((r) => [r.media_id, r.blob_key, r.error])).toEqual([
+      [first.media_id, null, 'superseded'],
+      [second.media_id, keys.get(second.media_id), null],
+    ]);
+    expect(await t.app.blobs.stat(keys.get(first.media_id)!)).toBeNull();
+    expect((await t.app.blobs.stat(keys.get(second.media_id)!))?.size).toBe(png().length);
+    expect(await flows.getToken('tok-finish-1')).toMatchObject({
+      state: 'completed',
+      media_kept: '["' + second.media_id + '"]',
+    });
+  });
+
+  it('a reply naming what it keeps as anything but media ids is a handler bug: the safe error, the flow open', async () => {
+    await issue('keeps-garbage', 'tok-finish-2');
+    const s = session('keeps-garbage', 'tok-finish-2');
+    const file = s.uploadMedia(pdf(), 'kept.pdf');
+    expect(await s.dataExchange('UPLOAD', { doc: [file] })).toMatchObject({ screen: 'DONE' });
+    expect(await s.dataExchange('DONE', { done: true })).toMatchObject({
+      kind: 'screen',
+      screen: 'DONE',
+      errorMessage: SAFE_ERROR_MESSAGE,
+    });
+    expect(await t.app.gateway.store.flows.getToken('tok-finish-2')).toMatchObject({ state: 'in_progress' });
+    expect(await t.app.gateway.store.flows.listMedia('tok-finish-2')).toMatchObject([
+      { blob_key: expect.any(String) as string, error: null },
+    ]);
+  });
 });
 
 describe('one budget for the picker files and the handler', () => {

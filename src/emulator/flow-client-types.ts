@@ -16,6 +16,11 @@ export interface FlowClientOptions {
   /** The Flow message the completion answers (context.id of the nfm_reply); see complete(). */
   contextMessageId?: string;
   /**
+   * Whether a SUCCESS answer posts the nfm_reply completion webhook (default true). false stands for a
+   * completion the business never receives (Meta's deliveries given up): the answer's wamid is null.
+   */
+  completionWebhook?: boolean;
+  /**
    * Payload `version`; default the Flow JSON's `data_api_version`, else "3.0". With "4.0" every
    * payload carrying the token also has flow_token_signature.
    */
@@ -50,7 +55,7 @@ export type FlowResponse =
       /**
        * The flow closed and the client posted the nfm_reply with exactly `params` as its response_json
        * (SPEC A.5): its wamid. null when the business sent this customer no Flow message to reply to
-       * (and no contextMessageId was given), so there was nothing to answer.
+       * (and no contextMessageId was given), so there was nothing to answer, or with completionWebhook false.
        */
       wamid: string | null;
     };

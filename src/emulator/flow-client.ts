@@ -122,6 +122,7 @@ export class FlowClientSession implements FlowSession {
   readonly #retryDelayMs: number;
   readonly #mediaTtlMs: number | undefined;
   readonly #contextMessageId: string | undefined;
+  readonly #completionWebhook: boolean;
 
   constructor(deps: FlowClientDeps, options: FlowClientOptions) {
     const url = URL.canParse(options.endpointUrl) ? new URL(options.endpointUrl) : null;
@@ -140,6 +141,7 @@ export class FlowClientSession implements FlowSession {
     this.#retryDelayMs = positive(options.retryDelayMs, DEFAULT_RETRY_DELAY_MS, 'retryDelayMs', true);
     this.#mediaTtlMs = options.mediaTtlMs;
     this.#contextMessageId = options.contextMessageId;
+    this.#completionWebhook = options.completionWebhook ?? true;
     deps.customer(options.waId); // validates the wa_id now rather than at complete()
   }
 
@@ -318,6 +320,7 @@ export class FlowClientSession implements FlowSession {
     this.#lastAction = action === 'INIT' ? 'INIT' : 'data_exchange';
     this.#record(action, screen, checked);
     if (checked.kind !== 'success') return checked;
+    if (!this.#completionWebhook) return { ...checked, wamid: null };
     // SUCCESS closes the flow and posts the response message with every key of params (SPEC A.5).
     const contextId = this.#contextMessageId ?? this.#deps.flowMessageTo(this.#waId, this.flowToken);
     const wamid = contextId === null ? null : await this.#reply(checked.params, contextId);

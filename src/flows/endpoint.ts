@@ -94,6 +94,8 @@ export interface FlowEndpointDeps {
   maxBytes?: number;
   /** Unwraps the AES key in other threads; without it, decryption runs on the calling thread. */
   rsa?: RsaUnwrapPool;
+  /** Deletes the finished flow's files but these (FlowCompleteOptions.keepOnlyMedia); none: nothing deleted. */
+  keepOnlyMedia?: (token: string, mediaIds: readonly string[]) => Promise<number>;
 }
 
 export interface FlowHttpResponse {
@@ -316,6 +318,13 @@ export class FlowEndpoint {
       if (!(await this.deps.store.flows.finish(req.token.token, this.now(), kept))) {
         log.info({ reason: 'completed' }, 'flow token completed meanwhile (427)');
         return answer(427, { error_msg: TOKEN_MESSAGES.completed }, 'invalid_token');
+      }
+      // What the finished flow did not keep is deleted after the answer (a failed delete is left to the sweep).
+      const keep = outcome.reply.keepOnlyMedia;
+      if (keep !== undefined && this.deps.keepOnlyMedia !== undefined) {
+        this.deps.keepOnlyMedia(req.token.token, keep).catch((error: unknown) => {
+          log.error({ err: String(error) }, 'could not delete the files a finished flow did not keep');
+        });
       }
     } else {
       await this.remember(req, response);

@@ -160,12 +160,13 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
         sentCopies.set(reply, errorResponse(def.json, here, message, screensAsShown(def, req), data));
       return reply;
     },
-    complete: (params = {}) => ({
+    complete: (params = {}, options = {}) => ({
       kind: 'complete',
       response: {
         screen: 'SUCCESS',
         data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
       },
+      ...(options.keepOnlyMedia === undefined ? {} : { keepOnlyMedia: [...options.keepOnlyMedia] }),
     }),
   };
 }
@@ -199,11 +200,15 @@ async function withBudget<T>(work: Promise<T>, budgetMs: number, abort: LazyAbor
 
 function isReply(value: unknown): value is FlowReply {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { kind?: unknown; response?: unknown };
+  const v = value as { kind?: unknown; response?: unknown; keepOnlyMedia?: unknown };
   return (
     (v.kind === 'next' || v.kind === 'error' || v.kind === 'complete') &&
     typeof v.response === 'object' &&
-    v.response !== null
+    v.response !== null &&
+    (v.keepOnlyMedia === undefined ||
+      (v.kind === 'complete' &&
+        Array.isArray(v.keepOnlyMedia) &&
+        v.keepOnlyMedia.every((id) => typeof id === 'string')))
   );
 }
 
@@ -281,7 +286,10 @@ export async function runScreen(
     );
     return { kind: 'failed', reason: 'invalid_response', response: safe() };
   }
-  const checked: FlowReply = { kind: reply.kind, response };
+  const checked: FlowReply =
+    reply.keepOnlyMedia === undefined
+      ? { kind: reply.kind, response }
+      : { kind: reply.kind, response, keepOnlyMedia: [...reply.keepOnlyMedia] };
   // ctx.error's copy for this client goes with the checked reply (it differs only by echoed primitives of
   // the screen's declared types, so it passes the same check).
   const sent = sentCopies.get(reply);

@@ -87,6 +87,7 @@ export class FlowRuntime {
       mediaMaxBytes: config.flowMediaMaxBytes,
       now: this.now,
       rsa: this.rsa,
+      keepOnlyMedia: (token, mediaIds) => this.keepOnlyMedia(token, mediaIds),
     });
   }
 

@@ -69,6 +69,18 @@ export type FlowEndpointResponse =
 export interface FlowReply {
   readonly kind: 'next' | 'error' | 'complete';
   readonly response: FlowEndpointResponse;
+  /** complete only: the picker files the flow keeps (FlowCompleteOptions.keepOnlyMedia). */
+  readonly keepOnlyMedia?: readonly string[];
+}
+
+export interface FlowCompleteOptions {
+  /**
+   * The picker files (by media id) the finished flow keeps: the others it received are deleted once the
+   * SUCCESS answer is recorded, as FlowCompletionContext.keepOnlyMedia does, without waiting for the
+   * completion webhook (which may never come). For a flow whose record, stored by this handler, points at
+   * its final files.
+   */
+  keepOnlyMedia?: readonly string[];
 }
 
 export interface FlowScreenContext {
@@ -93,7 +105,7 @@ export interface FlowScreenContext {
   /** Stay on the current screen and show `message` (its last data is re-sent with it). */
   error(message: string, data?: ScreenDataValues): FlowReply;
   /** Finish the flow: SUCCESS with extension_message_response.params (flow_token filled in). */
-  complete(params?: Record<string, unknown>): FlowReply;
+  complete(params?: Record<string, unknown>, options?: FlowCompleteOptions): FlowReply;
 }
 
 export type FlowScreenHandler = (ctx: FlowScreenContext) => FlowReply | Promise<FlowReply>;
@@ -120,9 +132,10 @@ export interface FlowCompletionContext {
   /**
    * Keeps only these of the picker files this flow received (by media id) and deletes the others now: for a
    * record that points at its final files only (a file replaced by going back is personal data nobody uses).
-   * Their flow_media rows stay, marked `superseded`; a file whose bytes another flow still needs stays until
-   * none does. Only files Flowgate stored (not a custom `flowMedia` store); idempotent. Resolves to how many
-   * files were deleted.
+   * Their flow_media rows stay, marked `superseded`; a file under a key another row shares (stored when keys
+   * were named by content) stays until none needs it. Only files Flowgate stored (not a custom `flowMedia` store); idempotent. Resolves to how many
+   * files were deleted. Needs the completion webhook, which may never come: a screen handler that knows the
+   * files at SUCCESS names them there (FlowCompleteOptions.keepOnlyMedia).
    */
   keepOnlyMedia(mediaIds: readonly string[]): Promise<number>;
 }

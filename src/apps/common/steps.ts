@@ -18,14 +18,16 @@ export interface StepInput {
 export type StepResult =
   | { kind: 'next'; screen: string; data: Record<string, unknown> }
   | { kind: 'error'; message: string; data?: Record<string, unknown> }
-  | { kind: 'complete'; params: Record<string, unknown> };
+  | { kind: 'complete'; params: Record<string, unknown>; keepOnlyMedia?: readonly string[] };
 
 export type Step = (input: StepInput) => Promise<StepResult>;
 
 export const next = (screen: string, data: Record<string, unknown> = {}): StepResult => ({ kind: 'next', screen, data });
 export const fail = (message: string, data?: Record<string, unknown>): StepResult =>
   data === undefined ? { kind: 'error', message } : { kind: 'error', message, data };
-export const done = (params: Record<string, unknown>): StepResult => ({ kind: 'complete', params });
+/** Finish the flow; `keepOnlyMedia`: the picker files it keeps, the others deleted (FlowCompleteOptions). */
+export const done = (params: Record<string, unknown>, keepOnlyMedia?: readonly string[]): StepResult =>
+  keepOnlyMedia === undefined ? { kind: 'complete', params } : { kind: 'complete', params, keepOnlyMedia };
 
 /** What a step may do once its flow completed (the completion context's part of it). */
 export type CompletedFlow = Pick<FlowCompletionContext, 'keepOnlyMedia'>;
@@ -57,7 +59,9 @@ export function toReply(ctx: FlowScreenContext, result: StepResult): FlowReply {
     case 'error':
       return ctx.error(result.message, result.data);
     case 'complete':
-      return ctx.complete(result.params);
+      return result.keepOnlyMedia === undefined
+        ? ctx.complete(result.params)
+        : ctx.complete(result.params, { keepOnlyMedia: result.keepOnlyMedia });
   }
 }
 

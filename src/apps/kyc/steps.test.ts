@@ -47,6 +47,7 @@ describe('kyc steps', () => {
     expect(await steps.screens.REVIEW!(stepInput('t', { consent: true }, NOW))).toMatchObject({
       kind: 'complete',
       params: { status: 'pending_review' },
+      keepOnlyMedia: [front.mediaId, back.mediaId],
     });
     expect(await db.storage.record('kyc', 't')).toMatchObject({
       status: 'pending_review',
@@ -63,7 +64,10 @@ describe('kyc steps', () => {
     // An nfm_reply before the submission was stored (or for a draft) must not delete the files in it.
     await steps.completed('t', NOW, flow);
     expect(kept).toEqual([]);
-    await steps.screens.REVIEW!(stepInput('t', { consent: true }, NOW));
+    // The finished flow keeps the same two files, whether or not the completion comes.
+    expect(await steps.screens.REVIEW!(stepInput('t', { consent: true }, NOW))).toMatchObject({
+      keepOnlyMedia: ['id-sharp.png', 'id-back.pdf'],
+    });
     await steps.completed('t', NOW, flow);
     expect(kept).toEqual([['id-sharp.png', 'id-back.pdf']]);
   });

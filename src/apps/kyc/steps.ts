@@ -2,8 +2,9 @@
 // decrypts, MIME-sniffs and stores it before the step runs, within the picker's type and size
 // limits) and check its type and size; a file the runtime refused is reported with the runtime's
 // reason, as the snackbar and per media_id in the picker's error-message. REVIEW needs the consent
-// and stores the submission with both files, status pending_review; once the flow completed, files
-// it received but the submission does not point at (replaced by going back) are deleted.
+// and stores the submission with both files, status pending_review, and finishes the flow keeping only
+// those two files: the ones it received but the submission does not point at (replaced by going back)
+// are deleted then, whether or not the completion webhook ever comes (named again when it does).
 import type { StoredFlowMedia } from '../common/host.js';
 import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
@@ -82,14 +83,15 @@ export function kycSteps(
         }
         const submission: KycSubmission = { document_type: draft.document_type, front, back, consent_at: input.now };
         const record = await storage().submit(KYC_APP, input.flowToken, input.waId, { ...submission }, 'pending_review', input.now);
-        return done({ submission_id: String(record.id), status: 'pending_review' });
+        return done({ submission_id: String(record.id), status: 'pending_review' }, [front.mediaId, back.mediaId]);
       },
     },
     async completed(flowToken, now, flow) {
       await storage().markCompleted(KYC_APP, flowToken, now);
       // Going back and picking another file leaves the first one stored: an ID image nobody will look at.
       // Only the two files the record points at stay, and only once the record is known to point at both
-      // (keeping nothing would delete the very images under review).
+      // (keeping nothing would delete the very images under review). REVIEW named them already; naming them
+      // again here finishes a release that failed or was cut short (idempotent).
       const record = await storage().record(KYC_APP, flowToken);
       const front = media(record?.data.front);
       const back = media(record?.data.back);
