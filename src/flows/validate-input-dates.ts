@@ -7,9 +7,12 @@ const EPOCH_MS = /^\d{1,15}$/;
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
-/** Days since 1970-01-01 (UTC) for a "YYYY-MM-DD" or epoch-ms string, or null if it is neither. */
-export function parseDay(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return Math.floor(value / DAY_MS);
+/**
+ * Days since 1970-01-01 (UTC) for a "YYYY-MM-DD" or epoch-ms string, or null if it is neither. `isoOnly`:
+ * "YYYY-MM-DD" only, as a client sends a date of a Flow JSON 5.0 or later (SPEC E.5).
+ */
+export function parseDay(value: unknown, isoOnly = false): number | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && !isoOnly) return Math.floor(value / DAY_MS);
   if (typeof value !== 'string') return null;
   const text = value.trim();
   const iso = ISO_DAY.exec(text);
@@ -20,7 +23,7 @@ export function parseDay(value: unknown): number | null {
     if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) return null;
     return ms / DAY_MS;
   }
-  if (EPOCH_MS.test(text)) return Math.floor(Number(text) / DAY_MS);
+  if (EPOCH_MS.test(text) && !isoOnly) return Math.floor(Number(text) / DAY_MS);
   return null;
 }
 

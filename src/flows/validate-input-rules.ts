@@ -45,6 +45,11 @@ export interface RuleContext {
   dynamicOptions: readonly string[] | undefined;
   /** False: refuse values with a pattern without matching them (a sender whose value ran a match out). */
   runPatterns?: boolean;
+  /**
+   * Date values are "YYYY-MM-DD" only: the flow's Flow JSON is 5.0 or later, where the client sends no other
+   * form (SPEC E.5; before 5.0 a DatePicker sends millisecond timestamps).
+   */
+  isoDates?: boolean;
 }
 
 const issue = (code: FieldErrorCode, message: string): Issue => ({ code, message });
@@ -203,8 +208,8 @@ export function checkMultiChoice(field: InputField, value: unknown, ctx: RuleCon
 }
 
 /** One chosen day against min-date, max-date, unavailable-dates and include-days. */
-function checkDay(field: InputField, value: unknown): Issue | { day: number } {
-  const day = parseDay(value);
+function checkDay(field: InputField, value: unknown, ctx: RuleContext): Issue | { day: number } {
+  const day = parseDay(value, ctx.isoDates === true);
   if (day === null) return issue('invalid_date', 'Choose a valid date');
   const c = field.constraints;
   const min = c.minDate === undefined ? null : parseDay(c.minDate);
@@ -220,15 +225,20 @@ function checkDay(field: InputField, value: unknown): Issue | { day: number } {
   return { day };
 }
 
-export function checkDate(field: InputField, value: unknown): Issue | null {
-  const result = checkDay(field, value);
+export function checkDate(field: InputField, value: unknown, ctx: RuleContext): Issue | null {
+  const result = checkDay(field, value, ctx);
   return 'code' in result ? result : null;
 }
 
 export type RangeEnd = 'start-date' | 'end-date';
 
 /** A CalendarPicker range; `required` says which ends must be present. */
-export function checkDateRange(field: InputField, value: unknown, required: Record<RangeEnd, boolean>): Issue | null {
+export function checkDateRange(
+  field: InputField,
+  value: unknown,
+  required: Record<RangeEnd, boolean>,
+  ctx: RuleContext,
+): Issue | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return issue('invalid_date', 'Choose a start and an end date');
   }
@@ -241,7 +251,7 @@ export function checkDateRange(field: InputField, value: unknown, required: Reco
       if (required[end]) return issue('required', `Choose ${label}`);
       continue;
     }
-    const result = checkDay(field, raw);
+    const result = checkDay(field, raw, ctx);
     if ('code' in result) return result;
     days[end] = result.day;
   }

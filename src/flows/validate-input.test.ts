@@ -255,6 +255,29 @@ const cases: Case[] = [
     [{ field: 'date', message: 'Choose a date on or before 2025-12-31', code: 'date_too_late' }],
   ],
   ['date picker (5.0): optional and empty', isoDates, 'DEMO_SCREEN', { date: '' }, []],
+  ['date picker (5.0): a day in range', isoDates, 'DEMO_SCREEN', { date: '2024-10-21' }, []],
+  [
+    // From 5.0 the client sends "YYYY-MM-DD" only (SPEC E.5): a timestamp is no client's value.
+    'date picker (5.0): an epoch-ms value of a day in range',
+    isoDates,
+    'DEMO_SCREEN',
+    { date: String(Date.UTC(2024, 9, 21, 12)) },
+    [{ field: 'date', message: 'Choose a valid date', code: 'invalid_date' }],
+  ],
+  [
+    'date picker (5.0): a number',
+    isoDates,
+    'DEMO_SCREEN',
+    { date: Date.UTC(2024, 9, 21, 12) },
+    [{ field: 'date', message: 'Choose a valid date', code: 'invalid_date' }],
+  ],
+  [
+    'calendar range (6.1): an epoch-ms end',
+    range,
+    'DEMO_SCREEN',
+    { calendar_range: { 'start-date': '2024-10-22', 'end-date': String(Date.UTC(2024, 9, 25, 12)) } },
+    [{ field: 'calendar_range', message: 'Choose a valid date', code: 'invalid_date' }],
+  ],
   [
     'date picker (5.0): unavailable',
     isoDates,

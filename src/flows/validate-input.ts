@@ -3,7 +3,7 @@
 // The payload is mapped back to the screen's input components through the action that sent it
 // (validate-input-map.ts); keys that are not form references pass through unchecked.
 
-import { screenById, type FlowJson, type InputConstraints, type InputField } from '../protocol/index.js';
+import { compareVersions, screenById, type FlowJson, type InputConstraints, type InputField } from '../protocol/index.js';
 import { dataKey } from './data-sources.js';
 import { referencedFields, valueAt } from './validate-input-map.js';
 import {
@@ -151,15 +151,16 @@ function checkPresent(field: InputField, value: unknown, ctx: RuleContext): Issu
     case 'ChipsSelector':
       return checkMultiChoice(field, value, ctx);
     case 'DatePicker':
-      return checkDate(field, value);
+      return checkDate(field, value, ctx);
     case 'CalendarPicker':
       return field.constraints.mode === 'range'
         ? checkDateRange(
             field,
             value,
             shownAndEnabled(field) ? requiredEnds(field) : { 'start-date': false, 'end-date': false },
+            ctx,
           )
-        : checkDate(field, value);
+        : checkDate(field, value, ctx);
     case 'OptIn':
       if (field.required === true && value !== true && shownAndEnabled(field)) {
         return { code: 'required', message: requiredMessage(field) };
@@ -193,6 +194,7 @@ export function validateSubmission(
   const screen = screenById(flow, screenId);
   if (screen === undefined) return [];
   const errors: FieldError[] = [];
+  const isoDates = compareVersions(flow.version, '5.0') >= 0;
   for (const { field: declared, keyPath, global } of referencedFields(screen, payload, flow)) {
     // What the screen's data offered (options, date bounds) is this screen's; another screen's field is
     // checked against its static declaration only.
@@ -211,6 +213,7 @@ export function validateSubmission(
     } else {
       found = checkPresent(field, value, {
         dynamicOptions: dynamicOptions(field, shown),
+        isoDates,
         ...(options.runPatterns === false ? { runPatterns: false } : {}),
       });
     }
