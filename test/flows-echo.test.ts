@@ -53,6 +53,8 @@ beforeAll(async () => {
           seen.push(String(ctx.data.title));
           if (ctx.data.title === 'retry') return ctx.error('Try again');
           if (ctx.data.title === 'mine') return ctx.error('Try again', { revision: 'r-handler' });
+          // A handler that passes its error on as a copy of the reply object.
+          if (ctx.data.title === 'copy') return { ...ctx.error('Try once more') };
           return ctx.next('DONE', {});
         },
       },
@@ -65,12 +67,12 @@ afterAll(async () => {
 
 const base = { version: '3.0', flow_token: 'tok-echo' };
 /** The data kept per screen for the token (what later requests are checked against). */
-const kept = async (): Promise<unknown> => {
-  const screens = (await t.app.gateway.store.flows.getToken('tok-echo'))?.screens;
+const kept = async (token = 'tok-echo'): Promise<unknown> => {
+  const screens = (await t.app.gateway.store.flows.getToken(token))?.screens;
   return typeof screens === 'string' ? (JSON.parse(screens) as unknown) : screens;
 };
-const note = (data: Record<string, unknown>) =>
-  exchange(t.url, 'note', { ...base, action: 'data_exchange', screen: 'NOTE', data });
+const note = (data: Record<string, unknown>, token = 'tok-echo') =>
+  exchange(t.url, 'note', { ...base, flow_token: token, action: 'data_exchange', screen: 'NOTE', data });
 
 describe('echoed screen data', () => {
   it('is shown back in an error answer, never stored or trusted by later checks', async () => {
@@ -107,5 +109,16 @@ describe('echoed screen data', () => {
     expect((await note({ title: 'mine', limit: 5, revision: 'r-stale' })).body).toMatchObject({
       data: { revision: 'r-handler' },
     });
+  });
+
+  it('is shown back when the handler returns a copy of ctx.error’s reply', async () => {
+    await issueTestToken(t.app, 'note', 'tok-echo-copy', '15550001112');
+    await exchange(t.url, 'note', { ...base, flow_token: 'tok-echo-copy', action: 'INIT', screen: '', data: {} });
+    const answered = await note({ title: 'copy', limit: 5, revision: 'r-other-window' }, 'tok-echo-copy');
+    expect(answered.body).toEqual({
+      screen: 'NOTE',
+      data: { limit: 5, revision: 'r-other-window', error_message: 'Try once more' },
+    });
+    expect(await kept('tok-echo-copy')).toMatchObject({ NOTE: { limit: 5, revision: 'r-server' } });
   });
 });

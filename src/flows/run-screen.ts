@@ -98,13 +98,14 @@ export function screensAsShown(
 
 /**
  * The error answer ctx.error made, as sent to the client: built the same way over screensAsShown, so the
- * handler's own data still comes last. Kept beside the reply (never on it), for the endpoint to send.
+ * handler's own data still comes last. Kept beside the reply's response object (never on it), for the
+ * endpoint to send: a handler that returns a copy of the reply (`{ ...ctx.error(…) }`) keeps the response.
  */
-const sentCopies = new WeakMap<FlowReply, FlowEndpointResponse>();
+const sentCopies = new WeakMap<FlowEndpointResponse, FlowEndpointResponse>();
 
 /** What to send for `reply`: ctx.error's copy for this client, else the reply's own response. */
 export function sentResponse(reply: FlowReply): FlowEndpointResponse {
-  return sentCopies.get(reply) ?? reply.response;
+  return sentCopies.get(reply.response) ?? reply.response;
 }
 
 /** The safe error answer: the request's screen again with SAFE_ERROR_MESSAGE (see errorResponse). */
@@ -157,7 +158,7 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
     error: (message, data = {}) => {
       const reply: FlowReply = { kind: 'error', response: errorResponse(def.json, here, message, req.screens, data) };
       if (here === req.screen)
-        sentCopies.set(reply, errorResponse(def.json, here, message, screensAsShown(def, req), data));
+        sentCopies.set(reply.response, errorResponse(def.json, here, message, screensAsShown(def, req), data));
       return reply;
     },
     complete: (params = {}, options = {}) => ({
@@ -292,7 +293,7 @@ export async function runScreen(
       : { kind: reply.kind, response, keepOnlyMedia: [...reply.keepOnlyMedia] };
   // ctx.error's copy for this client goes with the checked reply (it differs only by echoed primitives of
   // the screen's declared types, so it passes the same check).
-  const sent = sentCopies.get(reply);
-  if (sent !== undefined) sentCopies.set(checked, JSON.parse(JSON.stringify(sent)) as FlowEndpointResponse);
+  const sent = sentCopies.get(reply.response);
+  if (sent !== undefined) sentCopies.set(response, JSON.parse(JSON.stringify(sent)) as FlowEndpointResponse);
   return { kind: 'answer', reply: checked };
 }
