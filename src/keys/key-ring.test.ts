@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { GraphClient } from '../graph/index.js';
 import { decryptFlowRequest, encryptFlowRequest, FlowCryptoError } from '../protocol/flows/crypto/index.js';
 import { KeyGraphError, KeyRingError, KeyVerificationError } from './errors.js';
+import type { KeysRepository } from '../store/keys.js';
 import { PHONE, ringFixture, type RingFixture } from './test-util.test-util.js';
 
 const HOUR = 3_600_000;
@@ -220,6 +221,35 @@ describe('rotation and grace', () => {
     const latest = await server.decryptionKeys(PHONE, { fresh: true });
     expect(latest).toHaveLength(2);
     expect(latest).not.toBe(again);
+  });
+
+  it('a fresh read does not take the list of an ordinary read begun before the upload, nor is undone by it', async () => {
+    await f.ring.rotate(PHONE, { actor });
+    // Another process whose first read of the list is slow: it has its rows, and is held before it returns.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const real = f.store.keys;
+    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
+      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
+        const rows = await real.inStates(...args);
+        if (++reads === 1) await held;
+        return rows;
+      },
+    });
+    const server = f.newRing({ keys, listTtlMs: 1000 });
+    const ordinary = server.decryptionKeys(PHONE);
+    while (reads === 0) await new Promise((resolve) => setImmediate(resolve));
+    // A key upload begins after that read had its rows; a request encrypted to it finds no cached key.
+    const uploaded = await f.ring.generate(PHONE, { actor });
+    await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
+    // Read on its own (joining the held read would wait for it, and get its older list).
+    const fresh = await server.decryptionKeys(PHONE, { fresh: true });
+    expect(fresh).toHaveLength(2);
+    // The older read finishes last: its callers get what it read, but the list kept is the fresh one.
+    release();
+    expect(await ordinary).toHaveLength(1);
+    expect(await server.decryptionKeys(PHONE)).toBe(fresh);
   });
 
   it('refuses to open keys under a different master key', async () => {

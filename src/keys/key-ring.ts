@@ -60,8 +60,14 @@ export class KeyRing {
   /** Parsed private keys by key id: the material of an id never changes, only whether it is used. */
   readonly #parsed = new Map<string, KeyObject>();
   readonly #lists = new Map<string, { keys: readonly KeyObject[]; validUntil: number }>();
-  /** Key-list reads in flight per number: requests that need one at the same moment share it. */
-  readonly #reading = new Map<string, Promise<readonly KeyObject[]>>();
+  /**
+   * Key-list reads in flight per number: requests that need one at the same moment share it (`fresh`: a read
+   * begun for a request no cached key decrypted).
+   */
+  readonly #reading = new Map<string, { read: Promise<readonly KeyObject[]>; fresh: boolean }>();
+  /** Reads are numbered as they begin; a list is kept only if no later-begun read's list was kept already. */
+  #reads = 0;
+  readonly #listRead = new Map<string, number>();
   /** When each number's list was last read `fresh` (see decryptionKeys). */
   readonly #freshAt = new Map<string, number>();
   readonly #busy = new Map<string, Promise<void>>();
@@ -95,15 +101,20 @@ export class KeyRing {
       if (options.fresh === true && now - (this.#freshAt.get(phoneNumberId) ?? -Infinity) < FRESH_READ_MS)
         return cached.keys;
     }
-    if (options.fresh === true) this.#freshAt.set(phoneNumberId, now);
+    const fresh = options.fresh === true;
+    if (fresh) this.#freshAt.set(phoneNumberId, now);
+    // A fresh request does not join an ordinary read under way: that one may have begun before the upload
+    // of the key the request was encrypted to.
     const reading = this.#reading.get(phoneNumberId);
-    if (reading !== undefined) return reading;
-    const read = this.#readDecryptionKeys(phoneNumberId, now).finally(() => this.#reading.delete(phoneNumberId));
-    this.#reading.set(phoneNumberId, read);
+    if (reading !== undefined && (reading.fresh || !fresh)) return reading.read;
+    const read = this.#readDecryptionKeys(phoneNumberId, now, ++this.#reads).finally(() => {
+      if (this.#reading.get(phoneNumberId)?.read === read) this.#reading.delete(phoneNumberId);
+    });
+    this.#reading.set(phoneNumberId, { read, fresh });
     return read;
   }
 
-  async #readDecryptionKeys(phoneNumberId: string, now: number): Promise<readonly KeyObject[]> {
+  async #readDecryptionKeys(phoneNumberId: string, now: number, seq: number): Promise<readonly KeyObject[]> {
     const rows = await this.#keys.inStates(phoneNumberId, ['active', 'retiring', 'pending']);
     const uploading = rows
       .filter((r) => r.state === 'pending' && r.upload_started_at !== null)
@@ -115,7 +126,11 @@ export class KeyRing {
       .concat(uploading);
     const keys = usable.map((row) => this.#privateKey(row));
     const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
-    this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
+    // An ordinary read that a fresh one overtook finishes with the older list: it does not replace the newer.
+    if (seq > (this.#listRead.get(phoneNumberId) ?? 0)) {
+      this.#listRead.set(phoneNumberId, seq);
+      this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
+    }
     return keys;
   }
 

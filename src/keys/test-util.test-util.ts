@@ -9,6 +9,7 @@ import { manualClock } from '../emulator/testing.js';
 import { GraphClient } from '../graph/index.js';
 import type { Logger } from '../log/index.js';
 import { Store } from '../store/index.js';
+import type { KeysRepository } from '../store/keys.js';
 import { KeyRing } from './key-ring.js';
 
 export const TOKEN = 'EAAkeys-emulator-token-0123456789';
@@ -27,6 +28,8 @@ export interface RingFixture {
     masterKey?: string | null;
     logger?: Logger;
     listTtlMs?: number;
+    /** Default the store's own repository. */
+    keys?: KeysRepository;
   }): KeyRing;
   close(): Promise<void>;
 }
@@ -41,7 +44,7 @@ export async function ringFixture(options: { graceHours?: number; logger?: Logge
   const clock = manualClock(Date.UTC(2026, 0, 1));
   const newRing: RingFixture['newRing'] = (o = {}) =>
     new KeyRing({
-      keys: store.keys,
+      keys: o.keys ?? store.keys,
       masterKey: o.masterKey === undefined ? masterKey : o.masterKey,
       graph: o.graph === undefined ? graph : o.graph,
       graceHours: options.graceHours ?? 24,
