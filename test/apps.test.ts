@@ -247,6 +247,25 @@ describe('schedule', () => {
   });
 });
 
+describe('schedule open twice', () => {
+  it("refuses the days of the other window's range as a stale copy, not as options missing from the list", async () => {
+    const { session: phone, openAgain } = await h.open('schedule', '15552000016');
+    const range = screen(await phone.init(), 'RANGE').data;
+    const start = addDays(range.min_date as string, 3);
+    screen(await phone.submit('RANGE', { range: { 'start-date': start, 'end-date': addDays(start, 2) } }), 'DAYS');
+    // The same Flow message opened on the desktop picks later days.
+    const desktop = openAgain();
+    screen(await desktop.init(), 'RANGE');
+    const later = addDays(start, 7);
+    screen(await desktop.submit('RANGE', { range: { 'start-date': later, 'end-date': addDays(later, 1) } }), 'DAYS');
+    // The phone's days are not among the desktop's: the person is told why, not "choose from the list".
+    const refused = screen(await phone.submit('DAYS', { days: [start] }), 'DAYS');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    // The desktop's copy goes on.
+    screen(await desktop.submit('DAYS', { days: [later] }), 'PER_DAY');
+  });
+});
+
 describe('budget', () => {
   it('sets up a budget with limits and alerts', async () => {
     const { session, token } = await h.open('budget', '15552000005');

@@ -59,6 +59,18 @@ beforeAll(async () => {
         },
       },
     });
+    // The same form, told which field names the copy a client shows.
+    app.flow('note-copies', {
+      json,
+      formCopy: { field: 'revision', message: 'Changed in another window.' },
+      init: (ctx) => ctx.next('NOTE', { limit: 5, revision: 'r-server' }),
+      screens: {
+        NOTE: (ctx) => {
+          seen.push(String(ctx.data.title));
+          return ctx.next('DONE', {});
+        },
+      },
+    });
   });
 });
 afterAll(async () => {
@@ -120,5 +132,28 @@ describe('echoed screen data', () => {
       data: { limit: 5, revision: 'r-other-window', error_message: 'Try once more' },
     });
     expect(await kept('tok-echo-copy')).toMatchObject({ NOTE: { limit: 5, revision: 'r-server' } });
+  });
+
+  it("with formCopy, a request echoing another copy's value is answered its message before its input is checked", async () => {
+    const token = 'tok-echo-copies';
+    const send = (data: Record<string, unknown>) =>
+      exchange(t.url, 'note-copies', { ...base, flow_token: token, action: 'data_exchange', screen: 'NOTE', data });
+    await issueTestToken(t.app, 'note-copies', token, '15550001113');
+    await exchange(t.url, 'note-copies', { ...base, flow_token: token, action: 'INIT', screen: '', data: {} });
+    const calls = seen.length;
+    // Too long for the limit the server showed, but the copy sending it is another one: that is what it is told.
+    const other = await send({ title: 'x'.repeat(40), limit: 50, revision: 'r-desktop' });
+    expect(other.body).toEqual({
+      screen: 'NOTE',
+      data: { limit: 50, revision: 'r-desktop', error_message: 'Changed in another window.' },
+    });
+    expect(seen.length).toBe(calls);
+    expect(await kept(token)).toMatchObject({ NOTE: { limit: 5, revision: 'r-server' } });
+    // The copy last answered is checked as ever, and reaches its handler.
+    expect((await send({ title: 'x'.repeat(6), limit: 5, revision: 'r-server' })).body).toMatchObject({
+      data: { error_message: expect.stringMatching(/at most 5 characters/) as unknown },
+    });
+    expect((await send({ title: 'fine', limit: 5, revision: 'r-server' })).body).toMatchObject({ screen: 'DONE' });
+    expect(seen.length).toBe(calls + 1);
   });
 });

@@ -61,6 +61,16 @@ describe('FlowRegistry', () => {
     expect(error.message).toContain('allowedMimeTypes is empty');
   });
 
+  it.each([
+    { field: '', message: 'Changed elsewhere.' },
+    { field: 'revision', message: ' ' },
+    { field: 'revision', message: 'x'.repeat(301) },
+  ])('refuses formCopy %j', (formCopy) => {
+    const error = definitionError(() => new FlowRegistry().define('budget', { json: validJson(), formCopy }));
+    expect(error.code).toBe('flowgate.flows.invalid_option');
+    expect(error.message).toContain('formCopy needs a field name and a message of 1-300 characters');
+  });
+
   it('registers a name once', () => {
     const registry = new FlowRegistry();
     const def = registry.define('survey', { json: validJson() });

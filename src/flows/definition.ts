@@ -41,6 +41,7 @@ export class FlowDefinition {
   readonly awaitMedia: boolean;
   readonly tokenTtlMs: number;
   readonly allowedMimeTypes: readonly string[] | undefined;
+  readonly formCopy: { readonly field: string; readonly message: string } | undefined;
   private completion: FlowCompletionHandler | undefined;
   private readonly options: FlowOptions;
 
@@ -71,6 +72,14 @@ export class FlowDefinition {
         `flow "${name}": allowedMimeTypes is empty, so no picker file could be accepted; leave it out for the default list`,
       );
     }
+    const copy = options.formCopy;
+    const fine = (text: unknown, max: number) => typeof text === 'string' && text.trim() !== '' && text.length <= max;
+    if (copy !== undefined && (!fine(copy.field, 80) || !fine(copy.message, 300))) {
+      throw new FlowDefinitionError(
+        'flowgate.flows.invalid_option',
+        `flow "${name}": formCopy needs a field name and a message of 1-300 characters`,
+      );
+    }
     this.options = options;
     // A copy, frozen: what was validated above is what is served, and validation can walk each screen once.
     this.json = deepFreeze(structuredClone(options.json));
@@ -79,6 +88,7 @@ export class FlowDefinition {
     this.awaitMedia = options.awaitMedia ?? false;
     this.tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
     this.allowedMimeTypes = options.allowedMimeTypes;
+    this.formCopy = options.formCopy === undefined ? undefined : { ...options.formCopy };
     this.completion = options.onComplete;
   }
 

@@ -43,6 +43,7 @@ import {
   runScreen,
   safeErrorResponse,
   screensAsShown,
+  otherCopyResponse,
   sentResponse,
   type ScreenRequest,
 } from './run-screen.js';
@@ -284,7 +285,12 @@ export class FlowEndpoint {
       log.warn({ screen: loggedScreen(screen) }, 'BACK from a screen without refresh_on_back; answered a safe error');
       return answer(200, safeErrorResponse(def, req), 'bad_request');
     }
-    // Invalid input changes nothing: the same screen again, with what it was last answered and the errors.
+    // A request from the form's other open copy, then invalid input, change nothing: the same screen again.
+    const otherCopy = otherCopyResponse(def, req);
+    if (otherCopy !== null) {
+      log.info({ screen: loggedScreen(screen) }, 'flow request from another open copy of the form; refused');
+      return answer(200, otherCopy, 'input_rejected');
+    }
     const rejected = this.validate(def, req, log);
     if (rejected !== null) return answer(200, rejected, 'input_rejected');
     // One budget for the picker files stored before the handler and the handler itself: the files may take

@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.js';
 import { screenById, type FlowJson } from '../protocol/index.js';
 import { allowedTargets, checkResponse, emptyValue, entryScreens, type ResponseProblem } from './check-response.js';
 import type { FlowDefinition } from './definition.js';
+import { updatesOwnData } from './data-sources.js';
 import { echoedData } from './validate-input-map.js';
 import type {
   FlowAction,
@@ -94,6 +95,22 @@ export function screensAsShown(
   const echoed = screen === undefined ? {} : echoedData(screen, req.data);
   if (Object.keys(echoed).length === 0) return req.screens;
   return { ...req.screens, [req.screen]: { ...req.screens[req.screen], ...echoed } };
+}
+
+/**
+ * FlowOptions.formCopy: the answer to a data_exchange request from another copy of the form than the one
+ * last answered for its screen (it echoes another value of the field), or null. Where the screen changes its
+ * own data on the phone (update_data), what was last answered is not what it shows, and nothing is refused.
+ */
+export function otherCopyResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse | null {
+  const copy = def.formCopy;
+  if (copy === undefined || req.action !== 'data_exchange') return null;
+  const screen = screenById(def.json, req.screen);
+  if (screen === undefined || updatesOwnData(def.json, req.screen)) return null;
+  const sent = echoedData(screen, req.data)[copy.field];
+  const answered = req.screens[req.screen]?.[copy.field];
+  if (sent === undefined || answered === undefined || sent === answered) return null;
+  return errorResponse(def.json, req.screen, copy.message, screensAsShown(def, req));
 }
 
 /**

@@ -159,6 +159,14 @@ export interface FlowOptions {
   flowName?: string;
   /** MIME types a DocumentPicker file may have (checked by sniffing); default any. */
   allowedMimeTypes?: readonly string[];
+  /**
+   * A screen data field naming the copy of the form a client shows (a token open on the phone and on
+   * WhatsApp Desktop at once, each answered in turn). A data_exchange request that sends back
+   * `${data.<field>}` with another value than the one last answered for its screen comes from the other copy:
+   * it is answered `message` on its screen, before its input is checked against data that copy never showed
+   * (its options would be refused as "not in the list"). Its handler does not run; nothing is stored.
+   */
+  formCopy?: { field: string; message: string };
 }
 
 export interface SendFlowOptions {

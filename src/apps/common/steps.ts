@@ -3,6 +3,7 @@
 // screen handlers, so the ctx plumbing is written once.
 import type { FlowJson } from '../../protocol/index.js';
 import type { FlowCompletionContext, FlowOptions, FlowReply, FlowScreenContext, StoredFlowMedia } from './host.js';
+import { REVISION_KEY, STALE_FORM_MESSAGE } from './revision.js';
 
 export interface StepInput {
   flowToken: string;
@@ -80,6 +81,9 @@ export function flowOptions(
     json,
     init: handler(steps.init),
     screens: Object.fromEntries(Object.entries(steps.screens).map(([id, step]) => [id, handler(step)])),
+    // A screen of the form's other open copy (another revision) is refused before its input is checked
+    // against data it never showed: its options are the other copy's (common/revision.ts).
+    formCopy: { field: REVISION_KEY, message: STALE_FORM_MESSAGE },
     onComplete: async (ctx: FlowCompletionContext) => {
       await steps.completed(ctx.token.token, now(), ctx);
       const text = confirm && steps.confirmation !== undefined ? await steps.confirmation(ctx.token.token) : null;
