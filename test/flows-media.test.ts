@@ -76,6 +76,15 @@ beforeAll(async () => {
           DONE: (ctx) => ctx.complete({}, { keepOnlyMedia: lastUpload.get(ctx.token.token) ?? [] }),
         },
       });
+      app.flow('keeps-one-id', {
+        json: json(),
+        awaitMedia: true,
+        screens: {
+          UPLOAD: upload,
+          // A plain-JS handler naming its one file without the array.
+          DONE: (ctx) => ctx.complete({}, { keepOnlyMedia: 'the-one-id' as unknown as string[] }),
+        },
+      });
       app.flow('keeps-garbage', {
         json: json(),
         awaitMedia: true,
@@ -308,9 +317,13 @@ describe('finishing with keepOnlyMedia', () => {
     });
   });
 
-  it('a reply naming what it keeps as anything but media ids is a handler bug: the safe error, the flow open', async () => {
-    await issue('keeps-garbage', 'tok-finish-2');
-    const s = session('keeps-garbage', 'tok-finish-2');
+  it.each([
+    ['keeps-garbage', 'on the reply'],
+    ['keeps-one-id', 'given to ctx.complete'],
+  ])('%s: a list of what it keeps that is no list of media ids (%s) is a handler bug: the safe error', async (flow) => {
+    const token = `tok-${flow}`;
+    await issue(flow, token);
+    const s = session(flow, token);
     const file = s.uploadMedia(pdf(), 'kept.pdf');
     expect(await s.dataExchange('UPLOAD', { doc: [file] })).toMatchObject({ screen: 'DONE' });
     expect(await s.dataExchange('DONE', { done: true })).toMatchObject({
@@ -318,10 +331,10 @@ describe('finishing with keepOnlyMedia', () => {
       screen: 'DONE',
       errorMessage: SAFE_ERROR_MESSAGE,
     });
-    expect(await t.app.gateway.store.flows.getToken('tok-finish-2')).toMatchObject({ state: 'in_progress' });
-    expect(await t.app.gateway.store.flows.listMedia('tok-finish-2')).toMatchObject([
-      { blob_key: expect.any(String) as string, error: null },
-    ]);
+    expect(await t.app.gateway.store.flows.getToken(token)).toMatchObject({ state: 'in_progress' });
+    const [row] = await t.app.gateway.store.flows.listMedia(token);
+    expect(row).toMatchObject({ error: null });
+    expect(await t.app.blobs.stat(row!.blob_key!)).not.toBeNull();
   });
 });
 

@@ -178,14 +178,19 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
         sentCopies.set(reply.response, errorResponse(def.json, here, message, screensAsShown(def, req), data));
       return reply;
     },
-    complete: (params = {}, options = {}) => ({
-      kind: 'complete',
-      response: {
-        screen: 'SUCCESS',
-        data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
-      },
-      ...(options.keepOnlyMedia === undefined ? {} : { keepOnlyMedia: [...options.keepOnlyMedia] }),
-    }),
+    complete: (params = {}, options = {}) => {
+      const keep: unknown = options.keepOnlyMedia;
+      return {
+        kind: 'complete',
+        response: {
+          screen: 'SUCCESS',
+          data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
+        },
+        // A copy of the list. Anything else (a plain-JS handler's single id) is left as it is, for isReply to
+        // refuse: spread, a string would become one "media id" per character, and keep nothing it names.
+        ...(keep === undefined ? {} : { keepOnlyMedia: Array.isArray(keep) ? [...(keep as unknown[])] : keep }),
+      } as FlowReply;
+    },
   };
 }
 
