@@ -314,6 +314,7 @@ describe('finishing with keepOnlyMedia', () => {
     expect(await flows.getToken('tok-finish-1')).toMatchObject({
       state: 'completed',
       media_kept: '["' + second.media_id + '"]',
+      media_released_at: expect.any(Number) as number,
     });
   });
 

@@ -321,12 +321,13 @@ export class FlowEndpoint {
     }
     if (response.screen === 'SUCCESS') {
       const kept = { ...req.screens, SUCCESS: response.data };
-      if (!(await this.deps.store.flows.finish(req.token.token, this.now(), kept))) {
+      // What the finished flow keeps is stored with the answer; the others are deleted after it (what is cut
+      // short, the media sweep finishes).
+      const keep = this.deps.keepOnlyMedia === undefined ? undefined : outcome.reply.keepOnlyMedia;
+      if (!(await this.deps.store.flows.finish(req.token.token, this.now(), kept, keep))) {
         log.info({ reason: 'completed' }, 'flow token completed meanwhile (427)');
         return answer(427, { error_msg: TOKEN_MESSAGES.completed }, 'invalid_token');
       }
-      // What the finished flow did not keep is deleted after the answer (a failed delete is left to the sweep).
-      const keep = outcome.reply.keepOnlyMedia;
       if (keep !== undefined && this.deps.keepOnlyMedia !== undefined) {
         this.deps.keepOnlyMedia(req.token.token, keep).catch((error: unknown) => {
           log.error({ err: String(error) }, 'could not delete the files a finished flow did not keep');

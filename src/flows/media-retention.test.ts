@@ -173,7 +173,7 @@ describe('FlowMediaRetention', () => {
     await receive(s, blobs, 'done', 'old', 'replaced front');
     await receive(s, blobs, 'done', 'new', 'final front');
     // The process stopped between marking the rows and deleting the blobs.
-    expect(await s.flows.supersedeMedia('done', ['new'], 10)).toEqual([keyOf('replaced front')]);
+    expect(await s.flows.supersedeMedia('done', ['new'], 10, NOW)).toEqual([keyOf('replaced front')]);
     const retention = new FlowMediaRetention({
       store: s,
       deleteBlob: (key) => blobs.delete(key),
@@ -275,5 +275,31 @@ describe('FlowMediaRetention', () => {
     } finally {
       await cdn.close();
     }
+  });
+
+  it('finishes a release named with the SUCCESS answer that never ran (the process stopped after answering)', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    await issue(s, 'answered', NOW + DAY, false);
+    await receive(s, blobs, 'answered', 'old', 'replaced front');
+    await receive(s, blobs, 'answered', 'new', 'final front');
+    // The endpoint stored the answer and what the flow keeps; the release after it never happened.
+    expect(await s.flows.finish('answered', NOW, { SUCCESS: {} }, ['new'])).toBe(true);
+    expect(await s.flows.unreleasedMedia(10)).toEqual([{ token: 'answered', keepMediaIds: ['new'] }]);
+    const retention = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW,
+    });
+    expect(await retention.sweep()).toBe(1);
+    expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
+    expect(await outcomes(s, 'answered')).toEqual([
+      ['old', null, 'superseded'],
+      ['new', keyOf('final front'), null],
+    ]);
+    expect(await s.flows.unreleasedMedia(10)).toEqual([]);
+    expect(await s.flows.getToken('answered')).toMatchObject({ state: 'completed', media_released_at: NOW });
+    expect(await retention.sweep()).toBe(0);
   });
 });

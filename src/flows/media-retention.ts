@@ -54,18 +54,28 @@ export class FlowMediaRetention extends PeriodicSweep<number> {
    * past the batch). Returns how many files were deleted.
    */
   async supersede(token: string, keepMediaIds: readonly string[]): Promise<number> {
-    const keys = await this.#o.store.flows.supersedeMedia(token, keepMediaIds, this.#o.batch ?? 200);
+    const now = (this.#o.now ?? Date.now)();
+    const keys = await this.#o.store.flows.supersedeMedia(token, keepMediaIds, this.#o.batch ?? 200, now);
     const deleted = await this.#delete(keys, this.#expiredBefore());
     if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files a completed flow did not keep');
     return deleted;
   }
 
   protected async run(): Promise<number> {
+    // Releases named with a SUCCESS answer and cut short after it (the flow's record points at its files).
+    let released = 0;
+    for (const { token, keepMediaIds } of await this.#o.store.flows.unreleasedMedia(this.#o.batch ?? 200)) {
+      try {
+        released += await this.supersede(token, keepMediaIds);
+      } catch (error) {
+        this.#o.logger.warn({ err: String(error) }, 'could not release the files a finished flow did not keep');
+      }
+    }
     const expiredBefore = this.#expiredBefore();
     const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, this.#o.batch ?? 200);
     const deleted = await this.#delete(keys, expiredBefore);
     if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files no flow needs any more');
-    return deleted;
+    return released + deleted;
   }
 
   /**

@@ -87,7 +87,8 @@ export class FlowRuntime {
       mediaMaxBytes: config.flowMediaMaxBytes,
       now: this.now,
       rsa: this.rsa,
-      keepOnlyMedia: (token, mediaIds) => this.keepOnlyMedia(token, mediaIds),
+      // Only where Flowgate deletes the files (not with a custom flowMedia store).
+      ...(this.retention === null ? {} : { keepOnlyMedia: (token, mediaIds) => this.keepOnlyMedia(token, mediaIds) }),
     });
   }
 

@@ -84,12 +84,21 @@ export class FlowsRepository {
   /**
    * The endpoint answered SUCCESS: the flow is over for this token. `screens` keeps the answer under
    * "SUCCESS" (a reserved screen id), so a retry whose SUCCESS never reached the phone gets it again.
-   * False when the token was no longer open (completed or expired meanwhile).
+   * False when the token was no longer open (completed or expired meanwhile). `keepMediaIds`: the only
+   * picker files the flow keeps (FlowCompleteOptions.keepOnlyMedia), written with the answer: the release
+   * of the others (supersedeMedia) follows, and the media sweep finishes one cut short (unreleasedMedia).
    */
-  async finish(token: string, now: number, screens: Record<string, unknown>): Promise<boolean> {
+  async finish(
+    token: string,
+    now: number,
+    screens: Record<string, unknown>,
+    keepMediaIds?: readonly string[],
+  ): Promise<boolean> {
+    const kept =
+      keepMediaIds === undefined ? {} : { media_kept: JSON.stringify([...keepMediaIds]), media_released_at: null };
     const result = await this.db
       .updateTable('flow_tokens')
-      .set({ state: 'completed', completed_at: now, screens: JSON.stringify(screens) })
+      .set({ state: 'completed', completed_at: now, screens: JSON.stringify(screens), ...kept })
       .where('token', '=', token)
       .where('state', 'in', ['issued', 'in_progress'])
       .executeTakeFirst();
@@ -320,7 +329,7 @@ export class FlowsRepository {
    * superseded files still stored (these, and any an interrupted earlier release left; at most `limit`), for the
    * caller to delete where no other row needs them.
    */
-  async supersedeMedia(token: string, keepMediaIds: readonly string[], limit: number): Promise<string[]> {
+  async supersedeMedia(token: string, keepMediaIds: readonly string[], limit: number, now: number): Promise<string[]> {
     // Remembered for files recorded later (recordMedia): they are let go too unless kept.
     await this.db
       .updateTable('flow_tokens')
@@ -328,6 +337,8 @@ export class FlowsRepository {
       .where('token', '=', token)
       .execute();
     await this.markSuperseded(token, keepMediaIds);
+    // The rows are marked: what is left (deleting their files) the sweep finds by them.
+    await this.db.updateTable('flow_tokens').set({ media_released_at: now }).where('token', '=', token).execute();
     const rows = await this.db
       .selectFrom('flow_media')
       .select('blob_key')
@@ -338,6 +349,26 @@ export class FlowsRepository {
       .limit(limit)
       .execute();
     return rows.flatMap((r) => (r.blob_key === null ? [] : [r.blob_key]));
+  }
+
+  /**
+   * Completed flows whose files not kept were named (media_kept) but not yet marked superseded: a release
+   * after the SUCCESS answer that a crash or a failed query cut short. At most `limit`.
+   */
+  async unreleasedMedia(limit: number): Promise<{ token: string; keepMediaIds: string[] }[]> {
+    const rows = await this.db
+      .selectFrom('flow_tokens')
+      .select(['token', 'media_kept'])
+      .where('media_kept', 'is not', null)
+      .where('media_released_at', 'is', null)
+      .where('state', '=', 'completed')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => {
+      const kept = JSON.parse(r.media_kept ?? '[]') as unknown;
+      const ids = Array.isArray(kept) ? kept.filter((id): id is string => typeof id === 'string') : [];
+      return { token: r.token, keepMediaIds: ids };
+    });
   }
 
   /**

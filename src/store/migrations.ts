@@ -172,6 +172,20 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
         await db.schema.alterTable('flow_tokens').addColumn('media_kept', 'text').execute();
       },
     },
+    // When a completed flow's release of the files it did not keep was done: one named at SUCCESS and
+    // interrupted (a crash, a failed query) is finished by the media sweep.
+    '0013_flow_media_released': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('flow_tokens').addColumn('media_released_at', 'bigint').execute();
+        await db.schema
+          .createIndex('flow_tokens_media_unreleased')
+          .on('flow_tokens')
+          .column('token')
+          .where(sql.ref('media_kept'), 'is not', null)
+          .where(sql.ref('media_released_at'), 'is', null)
+          .execute();
+      },
+    },
   };
 }
 

@@ -22,6 +22,11 @@ export interface FlowTokensTable {
    * recorded later for the token (a download still finishing) is superseded unless listed.
    */
   media_kept: string | null;
+  /**
+   * When the files not in `media_kept` were marked superseded (supersedeMedia); null while that is still to
+   * be done (media_kept written with the SUCCESS answer, the release after it interrupted).
+   */
+  media_released_at: number | null;
 }
 
 export interface FlowSubmissionsTable {
