@@ -252,6 +252,63 @@ describe('rotation and grace', () => {
     expect(await server.decryptionKeys(PHONE)).toBe(fresh);
   });
 
+  it('a fresh read joins a fresh read in flight only within FRESH_READ_MS of its start', async () => {
+    await f.ring.rotate(PHONE, { actor });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const real = f.store.keys;
+    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
+      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
+        const rows = await real.inStates(...args);
+        if (++reads === 2) await held; // the first fresh read is slow
+        return rows;
+      },
+    });
+    const server = f.newRing({ keys, listTtlMs: 1000 });
+    expect(await server.decryptionKeys(PHONE)).toHaveLength(1);
+    // An undecryptable request (anyone can send one) starts a fresh read, on a slow database.
+    f.clock.advance(10);
+    const first = server.decryptionKeys(PHONE, { fresh: true });
+    while (reads < 2) await new Promise((resolve) => setImmediate(resolve));
+    // A key upload begins; more than FRESH_READ_MS later a request encrypted to it reads on its own.
+    const uploaded = await f.ring.generate(PHONE, { actor });
+    await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
+    f.clock.advance(300);
+    const second = server.decryptionKeys(PHONE, { fresh: true });
+    release();
+    expect(await second).toHaveLength(2);
+    expect(await first).toHaveLength(1);
+    expect(await server.decryptionKeys(PHONE)).toHaveLength(2);
+  });
+
+  it("a read begun before this process's own rotation does not keep its list after it", async () => {
+    await f.ring.rotate(PHONE, { actor });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const real = f.store.keys;
+    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
+      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
+        const rows = await real.inStates(...args);
+        if (++reads === 1) await held;
+        return rows;
+      },
+    });
+    const server = f.newRing({ keys, listTtlMs: 1000 });
+    const before = server.decryptionKeys(PHONE);
+    while (reads < 1) await new Promise((resolve) => setImmediate(resolve));
+    const rotated = await server.rotate(PHONE, { actor });
+    release();
+    expect(await before).toHaveLength(1);
+    // Within the list's second, this process already decrypts with the key it just made active.
+    const now = await server.decryptionKeys(PHONE);
+    expect(now).toHaveLength(2);
+    const { pem } = await server.publicKey(PHONE);
+    expect(decryptFlowRequest(encryptFlowRequest(payload, pem).body, now).keyIndex).toBe(0);
+    expect(rotated.promoted).toBe(true);
+  });
+
   it('refuses to open keys under a different master key', async () => {
     await f.ring.rotate(PHONE, { actor });
     const wrong = f.newRing({ masterKey: Buffer.alloc(32, 7).toString('base64') });

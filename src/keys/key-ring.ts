@@ -64,10 +64,15 @@ export class KeyRing {
    * Key-list reads in flight per number: requests that need one at the same moment share it (`fresh`: a read
    * begun for a request no cached key decrypted).
    */
-  readonly #reading = new Map<string, { read: Promise<readonly KeyObject[]>; fresh: boolean }>();
-  /** Reads are numbered as they begin; a list is kept only if no later-begun read's list was kept already. */
+  readonly #reading = new Map<string, { read: Promise<readonly KeyObject[]>; fresh: boolean; startedAt: number }>();
+  /**
+   * Reads are numbered as they begin; a list is kept only if it is newer than the one kept (or than this
+   * process's own last change of the keys, see #invalidate).
+   */
   #reads = 0;
   readonly #listRead = new Map<string, number>();
+  /** invalidate(): no read begun before it keeps its list, whatever the number. */
+  #readsFloor = 0;
   /** When each number's list was last read `fresh` (see decryptionKeys). */
   readonly #freshAt = new Map<string, number>();
   readonly #busy = new Map<string, Promise<void>>();
@@ -103,14 +108,16 @@ export class KeyRing {
     }
     const fresh = options.fresh === true;
     if (fresh) this.#freshAt.set(phoneNumberId, now);
-    // A fresh request does not join an ordinary read under way: that one may have begun before the upload
-    // of the key the request was encrypted to.
+    // A fresh request joins only a fresh read begun within FRESH_READ_MS (as it would take that read's list
+    // from the cache): an ordinary read, or an older one, may have begun before the upload of the key the
+    // request was encrypted to.
     const reading = this.#reading.get(phoneNumberId);
-    if (reading !== undefined && (reading.fresh || !fresh)) return reading.read;
+    if (reading !== undefined && (!fresh || (reading.fresh && now - reading.startedAt < FRESH_READ_MS)))
+      return reading.read;
     const read = this.#readDecryptionKeys(phoneNumberId, now, ++this.#reads).finally(() => {
       if (this.#reading.get(phoneNumberId)?.read === read) this.#reading.delete(phoneNumberId);
     });
-    this.#reading.set(phoneNumberId, { read, fresh });
+    this.#reading.set(phoneNumberId, { read, fresh, startedAt: now });
     return read;
   }
 
@@ -127,7 +134,7 @@ export class KeyRing {
     const keys = usable.map((row) => this.#privateKey(row));
     const graceEnds = usable.flatMap((r) => (r.state === 'retiring' && r.grace_until !== null ? [r.grace_until] : []));
     // An ordinary read that a fresh one overtook finishes with the older list: it does not replace the newer.
-    if (seq > (this.#listRead.get(phoneNumberId) ?? 0)) {
+    if (seq > Math.max(this.#readsFloor, this.#listRead.get(phoneNumberId) ?? 0)) {
       this.#listRead.set(phoneNumberId, seq);
       this.#lists.set(phoneNumberId, { keys, validUntil: Math.min(now + this.#listTtlMs, ...graceEnds) });
     }
@@ -353,6 +360,8 @@ export class KeyRing {
   invalidate(): void {
     this.#lists.clear();
     this.#parsed.clear();
+    this.#reading.clear();
+    this.#readsFloor = ++this.#reads;
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -446,12 +455,15 @@ export class KeyRing {
     return this.#graph;
   }
 
+  /** This process changed the number's keys: reads begun before neither are joined nor keep their list. */
   #invalidate(phoneNumberId: string): void {
     this.#lists.delete(phoneNumberId);
+    this.#reading.delete(phoneNumberId);
+    this.#listRead.set(phoneNumberId, ++this.#reads);
   }
 
   #forget(phoneNumberId: string, id: string): void {
-    this.#lists.delete(phoneNumberId);
+    this.#invalidate(phoneNumberId);
     this.#parsed.delete(id);
   }
 }
