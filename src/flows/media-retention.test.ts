@@ -12,7 +12,10 @@ import { silentLogger } from '../log/index.js';
 import { Store } from '../store/store.js';
 import { tempDirs } from '../store/temp-dirs.test-util.js';
 import { encryptFlowMedia } from '../protocol/index.js';
-import { parseFlowMediaHost, storeFlowMedia } from './flow-media.js';
+import type { Kysely } from 'kysely';
+import { SqlQueue, type QueueTables } from '../queue/index.js';
+import { flowMediaBlobKey, parseFlowMediaHost, storeFlowMedia } from './flow-media.js';
+import { FlowMediaService } from './picker-media.js';
 import { png, startCdn } from './flow-media.test-util.js';
 import { FlowMediaRetention, SWEEP_GRACE_MS } from './media-retention.js';
 
@@ -62,6 +65,21 @@ async function receive(s: Store, blobs: FileBlobStore, token: string, mediaId: s
     created_at: 0,
   });
 }
+
+/** The row of a stored picker file `mediaId` of `token`, under `blobKey`. */
+const lateRow = (token: string, mediaId: string, blobKey: string) => ({
+  flow: 'kyc',
+  token,
+  screen: 'FRONT',
+  media_id: mediaId,
+  file_name: 'id.png',
+  blob_key: blobKey,
+  mime_type: 'image/png',
+  size: 1,
+  sha256: 'ab'.repeat(32),
+  error: null,
+  created_at: 0,
+});
 
 const outcomes = async (s: Store, token: string) =>
   (await s.flows.listMedia(token)).map((r) => [r.media_id, r.blob_key, r.error]);
@@ -301,5 +319,65 @@ describe('FlowMediaRetention', () => {
     expect(await s.flows.unreleasedMedia(10)).toEqual([]);
     expect(await s.flows.getToken('answered')).toMatchObject({ state: 'completed', media_released_at: NOW });
     expect(await retention.sweep()).toBe(0);
+  });
+
+  it('hands the handler the key a row kept when the same file comes again, and deletes the second copy', async () => {
+    const s = (store = await Store.open({ databaseUrl: null, dataDir: dir(), sqliteSynchronous: 'normal' }));
+    await SqlQueue.migrate(s.db as unknown as Kysely<QueueTables>, s.opened.dialect);
+    const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
+    const cdn = await startCdn();
+    try {
+      const bytes = png();
+      const { cdnFile, metadata } = encryptFlowMedia(bytes);
+      cdn.route('/photo', (_req, res) => res.writeHead(200).end(cdnFile));
+      const item = {
+        media_id: 'photo-1',
+        cdn_url: cdn.url('/photo'),
+        file_name: 'id.png',
+        encryption_metadata: metadata,
+      };
+      await issue(s, 'open', NOW - 8 * DAY + 60_000, false);
+      // Stored before an upgrade, under the key the bytes alone named.
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const legacy = `flow-media/${sha.slice(0, 2)}/${sha}.png`;
+      await blobs.put(legacy, bytes, { contentType: 'image/png' });
+      await s.flows.recordMedia({ ...lateRow('open', 'photo-1', legacy), size: bytes.length, sha256: sha });
+      // After it, the customer sends the same picked file again.
+      const service = new FlowMediaService({
+        store: s,
+        queue: new SqlQueue(s.db as unknown as Kysely<QueueTables>),
+        logger: silentLogger(),
+        now: () => NOW,
+        deleteBlob: (key) => blobs.delete(key),
+        storeItem: (it, _types, file) =>
+          storeFlowMedia(it, {
+            fetch,
+            blobs,
+            token: file.token,
+            allowedOrigins: [parseFlowMediaHost('http://127.0.0.1:*')!],
+            maxBytes: 1 << 20,
+            timeoutMs: 2000,
+          }),
+      });
+      const { stored } = await service.storeNow(
+        { flow: 'kyc', token: 'open', screen: 'FRONT', files: [{ item, limits: {} }] },
+        5000,
+      );
+      expect(stored.map((m) => m.blobKey)).toEqual([legacy]);
+      expect(await s.flows.listMedia('open')).toMatchObject([{ media_id: 'photo-1', blob_key: legacy, error: null }]);
+      const second = flowMediaBlobKey('open', 'photo-1', sha, 'png');
+      expect(await blobs.stat(second)).toBeNull();
+      // Abandoned, the flow leaves nothing behind.
+      const sweeper = new FlowMediaRetention({
+        store: s,
+        deleteBlob: (key) => blobs.delete(key),
+        logger: silentLogger(),
+        now: () => NOW + DAY,
+      });
+      expect(await sweeper.sweep()).toBe(1);
+      expect(await blobs.stat(legacy)).toBeNull();
+    } finally {
+      await cdn.close();
+    }
   });
 });

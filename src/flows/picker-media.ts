@@ -113,6 +113,8 @@ export class FlowMediaService {
       store: Store;
       queue: Queue<Kysely<QueueTables>>;
       storeItem: StoreItem | null;
+      /** Deletes a file storeItem stored (null: a custom store, whose files are its owner's). */
+      deleteBlob?: ((key: string) => Promise<void>) | null;
       logger: Logger;
       now: () => number;
       onQueued?: () => void;
@@ -161,8 +163,8 @@ export class FlowMediaService {
           () => storeItem(item, file.limits.allowedMimeTypes, { ...file.limits, token: job.token }, due.signal),
           due.signal,
         );
-        await this.record(job, item, media, null);
-        if (!settled.has(item.media_id)) stored.push(media);
+        const kept = await this.#settle(media, await this.record(job, item, media, null));
+        if (!settled.has(item.media_id)) stored.push(kept);
       } catch (caught) {
         const error =
           caught === due.signal.reason
@@ -214,7 +216,7 @@ export class FlowMediaService {
         const { item } = file;
         try {
           const media = await this.#store(storeItem, payload.token, file);
-          await this.record(payload, item, media, null);
+          await this.#settle(media, await this.record(payload, item, media, null));
         } catch (error) {
           const again = retryable(error) && job.attempts < job.maxAttempts;
           if (again) throw error;
@@ -225,8 +227,29 @@ export class FlowMediaService {
     };
   }
 
-  private async record(job: FlowMediaJob, item: PickerItem, media: StoredFlowMedia | null, error: string | null) {
-    await this.deps.store.flows.recordMedia({
+  /**
+   * The file as its row keeps it. A row that had this file stored already (the same media id sent again,
+   * stored first under another key: by an earlier Flowgate, whose keys were the content's) keeps its key:
+   * the handler is given that one, and the copy just stored, which nothing points at, is deleted.
+   */
+  async #settle(media: StoredFlowMedia, rowKey: string | null): Promise<StoredFlowMedia> {
+    if (rowKey === null || rowKey === media.blobKey) return media;
+    const deleteBlob = this.deps.deleteBlob ?? null;
+    if (deleteBlob !== null) {
+      await deleteBlob(media.blobKey).catch((error: unknown) => {
+        this.deps.logger.warn({ err: String(error) }, 'could not delete a second copy of a stored picker file');
+      });
+    }
+    return { ...media, blobKey: rowKey };
+  }
+
+  private async record(
+    job: FlowMediaJob,
+    item: PickerItem,
+    media: StoredFlowMedia | null,
+    error: string | null,
+  ): Promise<string | null> {
+    return this.deps.store.flows.recordMedia({
       flow: job.flow,
       token: job.token,
       screen: job.screen,

@@ -52,6 +52,7 @@ export class FlowRuntime {
       store: gateway.store,
       queue: gateway.queue,
       storeItem: options.storeItem ?? null,
+      deleteBlob: options.deleteBlob ?? null,
       logger,
       now: this.now,
       onQueued: () => {

@@ -218,11 +218,12 @@ export class FlowsRepository {
   /**
    * Stores the outcome for one picker file. A later outcome for the same token and media id replaces one that
    * stored nothing (a download given up at its answer's deadline, then sent again and stored); the row of a
-   * stored file, and a purged or superseded one, stay as they are.
+   * stored file, and a purged or superseded one, stay as they are. Resolves to the blob key the row holds
+   * then: another than `m.blob_key` when the row already had the file stored (under another key).
    */
-  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<void> {
+  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<string | null> {
     const { token: _token, media_id: _mediaId, ...outcome } = m;
-    await this.db
+    const written = await this.db
       .insertInto('flow_media')
       .values(m)
       .onConflict((oc) =>
@@ -234,8 +235,17 @@ export class FlowsRepository {
             eb.or([eb('flow_media.error', 'is', null), eb('flow_media.error', 'not in', [PURGED, SUPERSEDED])]),
           ),
       )
-      .execute();
+      .returning('blob_key')
+      .executeTakeFirst();
     await this.letGoIfNotKept(m);
+    if (written !== undefined) return written.blob_key;
+    const row = await this.db
+      .selectFrom('flow_media')
+      .select('blob_key')
+      .where('token', '=', m.token)
+      .where('media_id', '=', m.media_id)
+      .executeTakeFirst();
+    return row?.blob_key ?? null;
   }
 
   /**
