@@ -78,7 +78,9 @@ export interface FlowCompleteOptions {
    * The picker files (by media id) the finished flow keeps: the others it received are deleted once the
    * SUCCESS answer is recorded, as FlowCompletionContext.keepOnlyMedia does, without waiting for the
    * completion webhook (which may never come). For a flow whose record, stored by this handler, points at
-   * its final files.
+   * its final files. What is deleted stays deleted: an onComplete that calls keepOnlyMedia too should name
+   * the same files (as the ready KYC flow does). Anything but an array of strings is a handler bug (the safe
+   * error answer, the flow left open).
    */
   keepOnlyMedia?: readonly string[];
 }
