@@ -100,7 +100,9 @@ export function screensAsShown(
 /**
  * FlowOptions.formCopy: the answer to a data_exchange request from another copy of the form than the one
  * last answered for its screen (it echoes another value of the field), or null. Where the screen changes its
- * own data on the phone (update_data), what was last answered is not what it shows, and nothing is refused.
+ * own data on the phone (update_data), what was last answered is not what it shows, and nothing is refused;
+ * nor where the server never answered the field (a screen reached by navigate, whose error answer stored
+ * the field's empty placeholder): the one copy there is must not be locked out of its screen.
  */
 export function otherCopyResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse | null {
   const copy = def.formCopy;
@@ -109,7 +111,9 @@ export function otherCopyResponse(def: FlowDefinition, req: ScreenRequest): Flow
   if (screen === undefined || updatesOwnData(def.json, req.screen)) return null;
   const sent = echoedData(screen, req.data)[copy.field];
   const answered = req.screens[req.screen]?.[copy.field];
+  const declared = screen.data?.[copy.field];
   if (sent === undefined || answered === undefined || sent === answered) return null;
+  if (declared !== undefined && answered === emptyValue(declared)) return null;
   return errorResponse(def.json, req.screen, copy.message, screensAsShown(def, req));
 }
 
