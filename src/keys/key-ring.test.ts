@@ -282,6 +282,34 @@ describe('rotation and grace', () => {
     expect(await server.decryptionKeys(PHONE)).toHaveLength(2);
   });
 
+  it('a fresh request while a fresh read is under way gets that read, not the list cached before it', async () => {
+    await f.ring.rotate(PHONE, { actor });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const real = f.store.keys;
+    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
+      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
+        const rows = await real.inStates(...args);
+        if (++reads === 2) await held; // the fresh read takes a moment
+        return rows;
+      },
+    });
+    const server = f.newRing({ keys, listTtlMs: 1000 });
+    expect(await server.decryptionKeys(PHONE)).toHaveLength(1);
+    // Another process begins uploading a key; two requests encrypted to it come 10 ms apart.
+    const uploaded = await f.ring.generate(PHONE, { actor });
+    await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
+    f.clock.advance(10);
+    const first = server.decryptionKeys(PHONE, { fresh: true });
+    while (reads < 2) await new Promise((resolve) => setImmediate(resolve));
+    f.clock.advance(10);
+    const second = server.decryptionKeys(PHONE, { fresh: true });
+    release();
+    expect(await first).toHaveLength(2);
+    expect(await second).toHaveLength(2);
+  });
+
   it("a read begun before this process's own rotation does not keep its list after it", async () => {
     await f.ring.rotate(PHONE, { actor });
     let release = (): void => undefined;
