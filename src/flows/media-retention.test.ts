@@ -333,7 +333,7 @@ describe('FlowMediaRetention', () => {
       const item = {
         media_id: 'photo-1',
         cdn_url: cdn.url('/photo'),
-        file_name: 'id.png',
+        file_name: 'renamed.png',
         encryption_metadata: metadata,
       };
       await issue(s, 'open', NOW - 8 * DAY + 60_000, false);
@@ -363,7 +363,17 @@ describe('FlowMediaRetention', () => {
         { flow: 'kyc', token: 'open', screen: 'FRONT', files: [{ item, limits: {} }] },
         5000,
       );
-      expect(stored.map((m) => m.blobKey)).toEqual([legacy]);
+      // The file as its row describes it (the name it came with first).
+      expect(stored).toEqual([
+        {
+          mediaId: 'photo-1',
+          fileName: 'id.png',
+          blobKey: legacy,
+          mimeType: 'image/png',
+          size: bytes.length,
+          sha256: sha,
+        },
+      ]);
       expect(await s.flows.listMedia('open')).toMatchObject([{ media_id: 'photo-1', blob_key: legacy, error: null }]);
       const second = flowMediaBlobKey('open', 'photo-1', sha, 'png');
       expect(await blobs.stat(second)).toBeNull();

@@ -7,7 +7,7 @@ import type { Job, Queue, QueueTables } from '../queue/index.js';
 import type { Logger } from '../log/index.js';
 import { Semaphore } from '../support/semaphore.js';
 import { FLOW_MEDIA_USER_MESSAGES, FlowMediaError } from './flow-media-errors.js';
-import type { Store } from '../store/index.js';
+import type { FlowMediaRow, Store } from '../store/index.js';
 import { pickerItem, type PickerItem } from './picker-item.js';
 import type { StoredFlowMedia } from './types.js';
 
@@ -229,18 +229,28 @@ export class FlowMediaService {
 
   /**
    * The file as its row keeps it. A row that had this file stored already (the same media id sent again,
-   * stored first under another key: by an earlier Flowgate, whose keys were the content's) keeps its key:
-   * the handler is given that one, and the copy just stored, which nothing points at, is deleted.
+   * stored first under another key: by an earlier Flowgate, whose keys were the content's) keeps its file:
+   * the handler is given that one, as the row describes it, and the copy just stored is deleted unless some
+   * row names it (a storer whose keys are shared).
    */
-  async #settle(media: StoredFlowMedia, rowKey: string | null): Promise<StoredFlowMedia> {
-    if (rowKey === null || rowKey === media.blobKey) return media;
+  async #settle(media: StoredFlowMedia, row: FlowMediaRow | null): Promise<StoredFlowMedia> {
+    if (row?.blob_key == null || row.blob_key === media.blobKey) return media;
     const deleteBlob = this.deps.deleteBlob ?? null;
-    if (deleteBlob !== null) {
-      await deleteBlob(media.blobKey).catch((error: unknown) => {
-        this.deps.logger.warn({ err: String(error) }, 'could not delete a second copy of a stored picker file');
-      });
+    try {
+      if (deleteBlob !== null && !(await this.deps.store.flows.blobReferenced(media.blobKey))) {
+        await deleteBlob(media.blobKey);
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: String(error) }, 'could not delete a second copy of a stored picker file');
     }
-    return { ...media, blobKey: rowKey };
+    return {
+      mediaId: media.mediaId,
+      fileName: row.file_name ?? media.fileName,
+      blobKey: row.blob_key,
+      mimeType: row.mime_type ?? media.mimeType,
+      size: row.size ?? media.size,
+      sha256: row.sha256 ?? media.sha256,
+    };
   }
 
   private async record(
@@ -248,7 +258,7 @@ export class FlowMediaService {
     item: PickerItem,
     media: StoredFlowMedia | null,
     error: string | null,
-  ): Promise<string | null> {
+  ): Promise<FlowMediaRow | null> {
     return this.deps.store.flows.recordMedia({
       flow: job.flow,
       token: job.token,

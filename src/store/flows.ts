@@ -218,10 +218,10 @@ export class FlowsRepository {
   /**
    * Stores the outcome for one picker file. A later outcome for the same token and media id replaces one that
    * stored nothing (a download given up at its answer's deadline, then sent again and stored); the row of a
-   * stored file, and a purged or superseded one, stay as they are. Resolves to the blob key the row holds
-   * then: another than `m.blob_key` when the row already had the file stored (under another key).
+   * stored file, and a purged or superseded one, stay as they are. Resolves to the row as it is then: with
+   * another blob key than `m.blob_key` when it already had the file stored (under another key).
    */
-  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<string | null> {
+  async recordMedia(m: Omit<FlowMediaRow, 'id'>): Promise<FlowMediaRow | null> {
     const { token: _token, media_id: _mediaId, ...outcome } = m;
     const written = await this.db
       .insertInto('flow_media')
@@ -235,17 +235,23 @@ export class FlowsRepository {
             eb.or([eb('flow_media.error', 'is', null), eb('flow_media.error', 'not in', [PURGED, SUPERSEDED])]),
           ),
       )
-      .returning('blob_key')
+      .returningAll()
       .executeTakeFirst();
     await this.letGoIfNotKept(m);
-    if (written !== undefined) return written.blob_key;
+    if (written !== undefined) return written;
     const row = await this.db
       .selectFrom('flow_media')
-      .select('blob_key')
+      .selectAll()
       .where('token', '=', m.token)
       .where('media_id', '=', m.media_id)
       .executeTakeFirst();
-    return row?.blob_key ?? null;
+    return row ?? null;
+  }
+
+  /** Whether any picker file row names the blob `blobKey`. */
+  async blobReferenced(blobKey: string): Promise<boolean> {
+    const row = await this.db.selectFrom('flow_media').select('id').where('blob_key', '=', blobKey).executeTakeFirst();
+    return row !== undefined;
   }
 
   /**

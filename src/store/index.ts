@@ -17,3 +17,4 @@ export { contactWaId, type StoredEvent, type EventQuery } from './events.js';
 export { messageText, type Contact, type MessageRecord } from './records.js';
 export type { NewOutbound, OutboundRecord, StatusEntry } from './outbound.js';
 export type { OutboundState } from './schema.js';
+export type { FlowMediaRow } from './flows.js';
