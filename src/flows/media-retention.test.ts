@@ -319,6 +319,25 @@ describe('FlowMediaRetention', () => {
     expect(await s.flows.unreleasedMedia(10)).toEqual([]);
     expect(await s.flows.getToken('answered')).toMatchObject({ state: 'completed', media_released_at: NOW });
     expect(await retention.sweep()).toBe(0);
+
+    // Such releases count against the sweep's batch: two files per sweep here, the next token's next time.
+    for (const token of ['first', 'second']) {
+      await issue(s, token, NOW + DAY, false);
+      await receive(s, blobs, token, 'old', `replaced front of ${token}`);
+      await receive(s, blobs, token, 'older', `first front of ${token}`);
+      expect(await s.flows.finish(token, NOW, { SUCCESS: {} }, [])).toBe(true);
+    }
+    const oneAtATime = new FlowMediaRetention({
+      store: s,
+      deleteBlob: (key) => blobs.delete(key),
+      logger: silentLogger(),
+      now: () => NOW,
+      batch: 2,
+    });
+    expect(await oneAtATime.sweep()).toBe(2);
+    expect(await s.flows.unreleasedMedia(10)).toHaveLength(1);
+    expect(await oneAtATime.sweep()).toBe(2);
+    expect(await s.flows.unreleasedMedia(10)).toEqual([]);
   });
 
   it('hands the handler the key a row kept when the same file comes again, and deletes the second copy', async () => {

@@ -62,9 +62,12 @@ export class FlowMediaRetention extends PeriodicSweep<number> {
   }
 
   protected async run(): Promise<number> {
-    // Releases named with a SUCCESS answer and cut short after it (the flow's record points at its files).
+    // Releases named with a SUCCESS answer and cut short after it (the flow's record points at its files),
+    // within the sweep's batch of deleted files (the rest next time).
+    const batch = this.#o.batch ?? 200;
     let released = 0;
-    for (const { token, keepMediaIds } of await this.#o.store.flows.unreleasedMedia(this.#o.batch ?? 200)) {
+    for (const { token, keepMediaIds } of await this.#o.store.flows.unreleasedMedia(batch)) {
+      if (released >= batch) break;
       try {
         released += await this.supersede(token, keepMediaIds);
       } catch (error) {

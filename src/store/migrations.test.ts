@@ -117,3 +117,30 @@ describe('0011_app_drafts_sweep', () => {
     }
   });
 });
+
+describe('0013_flow_media_released', () => {
+  it('counts the releases done before it as done, so the media sweep does not run them again', async () => {
+    const dir = tempDir();
+    const before = new Kysely<unknown>({
+      dialect: new SqliteDialect({ database: new SQLite(join(dir, 'flowgate.db')) }),
+    });
+    const migrated = await new Migrator({ db: before, provider: migrationProvider('sqlite') }).migrateTo(
+      '0012_flow_media_kept',
+    );
+    expect(migrated.error).toBeUndefined();
+    // A flow released by an earlier version (media_kept written by the release), and one that kept every file.
+    await sql`insert into flow_tokens (token, flow, wa_id, state, created_at, expires_at, completed_at, media_kept)
+              values ('released', 'kyc', '15551234567', 'completed', 1, 2, 1500, '["front","back"]'),
+                     ('kept-all', 'kyc', '15551234567', 'completed', 1, 2, 1600, null)`.execute(before);
+    await before.destroy();
+
+    const store = await Store.open({ databaseUrl: null, dataDir: dir, sqliteSynchronous: 'normal' });
+    try {
+      expect(await store.flows.unreleasedMedia(10)).toEqual([]);
+      expect(await store.flows.getToken('released')).toMatchObject({ media_released_at: 1500 });
+      expect(await store.flows.getToken('kept-all')).toMatchObject({ media_released_at: null });
+    } finally {
+      await store.close();
+    }
+  });
+});

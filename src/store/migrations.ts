@@ -177,6 +177,10 @@ function buildMigrations(dialect: SqlDialectName, inboxFile: string | null): Rec
     '0013_flow_media_released': {
       async up(db: AnyDb) {
         await db.schema.alterTable('flow_tokens').addColumn('media_released_at', 'bigint').execute();
+        // Until now media_kept was written by the release itself: each one there is done.
+        await sql`update flow_tokens set media_released_at = coalesce(completed_at, 0) where media_kept is not null`.execute(
+          db,
+        );
         await db.schema
           .createIndex('flow_tokens_media_unreleased')
           .on('flow_tokens')
