@@ -81,6 +81,16 @@ const lateRow = (token: string, mediaId: string, blobKey: string) => ({
   created_at: 0,
 });
 
+/** The retention of `s`'s picker files, deleting from `blobs`, its clock at `now`. */
+const retentionOf = (s: Store, blobs: FileBlobStore, now = NOW, extra: { batch?: number } = {}) =>
+  new FlowMediaRetention({
+    store: s,
+    deleteBlob: (key) => blobs.delete(key),
+    logger: silentLogger(),
+    now: () => now,
+    ...extra,
+  });
+
 const outcomes = async (s: Store, token: string) =>
   (await s.flows.listMedia(token)).map((r) => [r.media_id, r.blob_key, r.error]);
 
@@ -102,12 +112,7 @@ describe('FlowMediaRetention', () => {
       await issue(s, token, expiresAt, completed);
       await receive(s, blobs, token, `m-${token}`, content);
     }
-    const sweeper = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-    });
+    const sweeper = retentionOf(s, blobs);
     expect(SWEEP_GRACE_MS).toBe(7 * DAY);
 
     expect(await sweeper.sweep()).toBe(1);
@@ -122,12 +127,7 @@ describe('FlowMediaRetention', () => {
 
     // A late completion of the expired token inside the grace period keeps its file for good.
     await s.db.updateTable('flow_tokens').set({ state: 'completed' }).where('token', '=', 'recent').execute();
-    const later = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW + 30 * DAY,
-    });
+    const later = retentionOf(s, blobs, NOW + 30 * DAY);
     expect(await later.sweep()).toBe(1); // only 'open', which expired uncompleted since
     expect(await blobs.stat(keyOf(tokens.recent![2]))).not.toBeNull();
     expect(await blobs.stat(keyOf(tokens.open![2]))).toBeNull();
@@ -146,12 +146,7 @@ describe('FlowMediaRetention', () => {
     await receive(s, blobs, 'done', 'front-3', 'final front');
     await receive(s, blobs, 'done', 'early-back', 'final back');
     await receive(s, blobs, 'done', 'back', 'final back');
-    const retention = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-    });
+    const retention = retentionOf(s, blobs);
 
     expect(await retention.supersede('done', ['front-3', 'back'])).toBe(1);
     expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
@@ -169,12 +164,7 @@ describe('FlowMediaRetention', () => {
     expect(await retention.sweep()).toBe(0);
 
     // The other flow is abandoned: nothing needs the shared photo any more, and the sweep deletes it.
-    const later = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW + 30 * DAY,
-    });
+    const later = retentionOf(s, blobs, NOW + 30 * DAY);
     expect(await later.sweep()).toBe(1);
     expect(await blobs.stat(keyOf('shared photo'))).toBeNull();
     expect((await outcomes(s, 'done'))[1]).toEqual(['front-2', null, 'superseded']);
@@ -192,12 +182,7 @@ describe('FlowMediaRetention', () => {
     await receive(s, blobs, 'done', 'new', 'final front');
     // The process stopped between marking the rows and deleting the blobs.
     expect(await s.flows.supersedeMedia('done', ['new'], 10, NOW)).toEqual([keyOf('replaced front')]);
-    const retention = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-    });
+    const retention = retentionOf(s, blobs);
     expect(await retention.sweep()).toBe(1);
     expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
     expect(await blobs.stat(keyOf('final front'))).not.toBeNull();
@@ -212,12 +197,7 @@ describe('FlowMediaRetention', () => {
     const blobs = new FileBlobStore({ root: dir(), secret: randomBytes(32) });
     await issue(s, 'done', NOW + DAY, true);
     await receive(s, blobs, 'done', 'final', 'final front');
-    const retention = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-    });
+    const retention = retentionOf(s, blobs);
     expect(await retention.supersede('done', ['final'])).toBe(0);
     // The front the person replaced finishes storing only now, and a kept file recorded late stays kept.
     await receive(s, blobs, 'done', 'replaced', 'replaced front');
@@ -304,12 +284,7 @@ describe('FlowMediaRetention', () => {
     // The endpoint stored the answer and what the flow keeps; the release after it never happened.
     expect(await s.flows.finish('answered', NOW, { SUCCESS: {} }, ['new'])).toBe(true);
     expect(await s.flows.unreleasedMedia(10)).toEqual([{ token: 'answered', keepMediaIds: ['new'] }]);
-    const retention = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-    });
+    const retention = retentionOf(s, blobs);
     expect(await retention.sweep()).toBe(1);
     expect(await blobs.stat(keyOf('replaced front'))).toBeNull();
     expect(await outcomes(s, 'answered')).toEqual([
@@ -327,13 +302,7 @@ describe('FlowMediaRetention', () => {
       await receive(s, blobs, token, 'older', `first front of ${token}`);
       expect(await s.flows.finish(token, NOW, { SUCCESS: {} }, [])).toBe(true);
     }
-    const oneAtATime = new FlowMediaRetention({
-      store: s,
-      deleteBlob: (key) => blobs.delete(key),
-      logger: silentLogger(),
-      now: () => NOW,
-      batch: 2,
-    });
+    const oneAtATime = retentionOf(s, blobs, NOW, { batch: 2 });
     expect(await oneAtATime.sweep()).toBe(2);
     expect(await s.flows.unreleasedMedia(10)).toHaveLength(1);
     expect(await oneAtATime.sweep()).toBe(2);
@@ -397,12 +366,7 @@ describe('FlowMediaRetention', () => {
       const second = flowMediaBlobKey('open', 'photo-1', sha, 'png');
       expect(await blobs.stat(second)).toBeNull();
       // Abandoned, the flow leaves nothing behind.
-      const sweeper = new FlowMediaRetention({
-        store: s,
-        deleteBlob: (key) => blobs.delete(key),
-        logger: silentLogger(),
-        now: () => NOW + DAY,
-      });
+      const sweeper = retentionOf(s, blobs, NOW + DAY);
       expect(await sweeper.sweep()).toBe(1);
       expect(await blobs.stat(legacy)).toBeNull();
     } finally {

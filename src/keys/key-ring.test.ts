@@ -225,21 +225,11 @@ describe('rotation and grace', () => {
 
   it('a fresh read does not take the list of an ordinary read begun before the upload, nor is undone by it', async () => {
     await f.ring.rotate(PHONE, { actor });
-    // Another process whose first read of the list is slow: it has its rows, and is held before it returns.
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reads = 0;
-    const real = f.store.keys;
-    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
-      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
-        const rows = await real.inStates(...args);
-        if (++reads === 1) await held;
-        return rows;
-      },
-    });
-    const server = f.newRing({ keys, listTtlMs: 1000 });
+    // Another process whose first read of the list is slow.
+    const slow = holdingRead(f.store.keys, 1);
+    const server = f.newRing({ keys: slow.keys, listTtlMs: 1000 });
     const ordinary = server.decryptionKeys(PHONE);
-    while (reads === 0) await new Promise((resolve) => setImmediate(resolve));
+    await slow.holding();
     // A key upload begins after that read had its rows; a request encrypted to it finds no cached key.
     const uploaded = await f.ring.generate(PHONE, { actor });
     await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
@@ -247,36 +237,26 @@ describe('rotation and grace', () => {
     const fresh = await server.decryptionKeys(PHONE, { fresh: true });
     expect(fresh).toHaveLength(2);
     // The older read finishes last: its callers get what it read, but the list kept is the fresh one.
-    release();
+    slow.release();
     expect(await ordinary).toHaveLength(1);
     expect(await server.decryptionKeys(PHONE)).toBe(fresh);
   });
 
   it('a fresh read joins a fresh read in flight only within FRESH_READ_MS of its start', async () => {
     await f.ring.rotate(PHONE, { actor });
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reads = 0;
-    const real = f.store.keys;
-    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
-      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
-        const rows = await real.inStates(...args);
-        if (++reads === 2) await held; // the first fresh read is slow
-        return rows;
-      },
-    });
-    const server = f.newRing({ keys, listTtlMs: 1000 });
+    const slow = holdingRead(f.store.keys, 2);
+    const server = f.newRing({ keys: slow.keys, listTtlMs: 1000 });
     expect(await server.decryptionKeys(PHONE)).toHaveLength(1);
-    // An undecryptable request (anyone can send one) starts a fresh read, on a slow database.
+    // A request none of the cached keys decrypts starts a fresh read, which is slow.
     f.clock.advance(10);
     const first = server.decryptionKeys(PHONE, { fresh: true });
-    while (reads < 2) await new Promise((resolve) => setImmediate(resolve));
+    await slow.holding();
     // A key upload begins; more than FRESH_READ_MS later a request encrypted to it reads on its own.
     const uploaded = await f.ring.generate(PHONE, { actor });
     await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
     f.clock.advance(300);
     const second = server.decryptionKeys(PHONE, { fresh: true });
-    release();
+    slow.release();
     expect(await second).toHaveLength(2);
     expect(await first).toHaveLength(1);
     expect(await server.decryptionKeys(PHONE)).toHaveLength(2);
@@ -284,50 +264,30 @@ describe('rotation and grace', () => {
 
   it('a fresh request while a fresh read is under way gets that read, not the list cached before it', async () => {
     await f.ring.rotate(PHONE, { actor });
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reads = 0;
-    const real = f.store.keys;
-    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
-      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
-        const rows = await real.inStates(...args);
-        if (++reads === 2) await held; // the fresh read takes a moment
-        return rows;
-      },
-    });
-    const server = f.newRing({ keys, listTtlMs: 1000 });
+    const slow = holdingRead(f.store.keys, 2);
+    const server = f.newRing({ keys: slow.keys, listTtlMs: 1000 });
     expect(await server.decryptionKeys(PHONE)).toHaveLength(1);
     // Another process begins uploading a key; two requests encrypted to it come 10 ms apart.
     const uploaded = await f.ring.generate(PHONE, { actor });
     await f.store.keys.markUploadStarted(uploaded.id, f.clock.now());
     f.clock.advance(10);
     const first = server.decryptionKeys(PHONE, { fresh: true });
-    while (reads < 2) await new Promise((resolve) => setImmediate(resolve));
+    await slow.holding();
     f.clock.advance(10);
     const second = server.decryptionKeys(PHONE, { fresh: true });
-    release();
+    slow.release();
     expect(await first).toHaveLength(2);
     expect(await second).toHaveLength(2);
   });
 
   it("a read begun before this process's own rotation does not keep its list after it", async () => {
     await f.ring.rotate(PHONE, { actor });
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reads = 0;
-    const real = f.store.keys;
-    const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
-      inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
-        const rows = await real.inStates(...args);
-        if (++reads === 1) await held;
-        return rows;
-      },
-    });
-    const server = f.newRing({ keys, listTtlMs: 1000 });
+    const slow = holdingRead(f.store.keys, 1);
+    const server = f.newRing({ keys: slow.keys, listTtlMs: 1000 });
     const before = server.decryptionKeys(PHONE);
-    while (reads < 1) await new Promise((resolve) => setImmediate(resolve));
+    await slow.holding();
     const rotated = await server.rotate(PHONE, { actor });
-    release();
+    slow.release();
     expect(await before).toHaveLength(1);
     // Within the list's second, this process already decrypts with the key it just made active.
     const now = await server.decryptionKeys(PHONE);
@@ -343,6 +303,27 @@ describe('rotation and grace', () => {
     await expect(wrong.decryptionKeys(PHONE)).rejects.toThrow(/does not open with this FLOWGATE_MASTER_KEY/);
   });
 });
+
+/**
+ * Another process's view of the key table, whose `nth` read of a key list has its rows and is then held
+ * before it returns, until release(); holding() resolves once that read has its rows.
+ */
+function holdingRead(real: KeysRepository, nth: number) {
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let reads = 0;
+  const keys: KeysRepository = Object.assign(Object.create(real) as KeysRepository, {
+    inStates: async (...args: Parameters<KeysRepository['inStates']>) => {
+      const rows = await real.inStates(...args);
+      if (++reads === nth) await held;
+      return rows;
+    },
+  });
+  const holding = async () => {
+    while (reads < nth) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { keys, release, holding };
+}
 
 describe('concurrency', () => {
   it('runs simultaneous rotations of one number one after the other, each verified', async () => {
