@@ -101,8 +101,8 @@ export class KeyRing {
       if (options.fresh !== true && cached.validUntil > now) return cached.keys;
       // `fresh`: a request none of these keys could decrypt. Another process may have begun uploading a key
       // since this list was read, so it is read again — however recent the list — but at most once every
-      // FRESH_READ_MS, so that requests no key can decrypt (anyone can send them) cannot make each one a
-      // database read. Within that time the fresh read's list is the answer: the one still under way, if it is.
+      // FRESH_READ_MS, so that requests no key can decrypt (signed, but corrupted, replayed, or encrypted to
+      // a key no process has) cannot make each one a database read. Within that time the fresh read's list is the answer: the one still under way, if it is.
       if (options.fresh === true && now - (this.#freshAt.get(phoneNumberId) ?? -Infinity) < FRESH_READ_MS) {
         const reading = this.#reading.get(phoneNumberId);
         return reading?.fresh === true ? reading.read : cached.keys;
