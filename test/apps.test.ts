@@ -333,13 +333,44 @@ describe('budget', () => {
 });
 
 describe('kyc', () => {
+  it("refuses a stale copy's review: what is submitted is what the submitting copy showed", async () => {
+    const { session: phone, token, openAgain } = await h.open('kyc', '15552000017');
+    screen(await phone.init(), 'FRONT');
+    const passport = phone.uploadMedia(pngBytes(32, 20, [10, 20, 30]), 'passport.png', 'image/png');
+    screen(await phone.submit('FRONT', { document_type: 'passport', id_front: [passport] }), 'BACK');
+    const back = phone.uploadMedia(pdfBytes('Passport back'), 'passport-back.pdf', 'application/pdf');
+    screen(await phone.submit('BACK', { id_back: [back] }), 'REVIEW');
+    // The same Flow message opened on the desktop starts again with an ID card.
+    const desktop = openAgain();
+    screen(await desktop.init(), 'FRONT');
+    const card = desktop.uploadMedia(pngBytes(32, 20, [200, 20, 30]), 'card.png', 'image/png');
+    screen(await desktop.submit('FRONT', { document_type: 'id_card', id_front: [card] }), 'BACK');
+    // The phone's review showed a passport: its consent submits nothing.
+    const refused = screen(await phone.submit('REVIEW', { consent: true }), 'REVIEW');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    expect((await h.storage.record('kyc', token))?.status).toBe('draft');
+    // The desktop's copy goes on and submits what it shows.
+    const cardBack = desktop.uploadMedia(pdfBytes('ID card back'), 'card-back.pdf', 'application/pdf');
+    screen(await desktop.submit('BACK', { id_back: [cardBack] }), 'REVIEW');
+    const data = await finish('kyc', token, await desktop.submit('REVIEW', { consent: true }));
+    expect(data).toMatchObject({
+      document_type: 'id_card',
+      front: { fileName: 'card.png' },
+      back: { fileName: 'card-back.pdf' },
+    });
+  });
+
   it('stores the ID front (PNG) and back (PDF) as a pending_review submission', async () => {
     const { session, token } = await h.open('kyc', '15552000006');
     screen(await session.init(), 'FRONT');
     const png = pngBytes(64, 40, [20, 90, 200]);
     const front = session.uploadMedia(png, 'id-front.png', 'image/png');
     const back = screen(await session.submit('FRONT', { document_type: 'id_card', id_front: [front] }), 'BACK');
-    expect(back.data).toEqual({ front_name: 'Front: id-front.png', back_errors: {} });
+    expect(back.data).toEqual({
+      front_name: 'Front: id-front.png',
+      back_errors: {},
+      revision: expect.any(String) as string,
+    });
     const pdf = pdfBytes('ID card back side');
     const item = session.uploadMedia(pdf, 'id-back.pdf', 'application/pdf');
     const review = screen(await session.submit('BACK', { id_back: [item] }), 'REVIEW');

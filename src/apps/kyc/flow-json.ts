@@ -96,22 +96,22 @@ export function kycFlowJson(options: KycJsonOptions = { picker: 'document', maxF
       }),
       screen('BACK', {
         title: 'Back of your ID',
-        data: { front_name: field.string('front.jpg'), back_errors: mediaErrors() },
+        data: { front_name: field.string('front.jpg'), back_errors: mediaErrors(), revision: field.string('Jx2bD4') },
         children: [
           textBody(ref.data('front_name')),
           picker('id_back', 'Back side', 'back_errors', options),
-          footer('Continue', dataExchange({ id_back: ref.form('id_back') })),
+          footer('Continue', dataExchange({ id_back: ref.form('id_back'), revision: ref.data('revision') })),
         ],
       }),
       screen('REVIEW', {
         title: 'Review and consent',
         terminal: true,
-        data: { summary: field.string('Passport: front.jpg, back.pdf') },
+        data: { summary: field.string('Passport: front.jpg, back.pdf'), revision: field.string('Jx2bD4.x') },
         children: [
           textHeading('Almost done'),
           textBody(ref.data('summary')),
           optIn({ name: 'consent', label: 'I agree that my ID is checked to verify my identity', required: true }),
-          footer('Submit for review', dataExchange({ consent: ref.form('consent') })),
+          footer('Submit for review', dataExchange({ consent: ref.form('consent'), revision: ref.data('revision') })),
         ],
       }),
     ],

@@ -1,11 +1,13 @@
 // KYC logic: FRONT and BACK each take exactly one stored file (the runtime downloads, verifies,
 // decrypts, MIME-sniffs and stores it before the step runs, within the picker's type and size
 // limits) and check its type and size; a file the runtime refused is reported with the runtime's
-// reason, as the snackbar and per media_id in the picker's error-message. REVIEW needs the consent
+// reason, as the snackbar and per media_id in the picker's error-message. FRONT starts a generation
+// of the form (common/revision.ts): BACK and REVIEW of another open copy are refused. REVIEW needs the consent
 // and stores the submission with both files, status pending_review, and finishes the flow keeping only
 // those two files: the ones it received but the submission does not point at (replaced by going back)
 // are deleted then, whether or not the completion webhook ever comes (named again when it does).
 import type { StoredFlowMedia } from '../common/host.js';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
 import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, text } from '../common/values.js';
@@ -47,6 +49,15 @@ export function kycSteps(
       ? (value as StoredFlowMedia)
       : null;
 
+  /** What the review shows, from the draft: its revision carries a digest of this. */
+  const shown = (draft: Record<string, unknown>) => {
+    const side = (value: unknown) => {
+      const file = media(value);
+      return file === null ? null : [file.mediaId, file.sha256, file.fileName];
+    };
+    return [draft.document_type, side(draft.front), side(draft.back)];
+  };
+
   return {
     init: () => Promise.resolve(next('FRONT', { front_errors: {} })),
     screens: {
@@ -57,13 +68,24 @@ export function kycSteps(
         if (!TYPES.has(documentType)) return fail('Please choose the document type.', errors);
         const file = oneFile(input, 'front');
         if (typeof file === 'string') return fail(file, errors);
-        await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { document_type: documentType, front: file }, input.now);
-        return next('BACK', { front_name: `Front: ${file.fileName}`.slice(0, 200), back_errors: {} });
+        // A new generation: the later screens of another open copy of this form are stale (common/revision.ts),
+        // and a back picked for an earlier front no longer applies.
+        const revision = newRevision();
+        await storage().saveDraft(
+          KYC_APP,
+          input.flowToken,
+          input.waId,
+          { document_type: documentType, front: file, back: null, revision },
+          input.now,
+        );
+        return next('BACK', { front_name: `Front: ${file.fileName}`.slice(0, 200), back_errors: {}, revision });
       },
       async BACK(input): Promise<StepResult> {
+        const current = await currentDraft(storage(), KYC_APP, input);
+        if (current === null) return fail(STALE_FORM_MESSAGE, { back_errors: {} });
         const file = oneFile(input, 'back');
         if (typeof file === 'string') return fail(file, { back_errors: { ...input.mediaErrors } });
-        const front = media((await storage().draft(KYC_APP, input.flowToken)).front);
+        const front = media(current.front);
         if (front === null) return fail('Please go back and add the front of your ID.');
         if (file.sha256 === front.sha256)
           return fail('That is the same file as the front. Please add a photo of the back of your ID.', {
@@ -71,11 +93,16 @@ export function kycSteps(
           });
         const draft = await storage().saveDraft(KYC_APP, input.flowToken, input.waId, { back: file }, input.now);
         const type = TYPES.get(String(draft.document_type)) ?? 'Document';
-        return next('REVIEW', { summary: `${type}: ${front.fileName} (front), ${file.fileName} (back)`.slice(0, 300) });
+        return next('REVIEW', {
+          summary: `${type}: ${front.fileName} (front), ${file.fileName} (back)`.slice(0, 300),
+          revision: reviewRevision(draft.revision, shown(draft)),
+        });
       },
       async REVIEW(input) {
         if (!flag(input.data, 'consent')) return fail('Please agree so we can check your ID.');
-        const draft = await storage().draft(KYC_APP, input.flowToken);
+        // What is submitted is what this review showed, to the file.
+        const draft = await reviewedDraft(storage(), KYC_APP, input, shown);
+        if (typeof draft === 'string') return fail(draft);
         const front = media(draft.front);
         const back = media(draft.back);
         if (front === null || back === null || typeof draft.document_type !== 'string') {
