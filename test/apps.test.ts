@@ -121,6 +121,30 @@ describe('booking', () => {
   });
 });
 
+describe('booking open twice', () => {
+  it("books what the confirming copy showed: a stale copy's CONFIRM is refused", async () => {
+    const { session: phone, token, openAgain } = await h.open('booking', '15551000018');
+    const date = screen(await phone.init(), 'DATE').data;
+    const unavailable = date.unavailable_dates as string[];
+    let day = addDays(date.min_date as string, 2);
+    while (unavailable.includes(day) || weekday(day) === 0 || weekday(day) === 6) day = addDays(day, 1);
+    const slots = screen(await phone.submit('DATE', { date: day }), 'SLOTS').data.slots as { id: string }[];
+    screen(await phone.submit('SLOTS', { slot: slots[0]!.id }), 'DETAILS');
+    screen(await phone.submit('DETAILS', { name: 'Phone Person', email: 'phone@example.com' }), 'CONFIRM');
+    // The same Flow message opened on the desktop picks a later time and other details.
+    const desktop = openAgain();
+    screen(await desktop.init(), 'DATE');
+    screen(await desktop.submit('DATE', { date: day }), 'SLOTS');
+    screen(await desktop.submit('SLOTS', { slot: slots[1]!.id }), 'DETAILS');
+    screen(await desktop.submit('DETAILS', { name: 'Desk Person', email: 'desk@example.com' }), 'CONFIRM');
+    // The phone's CONFIRM showed the first time and the phone's details: it books nothing.
+    const refused = screen(await phone.submit('CONFIRM'), 'CONFIRM');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    const data = await finish('booking', token, await desktop.submit('CONFIRM'));
+    expect(data).toMatchObject({ name: 'Desk Person', slot_start: slots[1]!.id });
+  });
+});
+
 describe('expense', () => {
   it('stores an expense with its receipt photo', async () => {
     const { session, token } = await h.open('expense', '15552000001');

@@ -53,16 +53,20 @@ export function bookingFlowJson(): FlowJson {
           date: field.string('2026-01-05'),
           date_label: field.string('Monday, 5 January 2026'),
           slots: field.options([{ id: '2026-01-05T09:00:00.000Z', title: '09:00' }]),
+          revision: field.string('Jx2bD4'),
         },
         children: [
           textSubheading(ref.data('date_label')),
           dropdown({ name: 'slot', label: 'Available times', required: true, dataSource: ref.data('slots') }),
-          footer('Continue', dataExchange({ date: ref.data('date'), slot: ref.form('slot') })),
+          footer(
+            'Continue',
+            dataExchange({ date: ref.data('date'), slot: ref.form('slot'), revision: ref.data('revision') }),
+          ),
         ],
       }),
       screen('DETAILS', {
         title: 'Your details',
-        data: { slot_label: field.string('Monday, 5 January 2026 at 09:00') },
+        data: { slot_label: field.string('Monday, 5 January 2026 at 09:00'), revision: field.string('Jx2bD4') },
         children: [
           textSubheading(ref.data('slot_label')),
           textInput({ name: 'name', label: 'Full name', required: true, minChars: 2, maxChars: 80 }),
@@ -70,7 +74,12 @@ export function bookingFlowJson(): FlowJson {
           textArea({ name: 'notes', label: 'Notes', required: false, maxLength: 500, helperText: 'Anything we should know' }),
           footer(
             'Review',
-            dataExchange({ name: ref.form('name'), email: ref.form('email'), notes: ref.form('notes') }),
+            dataExchange({
+              name: ref.form('name'),
+              email: ref.form('email'),
+              notes: ref.form('notes'),
+              revision: ref.data('revision'),
+            }),
           ),
         ],
       }),
@@ -82,6 +91,7 @@ export function bookingFlowJson(): FlowJson {
           name: field.string('Jane Doe'),
           email: field.string('jane@example.com'),
           notes: field.string(''),
+          revision: field.string('Jx2bD4.x'),
         },
         children: [
           textHeading('Please confirm'),
@@ -89,7 +99,7 @@ export function bookingFlowJson(): FlowJson {
           textBody(ref.data('name')),
           textBody(ref.data('email')),
           textBody(ref.data('notes')),
-          footer('Confirm booking', dataExchange({ confirm: true })),
+          footer('Confirm booking', dataExchange({ confirm: true, revision: ref.data('revision') })),
         ],
       }),
     ],

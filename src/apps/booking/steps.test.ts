@@ -5,8 +5,9 @@
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppsTables } from '../common/tables.js';
+import { STALE_FORM_MESSAGE } from '../common/revision.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
-import type { StepResult, Steps } from '../common/steps.js';
+import type { StepInput, StepResult, Steps } from '../common/steps.js';
 import { businessHoursAvailability } from './availability.js';
 import { bookingSteps } from './steps.js';
 
@@ -31,9 +32,32 @@ function dentist(slotMinutes: number): Steps {
   );
 }
 
+/**
+ * The steps as a client per token drives them: a screen's request sends back the revision that screen was
+ * shown with (its `${data.revision}`), and a SLOTS for a token that was never shown one comes after the DATE
+ * that shows it (a client reaches SLOTS no other way).
+ */
+function driven(raw: Steps): Steps {
+  const shown = new Map<string, string>();
+  const key = (token: string, screen: string) => `${token}\n${screen}`;
+  const send = (screen: string) => async (input: StepInput): Promise<StepResult> => {
+    if (screen === 'SLOTS' && !shown.has(key(input.flowToken, 'SLOTS'))) {
+      await send('DATE')({ ...input, data: { date: input.data.date } });
+    }
+    const revision = shown.get(key(input.flowToken, screen));
+    const result = await raw.screens[screen]!(revision === undefined ? input : { ...input, data: { revision, ...input.data } });
+    const target = result.kind === 'next' ? result.screen : screen;
+    if (result.kind !== 'complete' && typeof result.data?.revision === 'string') {
+      shown.set(key(input.flowToken, target), result.data.revision);
+    }
+    return result;
+  };
+  return { ...raw, screens: Object.fromEntries(Object.keys(raw.screens).map((id) => [id, send(id)])) };
+}
+
 beforeEach(async () => {
   db = await openTestStorage();
-  steps = dentist(60);
+  steps = driven(dentist(60));
 });
 afterEach(async () => {
   await db.close();
@@ -118,9 +142,10 @@ describe('booking steps', () => {
     expect(lost).toMatchObject({ kind: 'error', message: expect.stringContaining('just booked') as string });
     expect(slotIds(lost)).toEqual(['2026-01-06T09:00:00.000Z', '2026-01-06T10:00:00.000Z']);
 
-    // The winner still sees its own slot.
+    // The winner still sees its own slot (going back to DATE, then on to SLOTS again).
     const own = await steps.screens.DATE!(stepInput('winner', { date: '2026-01-06' }, NOW));
     expect(slotIds(own)).toContain(slot);
+    expect(await steps.screens.SLOTS!(stepInput('winner', { date: '2026-01-06', slot }, NOW))).toMatchObject({ kind: 'next' });
 
     const details = await steps.screens.DETAILS!(stepInput('winner', { name: 'Ada Lovelace', email: 'ada@example.com', notes: '' }, NOW));
     expect(details).toMatchObject({ screen: 'CONFIRM', data: { name: 'Ada Lovelace', notes: 'No notes' } });
@@ -193,7 +218,7 @@ describe('booking steps', () => {
   });
 
   it('offers every free slot of a long day (a Dropdown holds up to 200)', async () => {
-    const quarterHours = bookingSteps(
+    const quarterHours = driven(bookingSteps(
       {
         availability: businessHoursAvailability({ timeZone: 'UTC', open: '09:00', close: '17:00', slotMinutes: 15 }),
         resource: 'clinic',
@@ -204,7 +229,7 @@ describe('booking steps', () => {
         locale: 'en-GB',
       },
       () => db.storage,
-    );
+    ));
     const offered = slotIds(await quarterHours.screens.DATE!(stepInput('t', { date: '2026-01-06' }, NOW)));
     expect(offered).toHaveLength(32);
     expect(offered.at(-1)).toBe('2026-01-06T16:45:00.000Z');
@@ -229,7 +254,7 @@ describe('booking steps', () => {
     await steps.screens.DETAILS!(stepInput('ann', { name: 'Ann Lee', email: 'ann@example.com' }, NOW));
     expect(await steps.screens.CONFIRM!(stepInput('ann', {}, NOW))).toMatchObject({ kind: 'complete' });
     // Then the same resource switches to 30-minute slots: 09:00 and 09:30 are both inside Ann's hour.
-    const halfHours = dentist(30);
+    const halfHours = driven(dentist(30));
     const offered = slotIds(await halfHours.screens.DATE!(stepInput('bob', { date: '2026-01-06' }, NOW)));
     expect(offered[0]).toBe('2026-01-06T09:00:00.000Z');
     expect(offered).not.toContain('2026-01-06T08:30:00.000Z');
@@ -239,6 +264,51 @@ describe('booking steps', () => {
     expect(overlapping).toMatchObject({ kind: 'error', message: expect.stringContaining('just booked') as string });
     const bookings = await db.storage.bookings.list('dentist');
     expect(bookings.map((b) => [b.flowToken, b.slotStart, b.status])).toEqual([['ann', ann, 'confirmed']]);
+  });
+
+  it('refuses the screens of a stale copy of the form (open twice): CONFIRM books only what its copy showed', async () => {
+    const raw = dentist(60);
+    const [phone, desktop] = [driven(raw), driven(raw)];
+    const [nine, ten] = ['2026-01-06T08:00:00.000Z', '2026-01-06T09:00:00.000Z'];
+    await phone.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: nine }, NOW));
+    expect(await phone.screens.DETAILS!(stepInput('t', { name: 'Phone Person', email: 'p@example.com' }, NOW))).toMatchObject({
+      screen: 'CONFIRM',
+    });
+    // The same token opened on the desktop starts again: another time, other details.
+    await desktop.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: ten }, NOW));
+    expect(await phone.screens.CONFIRM!(stepInput('t', { confirm: true }, NOW))).toEqual({ kind: 'error', message: STALE_FORM_MESSAGE });
+    expect(await phone.screens.DETAILS!(stepInput('t', { name: 'Phone Person', email: 'p@example.com' }, NOW))).toEqual({
+      kind: 'error',
+      message: STALE_FORM_MESSAGE,
+    });
+    await desktop.screens.DETAILS!(stepInput('t', { name: 'Desk Person', email: 'd@example.com' }, NOW));
+    expect(await desktop.screens.CONFIRM!(stepInput('t', { confirm: true }, NOW))).toMatchObject({
+      kind: 'complete',
+      params: { slot_start: ten },
+    });
+    const bookings = await db.storage.bookings.list('dentist');
+    expect(bookings.map((b) => [b.flowToken, b.slotStart, b.status])).toEqual([['t', ten, 'confirmed']]);
+    expect((await db.storage.record('booking', 't'))?.data).toMatchObject({ name: 'Desk Person', slot_start: ten });
+  });
+
+  it('does not confirm a hold that is not the time CONFIRM showed', async () => {
+    await steps.screens.SLOTS!(stepInput('t', { date: '2026-01-06', slot: '2026-01-06T08:00:00.000Z' }, NOW));
+    await steps.screens.DETAILS!(stepInput('t', { name: 'Ann Lee', email: 'ann@example.com' }, NOW));
+    // The token's hold moved without its draft (a write that did not happen after the hold).
+    await db.storage.bookings.hold({
+      resource: 'dentist',
+      slotStart: '2026-01-06T10:00:00.000Z',
+      slotEnd: '2026-01-06T11:00:00.000Z',
+      flowToken: 't',
+      waId: '15550001111',
+      now: NOW,
+      expiresAt: NOW + 600_000,
+    });
+    expect(await steps.screens.CONFIRM!(stepInput('t', { confirm: true }, NOW))).toEqual({
+      kind: 'error',
+      message: 'Your time changed in another window. Please go back and pick a time.',
+    });
+    expect((await db.storage.bookings.byToken('t'))?.status).toBe('held');
   });
 
   it('keeps the hold a customer has when the other time they try is taken', async () => {
@@ -263,12 +333,15 @@ describe('booking steps', () => {
       ['2026-01-02', '2026-01-02T08:00:00.000Z'],
       ['2026-01-11', '2026-01-11T08:00:00.000Z'],
     ] as const) {
+      // The SLOTS screen of a day that was bookable, sent back with another day.
+      await steps.screens.DATE!(stepInput('t', { date: '2026-01-06' }, NOW));
       const result = await steps.screens.SLOTS!(stepInput('t', { date, slot }, NOW));
       expect(result, date).toEqual(refused);
     }
     expect(await db.storage.bookings.byToken('t')).toBeNull();
     // DETAILS without a held time goes back to it instead of on to a CONFIRM with no time.
-    expect(await steps.screens.DETAILS!(stepInput('t', { name: 'Ann', email: 'ann@example.com' }, NOW))).toEqual({
+    const { revision } = await db.storage.draft('booking', 't');
+    expect(await steps.screens.DETAILS!(stepInput('t', { name: 'Ann', email: 'ann@example.com', revision }, NOW))).toEqual({
       kind: 'error',
       message: 'Please go back and pick a time.',
     });

@@ -2,8 +2,11 @@
 // overlaps them). SLOTS: the chosen slot is held atomically (one transaction checks that nothing
 // overlaps it and inserts it, on a unique slot index as well); whoever loses the race stays on
 // SLOTS with an error and the fresh free slots. DETAILS: name, email, notes. CONFIRM: the hold
-// becomes a confirmed booking and the flow completes.
+// becomes a confirmed booking and the flow completes. DATE starts a generation of the form
+// (common/revision.ts): the later screens of another open copy are refused, and CONFIRM books only
+// what it showed (the slot and details of its own copy).
 import { addDays, dayIn, dayLabel, isIsoDay } from '../common/dates.js';
+import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
 import { done, fail, next, type StepInput, type StepResult, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { optionalText, text } from '../common/values.js';
@@ -84,6 +87,9 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
     };
   }
 
+  /** What CONFIRM shows, from the draft: its revision carries a digest of this. */
+  const shown = (draft: Record<string, unknown>) => [draft.slot_start, draft.slot_label, draft.name, draft.email, draft.notes];
+
   return {
     async init(input) {
       return next('DATE', await dateData(input.now));
@@ -98,19 +104,35 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
           return fail('Please pick a day within the booking window.', await dateData(input.now));
         const slots = await freeSlots(day, input);
         if (slots.length === 0) return fail('No free times on that day. Please pick another day.', await dateData(input.now));
-        return next('SLOTS', slotsData(day, slots));
+        // A new generation: another open copy's later screens are stale, and what was chosen before is dropped.
+        const revision = newRevision();
+        await storage().saveDraft(
+          BOOKING_APP,
+          input.flowToken,
+          input.waId,
+          { revision, day: null, slot_start: null, slot_label: null, name: null, email: null, notes: null },
+          input.now,
+        );
+        return next('SLOTS', { ...slotsData(day, slots), revision });
       },
 
       async SLOTS(input): Promise<StepResult> {
+        const current = await currentDraft(storage(), BOOKING_APP, input);
+        if (current === null) return fail(STALE_FORM_MESSAGE);
+        const revision = current.revision;
         const day = text(input.data, 'date');
         const start = text(input.data, 'slot');
         if (!isIsoDay(day)) return fail('Please go back and pick a day.');
         // Never a slot (held, or offered in an error answer) of a day outside the window or closed.
         if (!(await bookable(day, input.now))) return fail('Please go back and pick a day within the booking window.');
         const slot = (await settings.availability.slots(day, settings.resource)).find((s) => s.start === start);
-        if (slot === undefined) return fail('Please pick one of the times shown.', slotsData(day, await freeSlots(day, input)));
+        if (slot === undefined)
+          return fail('Please pick one of the times shown.', { ...slotsData(day, await freeSlots(day, input)), revision });
         if (Date.parse(slot.start) < input.now + settings.minNoticeMinutes * 60_000) {
-          return fail('That time is too soon. Please pick a later one.', slotsData(day, await freeSlots(day, input)));
+          return fail('That time is too soon. Please pick a later one.', {
+            ...slotsData(day, await freeSlots(day, input)),
+            revision,
+          });
         }
         const held = await storage().bookings.hold({
           resource: settings.resource,
@@ -127,31 +149,44 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
             fresh.length === 0
               ? 'Sorry, that time was just booked and the day is now full. Please go back and pick another day.'
               : 'Sorry, that time was just booked. Please pick another one.';
-          return fail(message, slotsData(day, fresh));
+          return fail(message, { ...slotsData(day, fresh), revision });
         }
-        await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { day, slot_label: slotLabel(day, slot) }, input.now);
-        return next('DETAILS', { slot_label: slotLabel(day, slot) });
+        await storage().saveDraft(
+          BOOKING_APP,
+          input.flowToken,
+          input.waId,
+          { day, slot_start: slot.start, slot_label: slotLabel(day, slot) },
+          input.now,
+        );
+        return next('DETAILS', { slot_label: slotLabel(day, slot), revision });
       },
 
       async DETAILS(input) {
         const name = text(input.data, 'name');
         const email = text(input.data, 'email');
         const notes = optionalText(input.data, 'notes');
+        const held = await currentDraft(storage(), BOOKING_APP, input);
+        if (held === null) return fail(STALE_FORM_MESSAGE);
         if (name.length < 2) return fail('Please enter your full name.');
         if (!EMAIL.test(email)) return fail('Please enter a valid email address.');
-        const held = await storage().draft(BOOKING_APP, input.flowToken);
         if (typeof held.slot_label !== 'string' || held.slot_label === '') return fail('Please go back and pick a time.');
-        await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
+        const draft = await storage().saveDraft(BOOKING_APP, input.flowToken, input.waId, { name, email, notes }, input.now);
         return next('CONFIRM', {
           slot_label: held.slot_label,
           name,
           email,
           notes: notes ?? 'No notes',
+          revision: reviewRevision(draft.revision, shown(draft)),
         });
       },
 
       async CONFIRM(input) {
-        const draft = await storage().draft(BOOKING_APP, input.flowToken);
+        // What is booked is what this screen showed: its copy's slot and details.
+        const draft = await reviewedDraft(storage(), BOOKING_APP, input, shown);
+        if (typeof draft === 'string') return fail(draft);
+        const held = await storage().bookings.byToken(input.flowToken);
+        if (held !== null && held.status === 'held' && held.slotStart !== draft.slot_start)
+          return fail('Your time changed in another window. Please go back and pick a time.');
         const name = typeof draft.name === 'string' ? draft.name : '';
         const email = typeof draft.email === 'string' ? draft.email : '';
         if (name === '' || email === '') return fail('Please go back and fill in your details.');
@@ -160,11 +195,11 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
         const booking = await storage().bookings.confirm(input.flowToken, { name, email, notes }, input.now, earliest);
         if (booking === null) {
           // Left on CONFIRM until the slot was too close (or past): not booked, the hold stays until replaced.
-          const held = await storage().bookings.byToken(input.flowToken);
           if (held?.status === 'held' && Date.parse(held.slotStart) < earliest)
             return fail('That time is now too soon to book. Please go back and pick another time.');
           return fail('Your time was released after a while. Please go back and pick another time.');
         }
+        // The revision stays in the record: a CONFIRM sent again (its answer lost) finds what it showed.
         await storage().submit(BOOKING_APP, input.flowToken, input.waId, { ...draft, booking_id: booking.id }, 'submitted', input.now);
         return done({ booking_id: String(booking.id), slot_start: booking.slotStart, slot_end: booking.slotEnd });
       },
