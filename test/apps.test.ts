@@ -170,6 +170,19 @@ describe('expense', () => {
     });
     expect(await blobBytes(data.receipt as StoredFlowMedia)).toEqual(Buffer.from(png));
   });
+
+  it("attaches the receipt to the expense its screen showed: another open copy's submit is refused", async () => {
+    const { session: phone, token, openAgain } = await h.open('expense', '15552000019');
+    screen(await phone.init(), 'EXPENSE');
+    screen(await phone.submit('EXPENSE', { amount: '12.50', category: 'meals', description: 'Lunch' }), 'RECEIPT');
+    const desktop = openAgain();
+    screen(await desktop.init(), 'EXPENSE');
+    screen(await desktop.submit('EXPENSE', { amount: '900', category: 'travel', description: 'Flight' }), 'RECEIPT');
+    const refused = screen(await phone.submit('RECEIPT', {}), 'RECEIPT');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    const data = await finish('expense', token, await desktop.submit('RECEIPT', {}));
+    expect(data).toMatchObject({ amount_minor: 90_000, description: 'Flight', receipt: null });
+  });
 });
 
 describe('survey', () => {

@@ -59,7 +59,7 @@ export function expenseFlowJson(categories: readonly ExpenseCategory[] = DEFAULT
       screen('RECEIPT', {
         title: 'Receipt',
         terminal: true,
-        data: { summary: field.string('EUR 12.50 · Meals') },
+        data: { summary: field.string('EUR 12.50 · Meals'), revision: field.string('Jx2bD4.x') },
         children: [
           textBody(ref.data('summary')),
           photoPicker({
@@ -71,7 +71,7 @@ export function expenseFlowJson(categories: readonly ExpenseCategory[] = DEFAULT
             maxUploadedPhotos: 1,
             maxFileSizeKb,
           }),
-          footer('Submit expense', dataExchange({ receipt: ref.form('receipt') })),
+          footer('Submit expense', dataExchange({ receipt: ref.form('receipt'), revision: ref.data('revision') })),
         ],
       }),
     ],

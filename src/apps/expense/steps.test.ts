@@ -2,7 +2,8 @@
 // checks, the draft carried to RECEIPT, an optional receipt, and the stored expense.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../common/host.js';
-import type { Steps } from '../common/steps.js';
+import type { StepResult, Steps } from '../common/steps.js';
+import { STALE_FORM_MESSAGE } from '../common/revision.js';
 import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import { DEFAULT_EXPENSE_CATEGORIES } from './flow-json.js';
 import { expenseSteps } from './steps.js';
@@ -26,6 +27,12 @@ const photo: StoredFlowMedia = {
   mimeType: 'image/jpeg',
   size: 435,
   sha256: 'ab'.repeat(32),
+};
+
+/** The revision a step answered with (the screen's `${data.revision}`, sent back by its Footer). */
+const revisionOf = (result: StepResult): string => {
+  if (result.kind !== 'next' || typeof result.data.revision !== 'string') throw new Error('no revision in the answer');
+  return result.data.revision;
 };
 
 describe('expense steps', () => {
@@ -63,18 +70,29 @@ describe('expense steps', () => {
   it('stores the expense with its receipt', async () => {
     const first = await steps.screens.EXPENSE!(stepInput('t', { amount: '12,5', category: 'meals', description: 'Team lunch' }, NOW));
     expect(first).toMatchObject({ kind: 'next', screen: 'RECEIPT', data: { summary: '€12.50 · Meals · Team lunch' } });
-    const done = await steps.screens.RECEIPT!(stepInput('t', { receipt: [] }, NOW, { media: [photo] }));
+    const done = await steps.screens.RECEIPT!(stepInput('t', { receipt: [], revision: revisionOf(first) }, NOW, { media: [photo] }));
     expect(done).toMatchObject({ kind: 'complete', params: { amount_minor: 1250, currency: 'EUR' } });
     const record = await db.storage.record('expense', 't');
     expect(record).toMatchObject({ status: 'submitted', data: { amount_minor: 1250, category: 'meals', description: 'Team lunch', receipt: photo } });
   });
 
   it('stores an expense without a receipt, and shows media errors', async () => {
-    await steps.screens.EXPENSE!(stepInput('t', { amount: 99, category: 'travel', description: 'Taxi' }, NOW));
-    const failed = await steps.screens.RECEIPT!(stepInput('t', {}, NOW, { mediaErrors: { 'm-2': 'file is not an image' } }));
+    const revision = revisionOf(await steps.screens.EXPENSE!(stepInput('t', { amount: 99, category: 'travel', description: 'Taxi' }, NOW)));
+    const failed = await steps.screens.RECEIPT!(stepInput('t', { revision }, NOW, { mediaErrors: { 'm-2': 'file is not an image' } }));
     expect(failed).toMatchObject({ kind: 'error' });
-    expect(await steps.screens.RECEIPT!(stepInput('t', {}, NOW))).toMatchObject({ kind: 'complete' });
+    expect(await steps.screens.RECEIPT!(stepInput('t', { revision }, NOW))).toMatchObject({ kind: 'complete' });
     expect((await db.storage.record('expense', 't'))?.data).toMatchObject({ amount_minor: 9900, receipt: null });
+  });
+
+  it("attaches a receipt only to the expense its screen showed: another open copy's is refused", async () => {
+    const phone = await steps.screens.EXPENSE!(stepInput('t', { amount: '12.50', category: 'meals', description: 'Lunch' }, NOW));
+    // The same token opened on the desktop enters another expense.
+    await steps.screens.EXPENSE!(stepInput('t', { amount: '900', category: 'travel', description: 'Flight' }, NOW));
+    expect(await steps.screens.RECEIPT!(stepInput('t', { revision: revisionOf(phone) }, NOW, { media: [photo] }))).toEqual({
+      kind: 'error',
+      message: STALE_FORM_MESSAGE,
+    });
+    expect((await db.storage.record('expense', 't'))?.status).toBe('draft');
   });
 
   it('needs the EXPENSE screen first', async () => {
