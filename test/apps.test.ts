@@ -196,6 +196,7 @@ describe('survey', () => {
     expect(thanks.data).toEqual({
       rating_label: '★★★★★ Excellent',
       liked_label: 'You liked: Speed of service, Friendly staff',
+      revision: expect.any(String) as string,
     });
     const data = await finish('survey', token, await session.submit('THANKS'));
     expect(data).toEqual({
@@ -206,6 +207,23 @@ describe('survey', () => {
       comments: 'Great!',
       contact_ok: false,
     });
+  });
+
+  it("stores the answers the thank-you screen showed: another open copy's send is refused", async () => {
+    const { session: phone, token, openAgain } = await h.open('survey', '15552000020');
+    screen(await phone.init(), 'RATINGS');
+    screen(await phone.submit('RATINGS', { rating: '2', recommend: 'unlikely' }), 'CHOICES');
+    screen(await phone.submit('CHOICES', { liked: ['price'] }), 'COMMENTS');
+    screen(await phone.submit('COMMENTS', { comments: 'Too slow' }), 'THANKS');
+    const desktop = openAgain();
+    screen(await desktop.init(), 'RATINGS');
+    screen(await desktop.submit('RATINGS', { rating: '5', recommend: 'very_likely' }), 'CHOICES');
+    const refused = screen(await phone.submit('THANKS'), 'THANKS');
+    expect(refused.errorMessage).toBe(STALE_FORM_MESSAGE);
+    screen(await desktop.submit('CHOICES', { liked: ['staff'] }), 'COMMENTS');
+    screen(await desktop.submit('COMMENTS', {}), 'THANKS');
+    const data = await finish('survey', token, await desktop.submit('THANKS'));
+    expect(data).toMatchObject({ rating: 5, liked: ['staff'], comments: null });
   });
 });
 

@@ -60,6 +60,7 @@ export function surveyFlowJson(): FlowJson {
       }),
       screen('CHOICES', {
         title: 'What stood out',
+        data: { revision: field.string('Jx2bD4') },
         children: [
           checkboxGroup({
             name: 'liked',
@@ -70,26 +71,41 @@ export function surveyFlowJson(): FlowJson {
             dataSource: ASPECT_OPTIONS,
           }),
           checkboxGroup({ name: 'improve', label: 'What should we improve?', required: false, dataSource: ASPECT_OPTIONS }),
-          footer('Continue', dataExchange({ liked: ref.form('liked'), improve: ref.form('improve') })),
+          footer(
+            'Continue',
+            dataExchange({ liked: ref.form('liked'), improve: ref.form('improve'), revision: ref.data('revision') }),
+          ),
         ],
       }),
       screen('COMMENTS', {
         title: 'Anything else?',
+        data: { revision: field.string('Jx2bD4') },
         children: [
           textArea({ name: 'comments', label: 'Comments', required: false, maxLength: 1000 }),
           optIn({ name: 'contact_ok', label: 'You may contact me about my feedback', required: false }),
-          footer('Review', dataExchange({ comments: ref.form('comments'), contact_ok: ref.form('contact_ok') })),
+          footer(
+            'Review',
+            dataExchange({
+              comments: ref.form('comments'),
+              contact_ok: ref.form('contact_ok'),
+              revision: ref.data('revision'),
+            }),
+          ),
         ],
       }),
       screen('THANKS', {
         title: 'Thank you',
         terminal: true,
-        data: { rating_label: field.string('★★★★ Good'), liked_label: field.string('Quality, Price') },
+        data: {
+          rating_label: field.string('★★★★ Good'),
+          liked_label: field.string('Quality, Price'),
+          revision: field.string('Jx2bD4.x'),
+        },
         children: [
           textHeading('Thanks for your feedback!'),
           textSubheading(ref.data('rating_label')),
           textBody(ref.data('liked_label')),
-          footer('Send feedback', dataExchange({ confirm: true })),
+          footer('Send feedback', dataExchange({ confirm: true, revision: ref.data('revision') })),
         ],
       }),
     ],

@@ -1,6 +1,8 @@
 // Survey logic: each screen's answers are checked against the offered options and kept as a draft;
-// THANKS stores the whole response as one record.
-import { done, fail, next, type Steps } from '../common/steps.js';
+// THANKS stores the whole response as one record: the one it showed (RATINGS starts a generation of the
+// form, THANKS carries a digest of the draft, so another open copy's screens are refused; common/revision.ts).
+import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
+import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, list, optionalText, text } from '../common/values.js';
 import { ASPECT_OPTIONS, RATING_OPTIONS, RECOMMEND_OPTIONS } from './flow-json.js';
@@ -21,7 +23,19 @@ const RATINGS = ids(RATING_OPTIONS);
 const RECOMMEND = ids(RECOMMEND_OPTIONS);
 const ASPECTS = ids(ASPECT_OPTIONS);
 
+/** What THANKS shows and sends, from the draft: its revision carries a digest of this. */
+const shown = (d: Record<string, unknown>) => [d.rating, d.recommend, d.liked, d.improve, d.comments, d.contact_ok];
+
+const UNANSWERED = 'Please go back and answer the questions.';
+
 export function surveySteps(settings: { business: string }, storage: () => AppStorage): Steps {
+  /** This copy's draft; else why not: no questions answered yet, or another open copy started again. */
+  async function draftOf(input: StepInput): Promise<Record<string, unknown> | string> {
+    const draft = await currentDraft(storage(), SURVEY_APP, input);
+    if (draft !== null) return draft;
+    return (await storage().draft(SURVEY_APP, input.flowToken)).revision === undefined ? UNANSWERED : STALE_FORM_MESSAGE;
+  }
+
   return {
     init: () => Promise.resolve(next('RATINGS', { business: settings.business })),
     screens: {
@@ -30,24 +44,33 @@ export function surveySteps(settings: { business: string }, storage: () => AppSt
         const recommend = text(input.data, 'recommend');
         if (!RATINGS.has(rating)) return fail('Please rate your overall experience.');
         if (!RECOMMEND.has(recommend)) return fail('Please tell us if you would recommend us.');
-        await storage().saveDraft(SURVEY_APP, input.flowToken, input.waId, { rating: Number(rating), recommend }, input.now);
-        return next('CHOICES');
+        const revision = newRevision();
+        await storage().saveDraft(
+          SURVEY_APP,
+          input.flowToken,
+          input.waId,
+          { rating: Number(rating), recommend, liked: null, improve: null, comments: null, contact_ok: null, revision },
+          input.now,
+        );
+        return next('CHOICES', { revision });
       },
       async CHOICES(input) {
+        const current = await draftOf(input);
+        if (typeof current === 'string') return fail(current);
         const liked = list(input.data, 'liked');
         const improve = list(input.data, 'improve');
         if (liked.length < 1 || liked.length > 3) return fail('Pick one to three things you liked.');
         if (![...liked, ...improve].every((id) => ASPECTS.has(id))) return fail('Please pick from the list.');
         await storage().saveDraft(SURVEY_APP, input.flowToken, input.waId, { liked, improve }, input.now);
-        return next('COMMENTS');
+        return next('COMMENTS', { revision: current.revision });
       },
       async COMMENTS(input) {
         const comments = optionalText(input.data, 'comments');
         if (comments !== null && comments.length > 1000) return fail('Please keep comments under 1000 characters.');
         // The summary shows the earlier answers: without them it would thank for a rating never given.
-        const before = await storage().draft(SURVEY_APP, input.flowToken);
-        if (typeof before.rating !== 'number' || !Array.isArray(before.liked))
-          return fail('Please go back and answer the questions.');
+        const before = await draftOf(input);
+        if (typeof before === 'string') return fail(before);
+        if (typeof before.rating !== 'number' || !Array.isArray(before.liked)) return fail(UNANSWERED);
         const draft = await storage().saveDraft(
           SURVEY_APP,
           input.flowToken,
@@ -61,11 +84,13 @@ export function surveySteps(settings: { business: string }, storage: () => AppSt
         return next('THANKS', {
           rating_label: rating?.title ?? '',
           liked_label: likedTitles.length > 0 ? `You liked: ${likedTitles.join(', ')}` : 'Thank you',
+          revision: reviewRevision(draft.revision, shown(draft)),
         });
       },
       async THANKS(input) {
-        const draft = await storage().draft(SURVEY_APP, input.flowToken);
-        if (typeof draft.rating !== 'number' || !Array.isArray(draft.liked)) return fail('Please go back and answer the questions.');
+        const draft = await reviewedDraft(storage(), SURVEY_APP, input, shown);
+        if (typeof draft === 'string') return fail(draft);
+        if (typeof draft.rating !== 'number' || !Array.isArray(draft.liked)) return fail(UNANSWERED);
         const response: SurveyResponse = {
           rating: draft.rating,
           recommend: typeof draft.recommend === 'string' ? draft.recommend : '',
