@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { Store } from '../../store/index.js';
 import { SqlAppStorage } from './sql-storage.js';
-import type { StepInput } from './steps.js';
+import type { StepInput, StepResult } from './steps.js';
 import type { AppsTables } from './tables.js';
 
 export interface TestStorage {
@@ -30,4 +30,10 @@ export async function openTestStorage(): Promise<TestStorage> {
 
 export function stepInput(flowToken: string, data: Record<string, unknown>, now: number, extra: Partial<StepInput> = {}): StepInput {
   return { flowToken, waId: '15551234567', data, media: [], mediaErrors: {}, now, ...extra };
+}
+
+/** The revision a step answered with (its screen's `${data.revision}`, which the Footer sends back). */
+export function revisionOf(result: StepResult): string {
+  if (result.kind !== 'next' || typeof result.data.revision !== 'string') throw new Error('no revision in the answer');
+  return result.data.revision;
 }

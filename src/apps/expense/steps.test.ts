@@ -2,9 +2,9 @@
 // checks, the draft carried to RECEIPT, an optional receipt, and the stored expense.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../common/host.js';
-import type { StepResult, Steps } from '../common/steps.js';
+import type { Steps } from '../common/steps.js';
 import { STALE_FORM_MESSAGE } from '../common/revision.js';
-import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import { openTestStorage, revisionOf, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import { DEFAULT_EXPENSE_CATEGORIES } from './flow-json.js';
 import { expenseSteps } from './steps.js';
 
@@ -27,12 +27,6 @@ const photo: StoredFlowMedia = {
   mimeType: 'image/jpeg',
   size: 435,
   sha256: 'ab'.repeat(32),
-};
-
-/** The revision a step answered with (the screen's `${data.revision}`, sent back by its Footer). */
-const revisionOf = (result: StepResult): string => {
-  if (result.kind !== 'next' || typeof result.data.revision !== 'string') throw new Error('no revision in the answer');
-  return result.data.revision;
 };
 
 describe('expense steps', () => {

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredFlowMedia } from '../common/host.js';
 import { STALE_FORM_MESSAGE } from '../common/revision.js';
-import type { StepResult, Steps } from '../common/steps.js';
-import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import type { Steps } from '../common/steps.js';
+import { openTestStorage, revisionOf, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import { kycSteps } from './steps.js';
 
 const NOW = Date.parse('2026-01-05T08:00:00Z');
@@ -30,11 +30,6 @@ const file = (fileName: string, mimeType: string, size = 2048): StoredFlowMedia 
   sha256: createHash('sha256').update(fileName).digest('hex'),
 });
 
-/** The revision a step answered with (the screen's `${data.revision}`, sent back by its Footer). */
-const revisionOf = (result: StepResult): string => {
-  if (result.kind !== 'next' || typeof result.data.revision !== 'string') throw new Error('no revision in the answer');
-  return result.data.revision;
-};
 const front = (token: string, media: StoredFlowMedia, documentType = 'passport') =>
   steps.screens.FRONT!(stepInput(token, { document_type: documentType }, NOW, { media: [media] }));
 const back = (token: string, revision: string, media: StoredFlowMedia) =>

@@ -2,8 +2,8 @@
 // options, carried forward, summarised on THANKS and stored as one response.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_FORM_MESSAGE } from '../common/revision.js';
-import type { StepResult, Steps } from '../common/steps.js';
-import { openTestStorage, stepInput, type TestStorage } from '../common/test-db.test-util.js';
+import type { Steps } from '../common/steps.js';
+import { openTestStorage, revisionOf, stepInput, type TestStorage } from '../common/test-db.test-util.js';
 import { surveySteps } from './steps.js';
 
 const NOW = Date.parse('2026-01-05T08:00:00Z');
@@ -17,12 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await db.close();
 });
-
-/** The revision a step answered with (the screen's `${data.revision}`, sent back by its Footer). */
-const revisionOf = (result: StepResult): string => {
-  if (result.kind !== 'next' || typeof result.data.revision !== 'string') throw new Error('no revision in the answer');
-  return result.data.revision;
-};
 
 describe('survey steps', () => {
   it('walks four screens and stores the response', async () => {
