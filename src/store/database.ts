@@ -82,15 +82,18 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   const path = prepareSqlitePath(settings);
   const inboxPath = sqliteInboxPath(path);
   const inbox = await openInboxAt(inboxPath, settings);
-  let main: SqliteConnection<Database>;
+  let opened: SqliteConnection<Database> | undefined;
   try {
-    main = openSqlite<Database>(path, 'normal', settings.checkpoints ?? 'own');
-    await migrate(main.db, migrationProvider('sqlite', inboxPath === ':memory:' ? null : inboxPath));
-    await refuseLostInbox(main.db, inbox.db, inboxPath);
+    opened = openSqlite<Database>(path, 'normal', settings.checkpoints ?? 'own');
+    await migrate(opened.db, migrationProvider('sqlite', inboxPath === ':memory:' ? null : inboxPath));
+    await refuseLostInbox(opened.db, inbox.db, inboxPath);
   } catch (error) {
+    // Both files are closed again: a refused start leaves no handle (nor its checkpoint timer) behind.
+    await opened?.close();
     await inbox.close();
     throw error;
   }
+  const main = opened;
   return {
     db: main.db,
     inbox: inbox.db,

@@ -76,6 +76,9 @@ describe('0007_inbox_file', () => {
     await store.close();
     rmSync(join(dir, 'flowgate-inbox.db'));
     await expect(Store.open(settings)).rejects.toMatchObject({ code: 'flowgate.store.inbox_missing' });
+    // Nothing is left open: the last connection to close removes the WAL (and no checkpoint thread writes on).
+    expect(existsSync(join(dir, 'flowgate.db-wal'))).toBe(false);
+    expect(existsSync(join(dir, 'flowgate-inbox.db-wal'))).toBe(false);
   });
 });
 
