@@ -65,7 +65,7 @@ describe('expense steps', () => {
     const first = await steps.screens.EXPENSE!(stepInput('t', { amount: '12,5', category: 'meals', description: 'Team lunch' }, NOW));
     expect(first).toMatchObject({ kind: 'next', screen: 'RECEIPT', data: { summary: '€12.50 · Meals · Team lunch' } });
     const done = await steps.screens.RECEIPT!(stepInput('t', { receipt: [], revision: revisionOf(first) }, NOW, { media: [photo] }));
-    expect(done).toMatchObject({ kind: 'complete', params: { amount_minor: 1250, currency: 'EUR' } });
+    expect(done).toMatchObject({ kind: 'complete', params: { amount_minor: 1250, currency: 'EUR' }, keepOnlyMedia: [photo.mediaId] });
     const record = await db.storage.record('expense', 't');
     expect(record).toMatchObject({ status: 'submitted', data: { amount_minor: 1250, category: 'meals', description: 'Team lunch', receipt: photo } });
   });
@@ -74,7 +74,7 @@ describe('expense steps', () => {
     const revision = revisionOf(await steps.screens.EXPENSE!(stepInput('t', { amount: 99, category: 'travel', description: 'Taxi' }, NOW)));
     const failed = await steps.screens.RECEIPT!(stepInput('t', { revision }, NOW, { mediaErrors: { 'm-2': 'file is not an image' } }));
     expect(failed).toMatchObject({ kind: 'error' });
-    expect(await steps.screens.RECEIPT!(stepInput('t', { revision }, NOW))).toMatchObject({ kind: 'complete' });
+    expect(await steps.screens.RECEIPT!(stepInput('t', { revision }, NOW))).toMatchObject({ kind: 'complete', keepOnlyMedia: [] });
     expect((await db.storage.record('expense', 't'))?.data).toMatchObject({ amount_minor: 9900, receipt: null });
   });
 

@@ -76,7 +76,11 @@ export function expenseSteps(settings: ExpenseSettings, storage: () => AppStorag
           receipt: input.media[0] ?? null,
         };
         const record = await storage().submit(EXPENSE_APP, input.flowToken, input.waId, { ...expense }, 'submitted', input.now);
-        return done({ expense_id: String(record.id), amount_minor: expense.amount_minor, currency: expense.currency });
+        // Only the receipt the expense points at stays: photos of refused attempts are deleted.
+        return done(
+          { expense_id: String(record.id), amount_minor: expense.amount_minor, currency: expense.currency },
+          expense.receipt === null ? [] : [expense.receipt.mediaId],
+        );
       },
     },
     async completed(flowToken, now) {
