@@ -458,6 +458,20 @@ describe('screens', () => {
     expect(init).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
   });
 
+  it('answers a lost SUCCESS again only to the screen that completed: another open copy is told it is over', async () => {
+    await issueTestToken(t.app, 'demo', 'tok-replay-copy', '16505551234');
+    const done = await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }, 'tok-replay-copy'));
+    expect(done.body).toMatchObject({ screen: 'SUCCESS' });
+    // The other copy, still on an earlier screen, presses its Footer.
+    const other = await exchange(t.url, 'demo', dx('DETAILS', { slot: '9' }, 'tok-replay-copy'));
+    expect(other).toMatchObject({ status: 427, body: { error_msg: 'You have already submitted this form.' } });
+    // The press that got no answer still gets it.
+    expect(await exchange(t.url, 'demo', dx('CONFIRM', { confirmed: true }, 'tok-replay-copy'))).toMatchObject({
+      status: 200,
+      body: done.body as object,
+    });
+  });
+
   it('answers a lost SUCCESS again only for a while: not after SUCCESS_REPLAY_MS, nor once the token expired', async () => {
     const db = t.app.gateway.store.db;
     for (const [token, change] of [

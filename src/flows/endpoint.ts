@@ -33,7 +33,7 @@ import { refusalMessage } from './validate-input.js';
 import { PatternPenalty } from './pattern-penalty.js';
 import { mimeAllowed } from './flow-media-sniff.js';
 import { pickerLimits } from './picker-limits.js';
-import { TokenAdmission } from './token-admission.js';
+import { SUCCESS_FROM, TokenAdmission } from './token-admission.js';
 import { TokenTurns } from './token-turns.js';
 import { pickerItems, type FlowMediaService, type PickerFile } from './picker-media.js';
 import {
@@ -47,7 +47,7 @@ import {
   sentResponse,
   type ScreenRequest,
 } from './run-screen.js';
-import { TOKEN_MESSAGES, toContact } from './tokens.js';
+import { TOKEN_MESSAGES, isRecord, toContact } from './tokens.js';
 import type { FlowAction, FlowEndpointResponse, FlowKeySource } from './types.js';
 
 /** Error notifications kept per flow token (the rest are acknowledged and counted, not stored). */
@@ -320,7 +320,7 @@ export class FlowEndpoint {
       await this.deps.media.enqueue(mediaJob);
     }
     if (response.screen === 'SUCCESS') {
-      const kept = { ...req.screens, SUCCESS: response.data };
+      const kept = { ...req.screens, SUCCESS: response.data, [SUCCESS_FROM]: { screen: req.screen } };
       // What the finished flow keeps is stored with the answer; the others are deleted after it (what is cut
       // short, the media sweep finishes).
       const keep = this.deps.keepOnlyMedia === undefined ? undefined : outcome.reply.keepOnlyMedia;
@@ -498,10 +498,6 @@ export class FlowEndpoint {
       at: this.now(),
     });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string | null {

@@ -105,16 +105,24 @@ export function screensAsShown(
  * the field's empty placeholder): the one copy there is must not be locked out of its screen.
  */
 export function otherCopyResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse | null {
+  if (!fromOtherCopy(def, req)) return null;
+  return errorResponse(def.json, req.screen, def.formCopy?.message ?? '', screensAsShown(def, req));
+}
+
+/** Whether a request comes from another copy of the form than the one last answered (see otherCopyResponse). */
+export function fromOtherCopy(
+  def: FlowDefinition,
+  req: Pick<ScreenRequest, 'screen' | 'data' | 'screens'> & { action: unknown },
+): boolean {
   const copy = def.formCopy;
-  if (copy === undefined || req.action !== 'data_exchange') return null;
+  if (copy === undefined || req.action !== 'data_exchange') return false;
   const screen = screenById(def.json, req.screen);
-  if (screen === undefined || updatesOwnData(def.json, req.screen)) return null;
+  if (screen === undefined || updatesOwnData(def.json, req.screen)) return false;
   const sent = echoedData(screen, req.data)[copy.field];
   const answered = req.screens[req.screen]?.[copy.field];
   const declared = screen.data?.[copy.field];
-  if (sent === undefined || answered === undefined || sent === answered) return null;
-  if (declared !== undefined && answered === emptyValue(declared)) return null;
-  return errorResponse(def.json, req.screen, copy.message, screensAsShown(def, req));
+  if (sent === undefined || answered === undefined || sent === answered) return false;
+  return declared === undefined || answered !== emptyValue(declared);
 }
 
 /**

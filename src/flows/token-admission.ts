@@ -1,18 +1,26 @@
 // Whether a request's flow token admits it to the flow's screens: known, of this flow, not expired, not
 // completed (SPEC A.5, 427 otherwise, with what the customer is shown), and signed when the flow is on
 // data_api_version 4.0 (SPEC A.4). A completed token whose SUCCESS never led to WhatsApp's completion gets
-// that SUCCESS again instead of a 427: for a data_exchange (the press that completed it), while the token is
-// unexpired and for SUCCESS_REPLAY_MS after the completion; after that it is refused like any completed one.
+// that SUCCESS again instead of a 427: for a data_exchange from the screen that completed it (the press that
+// got no answer; not another open copy of the form), while the token is unexpired and for SUCCESS_REPLAY_MS
+// after the completion; after that it is refused like any completed one.
 import { compareVersions, verifyFlowTokenSignature } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { FlowContactRow, FlowTokenRow } from '../store/flows.js';
 import type { FlowDefinition } from './definition.js';
-import { TOKEN_MESSAGES, judgeToken, parseObject } from './tokens.js';
+import { fromOtherCopy } from './run-screen.js';
+import { TOKEN_MESSAGES, isRecord, judgeToken, parseObject } from './tokens.js';
 import type { FlowEndpointResponse, FlowTokenRecord } from './types.js';
 
 /** How long after the endpoint completed a token a lost SUCCESS is answered again (each replay posts a message). */
 export const SUCCESS_REPLAY_MS = 15 * 60_000;
+
+/**
+ * Where the screens kept for a completed token say which screen's request got the SUCCESS (`{ screen }`): a
+ * key no screen id can be (ids are letters and underscores).
+ */
+export const SUCCESS_FROM = 'SUCCESS:from';
 
 export type Admission =
   | {
@@ -42,7 +50,7 @@ export class TokenAdmission {
         verdict.reason === 'completed' &&
         payload.action === 'data_exchange' &&
         this.signatureOk(def, payload, token, now)
-          ? await this.lostSuccess(verdict.row, now)
+          ? await this.lostSuccess(def, verdict.row, payload, now)
           : null;
       if (replay !== null) {
         log.info('flow token completed by the endpoint, no completion yet: its SUCCESS answered again');
@@ -75,12 +83,26 @@ export class TokenAdmission {
    * (nfm_reply) that would follow it: the answer did not reach the phone, and the customer pressed again.
    * Answering it again (sealed for this request) lets the flow finish without running the handler twice.
    */
-  private async lostSuccess(row: FlowTokenRow | null, now: number): Promise<FlowEndpointResponse | null> {
+  private async lostSuccess(
+    def: FlowDefinition,
+    row: FlowTokenRow | null,
+    payload: Record<string, unknown>,
+    now: number,
+  ): Promise<FlowEndpointResponse | null> {
     if (row === null || row.screens === null || row.expires_at <= now) return null;
     if (row.completed_at === null || now - row.completed_at > SUCCESS_REPLAY_MS) return null;
-    const data = (parseObject(row.screens) ?? {}).SUCCESS;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+    const kept = parseObject(row.screens) ?? {};
+    const data = kept.SUCCESS;
+    if (!isRecord(data)) return null;
+    // The press that got no answer came from the screen that completed, and from the copy of the form it
+    // showed: another open copy (any other screen, or the same one of another revision) is told it is over.
+    const screen = typeof payload.screen === 'string' ? payload.screen : '';
+    const from = kept[SUCCESS_FROM];
+    if (isRecord(from) && typeof from.screen === 'string' && from.screen !== screen) return null;
+    const sent = isRecord(payload.data) ? payload.data : {};
+    const screens = kept as Record<string, Record<string, unknown>>;
+    if (fromOtherCopy(def, { action: payload.action, screen, data: sent, screens })) return null;
     if ((await this.store.flows.submissionByToken(row.token)) !== null) return null;
-    return { screen: 'SUCCESS', data: data as Record<string, unknown> };
+    return { screen: 'SUCCESS', data };
   }
 }
