@@ -261,7 +261,7 @@ describe('preferences', () => {
       await second.session.submit('NOTIFICATIONS', { channels: ['sms'], reminders: false, digest: false }),
       'TIMEZONE',
     );
-    expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m' });
+    expect(tz.data).toEqual({ timezone: 'Asia/Tokyo', lead: '10m', revision: expect.any(String) as string });
     // Saving without touching the pre-filled time zone screen keeps the saved choices.
     const again = await finish('preferences', second.token, await second.session.submit('TIMEZONE'));
     expect(again).toEqual({ channels: ['sms'], reminders: false, digest: false, timezone: 'Asia/Tokyo', lead: '10m' });

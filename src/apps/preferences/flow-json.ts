@@ -90,7 +90,7 @@ export function preferencesFlowJson(timeZones: readonly string[] = DEFAULT_TIME_
       screen('TIMEZONE', {
         title: 'Time zone',
         terminal: true,
-        data: { timezone: field.string('Europe/London'), lead: field.string('1h') },
+        data: { timezone: field.string('Europe/London'), lead: field.string('1h'), revision: field.string('Jx2bD4') },
         children: [
           textBody('Events and reminders are shown in this time zone.'),
           dropdown({
@@ -107,7 +107,10 @@ export function preferencesFlowJson(timeZones: readonly string[] = DEFAULT_TIME_
             dataSource: LEAD_OPTIONS,
             initValue: ref.data('lead'),
           }),
-          footer('Save preferences', dataExchange({ timezone: ref.form('timezone'), lead: ref.form('lead') })),
+          footer(
+            'Save preferences',
+            dataExchange({ timezone: ref.form('timezone'), lead: ref.form('lead'), revision: ref.data('revision') }),
+          ),
         ],
       }),
     ],

@@ -1,5 +1,6 @@
 // Calendar preferences logic: INIT pre-fills the contact's saved preferences (or the defaults),
 // NOTIFICATIONS keeps the notification choices as a draft, TIMEZONE checks the zone and saves.
+import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
 import { isTimeZone } from '../common/dates.js';
 import { done, fail, next, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
@@ -40,20 +41,32 @@ export function preferencesSteps(
         const digest = flag(input.data, 'digest');
         if (reminders && channels.length === 0) return fail('Pick at least one channel for reminders.');
         if (digest && channels.length === 0) return fail('Pick at least one channel for the daily digest.');
-        await storage().saveDraft(PREFERENCES_APP, input.flowToken, input.waId, { channels, reminders, digest }, input.now);
+        // A new generation of the form: another open copy's TIMEZONE is refused (common/revision.ts).
+        const revision = newRevision();
+        await storage().saveDraft(
+          PREFERENCES_APP,
+          input.flowToken,
+          input.waId,
+          { channels, reminders, digest, revision },
+          input.now,
+        );
         const current = await saved(input.waId);
         // A saved zone the list no longer offers is not pre-selected (the Dropdown could not show or send it).
         const timezone = settings.timeZones.includes(current.timezone) ? current.timezone : settings.defaults.timezone;
-        return next('TIMEZONE', { timezone, lead: current.lead });
+        return next('TIMEZONE', { timezone, lead: current.lead, revision });
       },
       async TIMEZONE(input) {
         const timezone = text(input.data, 'timezone');
         const lead = text(input.data, 'lead');
         if (!settings.timeZones.includes(timezone) || !isTimeZone(timezone)) return fail('Please choose a time zone from the list.');
         if (!LEADS.has(lead)) return fail('Please choose when to be reminded.');
-        const draft = await storage().draft(PREFERENCES_APP, input.flowToken);
         // Without the first screen's answers this would save no channels and no reminders over what the
-        // contact had: the first screen must have been sent (it always is, on a phone).
+        // contact had: the first screen must have been sent (it always is, on a phone), by this copy of the form.
+        const draft = await currentDraft(storage(), PREFERENCES_APP, input);
+        if (draft === null) {
+          const any = await storage().draft(PREFERENCES_APP, input.flowToken);
+          return fail(any.revision === undefined ? 'Please go back and choose your notifications.' : STALE_FORM_MESSAGE);
+        }
         if (!Array.isArray(draft.channels)) return fail('Please go back and choose your notifications.');
         const preferences: CalendarPreferences = {
           channels: Array.isArray(draft.channels) ? draft.channels.filter((c): c is string => typeof c === 'string') : [],
