@@ -88,9 +88,10 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
     await migrate(opened.db, migrationProvider('sqlite', inboxPath === ':memory:' ? null : inboxPath));
     await refuseLostInbox(opened.db, inbox.db, inboxPath);
   } catch (error) {
-    // Both files are closed again: a refused start leaves no handle (nor its checkpoint timer) behind.
-    await opened?.close();
-    await inbox.close();
+    // Both files are closed again: a refused start leaves no handle (nor its checkpoint thread) behind, and
+    // the reason it was refused is what the caller gets, whatever closing says.
+    await opened?.close().catch(() => undefined);
+    await inbox.close().catch(() => undefined);
     throw error;
   }
   const main = opened;
