@@ -39,9 +39,24 @@ export async function currentDraft(
   app: string,
   input: StepInput,
 ): Promise<Record<string, unknown> | null> {
+  const draft = await thisCopysDraft(storage, app, input, STALE_FORM_MESSAGE);
+  return typeof draft === 'string' ? null : draft;
+}
+
+/**
+ * currentDraft, else the message to answer with: `notStarted` when no generation was started yet (the first
+ * screen was never sent), STALE_FORM_MESSAGE when another copy of the form started one.
+ */
+export async function thisCopysDraft(
+  storage: AppStorage,
+  app: string,
+  input: StepInput,
+  notStarted: string,
+): Promise<Record<string, unknown> | string> {
   const draft = await storage.draft(app, input.flowToken);
   const sent = sentRevision(input);
-  return sent !== null && sent === draft[REVISION_KEY] ? draft : null;
+  if (sent !== null && sent === draft[REVISION_KEY]) return draft;
+  return draft[REVISION_KEY] === undefined ? notStarted : STALE_FORM_MESSAGE;
 }
 
 /**

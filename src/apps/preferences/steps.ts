@@ -1,6 +1,6 @@
 // Calendar preferences logic: INIT pre-fills the contact's saved preferences (or the defaults),
 // NOTIFICATIONS keeps the notification choices as a draft, TIMEZONE checks the zone and saves.
-import { STALE_FORM_MESSAGE, currentDraft, newRevision } from '../common/revision.js';
+import { newRevision, thisCopysDraft } from '../common/revision.js';
 import { isTimeZone } from '../common/dates.js';
 import { done, fail, next, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
@@ -19,6 +19,8 @@ export interface CalendarPreferences {
 
 const CHANNELS = new Set(CHANNEL_OPTIONS.map((o) => o.id));
 const LEADS = new Set(LEAD_OPTIONS.map((o) => o.id));
+
+const NOT_CHOSEN = 'Please go back and choose your notifications.';
 
 export function preferencesSteps(
   settings: { timeZones: readonly string[]; defaults: CalendarPreferences },
@@ -62,12 +64,9 @@ export function preferencesSteps(
         if (!LEADS.has(lead)) return fail('Please choose when to be reminded.');
         // Without the first screen's answers this would save no channels and no reminders over what the
         // contact had: the first screen must have been sent (it always is, on a phone), by this copy of the form.
-        const draft = await currentDraft(storage(), PREFERENCES_APP, input);
-        if (draft === null) {
-          const any = await storage().draft(PREFERENCES_APP, input.flowToken);
-          return fail(any.revision === undefined ? 'Please go back and choose your notifications.' : STALE_FORM_MESSAGE);
-        }
-        if (!Array.isArray(draft.channels)) return fail('Please go back and choose your notifications.');
+        const draft = await thisCopysDraft(storage(), PREFERENCES_APP, input, NOT_CHOSEN);
+        if (typeof draft === 'string') return fail(draft);
+        if (!Array.isArray(draft.channels)) return fail(NOT_CHOSEN);
         const preferences: CalendarPreferences = {
           channels: Array.isArray(draft.channels) ? draft.channels.filter((c): c is string => typeof c === 'string') : [],
           reminders: draft.reminders === true,

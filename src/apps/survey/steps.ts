@@ -1,7 +1,7 @@
 // Survey logic: each screen's answers are checked against the offered options and kept as a draft;
 // THANKS stores the whole response as one record: the one it showed (RATINGS starts a generation of the
 // form, THANKS carries a digest of the draft, so another open copy's screens are refused; common/revision.ts).
-import { STALE_FORM_MESSAGE, currentDraft, newRevision, reviewRevision, reviewedDraft } from '../common/revision.js';
+import { newRevision, reviewRevision, reviewedDraft, thisCopysDraft } from '../common/revision.js';
 import { done, fail, next, type StepInput, type Steps } from '../common/steps.js';
 import type { AppStorage } from '../common/storage.js';
 import { flag, list, optionalText, text } from '../common/values.js';
@@ -30,11 +30,7 @@ const UNANSWERED = 'Please go back and answer the questions.';
 
 export function surveySteps(settings: { business: string }, storage: () => AppStorage): Steps {
   /** This copy's draft; else why not: no questions answered yet, or another open copy started again. */
-  async function draftOf(input: StepInput): Promise<Record<string, unknown> | string> {
-    const draft = await currentDraft(storage(), SURVEY_APP, input);
-    if (draft !== null) return draft;
-    return (await storage().draft(SURVEY_APP, input.flowToken)).revision === undefined ? UNANSWERED : STALE_FORM_MESSAGE;
-  }
+  const draftOf = (input: StepInput) => thisCopysDraft(storage(), SURVEY_APP, input, UNANSWERED);
 
   return {
     init: () => Promise.resolve(next('RATINGS', { business: settings.business })),
