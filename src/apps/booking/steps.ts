@@ -119,20 +119,16 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
       async SLOTS(input): Promise<StepResult> {
         const current = await currentDraft(storage(), BOOKING_APP, input);
         if (current === null) return fail(STALE_FORM_MESSAGE);
-        const revision = current.revision;
+        // Error answers below keep the screen's revision: the runtime re-sends the data last answered with them.
         const day = text(input.data, 'date');
         const start = text(input.data, 'slot');
         if (!isIsoDay(day)) return fail('Please go back and pick a day.');
         // Never a slot (held, or offered in an error answer) of a day outside the window or closed.
         if (!(await bookable(day, input.now))) return fail('Please go back and pick a day within the booking window.');
         const slot = (await settings.availability.slots(day, settings.resource)).find((s) => s.start === start);
-        if (slot === undefined)
-          return fail('Please pick one of the times shown.', { ...slotsData(day, await freeSlots(day, input)), revision });
+        if (slot === undefined) return fail('Please pick one of the times shown.', slotsData(day, await freeSlots(day, input)));
         if (Date.parse(slot.start) < input.now + settings.minNoticeMinutes * 60_000) {
-          return fail('That time is too soon. Please pick a later one.', {
-            ...slotsData(day, await freeSlots(day, input)),
-            revision,
-          });
+          return fail('That time is too soon. Please pick a later one.', slotsData(day, await freeSlots(day, input)));
         }
         const held = await storage().bookings.hold({
           resource: settings.resource,
@@ -149,7 +145,7 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
             fresh.length === 0
               ? 'Sorry, that time was just booked and the day is now full. Please go back and pick another day.'
               : 'Sorry, that time was just booked. Please pick another one.';
-          return fail(message, { ...slotsData(day, fresh), revision });
+          return fail(message, slotsData(day, fresh));
         }
         await storage().saveDraft(
           BOOKING_APP,
@@ -158,7 +154,7 @@ export function bookingSteps(settings: BookingSettings, storage: () => AppStorag
           { day, slot_start: slot.start, slot_label: slotLabel(day, slot) },
           input.now,
         );
-        return next('DETAILS', { slot_label: slotLabel(day, slot), revision });
+        return next('DETAILS', { slot_label: slotLabel(day, slot), revision: current.revision });
       },
 
       async DETAILS(input) {
