@@ -105,24 +105,27 @@ export function screensAsShown(
  * the field's empty placeholder): the one copy there is must not be locked out of its screen.
  */
 export function otherCopyResponse(def: FlowDefinition, req: ScreenRequest): FlowEndpointResponse | null {
-  if (!fromOtherCopy(def, req)) return null;
-  return errorResponse(def.json, req.screen, def.formCopy?.message ?? '', screensAsShown(def, req));
+  const message = otherCopyMessage(def, req);
+  return message === null ? null : errorResponse(def.json, req.screen, message, screensAsShown(def, req));
 }
 
-/** Whether a request comes from another copy of the form than the one last answered (see otherCopyResponse). */
-export function fromOtherCopy(
+/**
+ * FlowOptions.formCopy's message when a request comes from another copy of the form than the one last
+ * answered (see otherCopyResponse), else null.
+ */
+export function otherCopyMessage(
   def: FlowDefinition,
   req: Pick<ScreenRequest, 'screen' | 'data' | 'screens'> & { action: unknown },
-): boolean {
+): string | null {
   const copy = def.formCopy;
-  if (copy === undefined || req.action !== 'data_exchange') return false;
+  if (copy === undefined || req.action !== 'data_exchange') return null;
   const screen = screenById(def.json, req.screen);
-  if (screen === undefined || updatesOwnData(def.json, req.screen)) return false;
+  if (screen === undefined || updatesOwnData(def.json, req.screen)) return null;
   const sent = echoedData(screen, req.data)[copy.field];
   const answered = req.screens[req.screen]?.[copy.field];
   const declared = screen.data?.[copy.field];
-  if (sent === undefined || answered === undefined || sent === answered) return false;
-  return declared === undefined || answered !== emptyValue(declared);
+  if (sent === undefined || answered === undefined || sent === answered) return null;
+  return declared !== undefined && answered === emptyValue(declared) ? null : copy.message;
 }
 
 /**
@@ -190,19 +193,16 @@ function buildContext(def: FlowDefinition, req: ScreenRequest, abort: LazyAbort,
         sentCopies.set(reply.response, errorResponse(def.json, here, message, screensAsShown(def, req), data));
       return reply;
     },
-    complete: (params = {}, options = {}) => {
-      const keep: unknown = options.keepOnlyMedia;
-      return {
-        kind: 'complete',
-        response: {
-          screen: 'SUCCESS',
-          data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
-        },
-        // A copy of the list. Anything else (a plain-JS handler's single id) is left as it is, for isReply to
-        // refuse: spread, a string would become one "media id" per character, and keep nothing it names.
-        ...(keep === undefined ? {} : { keepOnlyMedia: Array.isArray(keep) ? [...(keep as unknown[])] : keep }),
-      } as FlowReply;
-    },
+    complete: (params = {}, options = {}) => ({
+      kind: 'complete',
+      response: {
+        screen: 'SUCCESS',
+        data: { extension_message_response: { params: { ...params, flow_token: req.token.token } } },
+      },
+      // As given: isReply refuses anything but an array of ids (a plain-JS handler's single id), and the
+      // checked reply holds a copy.
+      ...(options.keepOnlyMedia === undefined ? {} : { keepOnlyMedia: options.keepOnlyMedia }),
+    }),
   };
 }
 

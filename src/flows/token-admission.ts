@@ -9,7 +9,7 @@ import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { FlowContactRow, FlowTokenRow } from '../store/flows.js';
 import type { FlowDefinition } from './definition.js';
-import { fromOtherCopy } from './run-screen.js';
+import { otherCopyMessage } from './run-screen.js';
 import { TOKEN_MESSAGES, isRecord, judgeToken, parseObject } from './tokens.js';
 import type { FlowEndpointResponse, FlowTokenRecord } from './types.js';
 
@@ -101,7 +101,7 @@ export class TokenAdmission {
     if (isRecord(from) && typeof from.screen === 'string' && from.screen !== screen) return null;
     const sent = isRecord(payload.data) ? payload.data : {};
     const screens = kept as Record<string, Record<string, unknown>>;
-    if (fromOtherCopy(def, { action: payload.action, screen, data: sent, screens })) return null;
+    if (otherCopyMessage(def, { action: payload.action, screen, data: sent, screens }) !== null) return null;
     if ((await this.store.flows.submissionByToken(row.token)) !== null) return null;
     return { screen: 'SUCCESS', data };
   }
