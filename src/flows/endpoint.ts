@@ -285,12 +285,7 @@ export class FlowEndpoint {
       log.warn({ screen: loggedScreen(screen) }, 'BACK from a screen without refresh_on_back; answered a safe error');
       return answer(200, safeErrorResponse(def, req), 'bad_request');
     }
-    // A request from the form's other open copy, then invalid input, change nothing: the same screen again.
-    const otherCopy = otherCopyResponse(def, req);
-    if (otherCopy !== null) {
-      log.info({ screen: loggedScreen(screen) }, 'flow request from another open copy of the form; refused');
-      return answer(200, otherCopy, 'input_rejected');
-    }
+    // A request from the form's other open copy, or invalid input, changes nothing: the same screen again.
     const rejected = this.validate(def, req, log);
     if (rejected !== null) return answer(200, rejected, 'input_rejected');
     // One budget for the picker files stored before the handler and the handler itself: the files may take
@@ -429,6 +424,11 @@ export class FlowEndpoint {
   }
 
   private validate(def: FlowDefinition, req: ScreenRequest, log: Logger): FlowEndpointResponse | null {
+    const otherCopy = otherCopyResponse(def, req);
+    if (otherCopy !== null) {
+      log.info({ screen: loggedScreen(req.screen) }, 'flow request from another open copy of the form; refused');
+      return otherCopy;
+    }
     if (req.action !== 'data_exchange' || this.deps.validateInput === null) return null;
     // update_data (6.0+) changes the screen's data on the phone without a request: then the data last
     // answered for it is not what it shows, and checks bound to that data are left out (fail open).
