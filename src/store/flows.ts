@@ -267,12 +267,8 @@ export class FlowsRepository {
       .select('media_kept')
       .where('token', '=', m.token)
       .executeTakeFirst();
-    if (row?.media_kept == null) return;
-    const kept = JSON.parse(row.media_kept) as unknown[];
-    await this.markSuperseded(
-      m.token,
-      kept.filter((id): id is string => typeof id === 'string'),
-    );
+    const kept = row?.media_kept == null ? null : keptMediaIds(row.media_kept);
+    if (kept !== null) await this.markSuperseded(m.token, kept);
   }
 
   /** Marks the token's stored files `superseded`, except those `keepMediaIds` names. */
@@ -380,10 +376,9 @@ export class FlowsRepository {
       .where('state', '=', 'completed')
       .limit(limit)
       .execute();
-    return rows.map((r) => {
-      const kept = JSON.parse(r.media_kept ?? '[]') as unknown;
-      const ids = Array.isArray(kept) ? kept.filter((id): id is string => typeof id === 'string') : [];
-      return { token: r.token, keepMediaIds: ids };
+    return rows.flatMap((r) => {
+      const kept = r.media_kept === null ? null : keptMediaIds(r.media_kept);
+      return kept === null ? [] : [{ token: r.token, keepMediaIds: kept }];
     });
   }
 
@@ -412,4 +407,13 @@ export class FlowsRepository {
         .executeTakeFirst()) ?? null
     );
   }
+}
+
+/**
+ * The media ids a `flow_tokens.media_kept` value names, or null when it is no list (nothing written by
+ * Flowgate): then nothing is let go.
+ */
+function keptMediaIds(json: string): string[] | null {
+  const kept = JSON.parse(json) as unknown;
+  return Array.isArray(kept) ? kept.filter((id): id is string => typeof id === 'string') : null;
 }
