@@ -75,7 +75,7 @@ export class FlowMediaRetention extends PeriodicSweep<number> {
       }
     }
     const expiredBefore = this.#expiredBefore();
-    const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, this.#o.batch ?? 200);
+    const keys = await this.#o.store.flows.abandonedBlobKeys(expiredBefore, batch);
     const deleted = await this.#delete(keys, expiredBefore);
     if (deleted > 0) this.#o.logger.info({ deleted }, 'deleted picker files no flow needs any more');
     return released + deleted;
