@@ -64,7 +64,7 @@ export class KeyRing {
    * Key-list reads in flight per number: requests that need one at the same moment share it (`fresh`: a read
    * begun for a request no cached key decrypted).
    */
-  readonly #reading = new Map<string, { read: Promise<readonly KeyObject[]>; fresh: boolean; startedAt: number }>();
+  readonly #reading = new Map<string, { read: Promise<readonly KeyObject[]>; fresh: boolean }>();
   /**
    * Reads are numbered as they begin; a list is kept only if it is newer than the one kept (or than this
    * process's own last change of the keys, see #invalidate).
@@ -73,7 +73,7 @@ export class KeyRing {
   readonly #listRead = new Map<string, number>();
   /** invalidate(): no read begun before it keeps its list, whatever the number. */
   #readsFloor = 0;
-  /** When each number's list was last read `fresh` (see decryptionKeys). */
+  /** When each number's list was last read `fresh` (see decryptionKeys): when a fresh read in flight began. */
   readonly #freshAt = new Map<string, number>();
   readonly #busy = new Map<string, Promise<void>>();
   readonly #auditor: KeyAuditor;
@@ -96,30 +96,28 @@ export class KeyRing {
    */
   async decryptionKeys(phoneNumberId: string, options: { fresh?: boolean } = {}): Promise<readonly KeyObject[]> {
     const now = this.#now();
+    const fresh = options.fresh === true;
     const cached = this.#lists.get(phoneNumberId);
-    if (cached !== undefined) {
-      if (options.fresh !== true && cached.validUntil > now) return cached.keys;
+    const reading = this.#reading.get(phoneNumberId);
+    if (!fresh) {
+      if (cached !== undefined && cached.validUntil > now) return cached.keys;
+      if (reading !== undefined) return reading.read;
+    } else if (now - (this.#freshAt.get(phoneNumberId) ?? -Infinity) < FRESH_READ_MS) {
       // `fresh`: a request none of these keys could decrypt. Another process may have begun uploading a key
       // since this list was read, so it is read again — however recent the list — but at most once every
-      // FRESH_READ_MS, so that requests no key can decrypt (signed, but corrupted, replayed, or encrypted to
-      // a key no process has) cannot make each one a database read. Within that time the fresh read's list is the answer: the one still under way, if it is.
-      if (options.fresh === true && now - (this.#freshAt.get(phoneNumberId) ?? -Infinity) < FRESH_READ_MS) {
-        const reading = this.#reading.get(phoneNumberId);
-        return reading?.fresh === true ? reading.read : cached.keys;
-      }
+      // FRESH_READ_MS, so that requests no key can decrypt (signed, but corrupted, replayed, or encrypted to a
+      // key no process has) cannot make each one a database read. Within that time the answer is that fresh
+      // read's list: the read itself while under way, then the list it left.
+      if (reading?.fresh === true) return reading.read;
+      if (cached !== undefined) return cached.keys;
     }
-    const fresh = options.fresh === true;
+    // Read anew. A fresh request never joins another read: an ordinary one, or a fresh one begun more than
+    // FRESH_READ_MS ago, may have begun before the upload of the key the request was encrypted to.
     if (fresh) this.#freshAt.set(phoneNumberId, now);
-    // A fresh request joins only a fresh read begun within FRESH_READ_MS (as it would take that read's list
-    // from the cache): an ordinary read, or an older one, may have begun before the upload of the key the
-    // request was encrypted to.
-    const reading = this.#reading.get(phoneNumberId);
-    if (reading !== undefined && (!fresh || (reading.fresh && now - reading.startedAt < FRESH_READ_MS)))
-      return reading.read;
     const read = this.#readDecryptionKeys(phoneNumberId, now, ++this.#reads).finally(() => {
       if (this.#reading.get(phoneNumberId)?.read === read) this.#reading.delete(phoneNumberId);
     });
-    this.#reading.set(phoneNumberId, { read, fresh, startedAt: now });
+    this.#reading.set(phoneNumberId, { read, fresh });
     return read;
   }
 
