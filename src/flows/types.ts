@@ -135,9 +135,9 @@ export interface FlowCompletionContext {
    * Keeps only these of the picker files this flow received (by media id) and deletes the others now: for a
    * record that points at its final files only (a file replaced by going back is personal data nobody uses).
    * Their flow_media rows stay, marked `superseded`; a file under a key another row shares (stored when keys
-   * were named by content) stays until none needs it. Only files Flowgate stored (not a custom `flowMedia` store); idempotent. Resolves to how many
-   * files were deleted. Needs the completion webhook, which may never come: a screen handler that knows the
-   * files at SUCCESS names them there (FlowCompleteOptions.keepOnlyMedia).
+   * were named by content) stays until none needs it. Only files Flowgate stored (not a custom `flowMedia`
+   * store); idempotent. Resolves to how many files were deleted. Needs the completion webhook, which may never
+   * come: a screen handler that knows the files at SUCCESS names them there (FlowCompleteOptions.keepOnlyMedia).
    */
   keepOnlyMedia(mediaIds: readonly string[]): Promise<number>;
 }
