@@ -14,7 +14,7 @@ import { tempDirs } from '../store/temp-dirs.test-util.js';
 import { encryptFlowMedia } from '../protocol/index.js';
 import type { Kysely } from 'kysely';
 import { SqlQueue, type QueueTables } from '../queue/index.js';
-import { flowMediaBlobKey, parseFlowMediaHost, storeFlowMedia } from './flow-media.js';
+import { flowMediaBlobKey, parseFlowMediaHost, storeFlowMedia, type StoreFlowMediaDeps } from './flow-media.js';
 import { FlowMediaService } from './picker-media.js';
 import { png, startCdn } from './flow-media.test-util.js';
 import { FlowMediaRetention, SWEEP_GRACE_MS } from './media-retention.js';
@@ -90,6 +90,16 @@ const retentionOf = (s: Store, blobs: FileBlobStore, now = NOW, extra: { batch?:
     now: () => now,
     ...extra,
   });
+
+/** storeFlowMedia as Flowgate runs it, for the flow `token`, from a CDN on loopback. */
+const loopbackStorer = (blobs: FileBlobStore, token: string): StoreFlowMediaDeps => ({
+  fetch,
+  blobs,
+  token,
+  allowedOrigins: [parseFlowMediaHost('http://127.0.0.1:*')!],
+  maxBytes: 1 << 20,
+  timeoutMs: 2000,
+});
 
 const outcomes = async (s: Store, token: string) =>
   (await s.flows.listMedia(token)).map((r) => [r.media_id, r.blob_key, r.error]);
@@ -226,14 +236,7 @@ describe('FlowMediaRetention', () => {
         encryption_metadata: metadata,
       };
       const storeFor = async (token: string) => {
-        const media = await storeFlowMedia(item, {
-          fetch,
-          blobs,
-          token,
-          allowedOrigins: [parseFlowMediaHost('http://127.0.0.1:*')!],
-          maxBytes: 1 << 20,
-          timeoutMs: 2000,
-        });
+        const media = await storeFlowMedia(item, loopbackStorer(blobs, token));
         await s.flows.recordMedia({
           flow: 'kyc',
           token,
@@ -337,15 +340,7 @@ describe('FlowMediaRetention', () => {
         logger: silentLogger(),
         now: () => NOW,
         deleteBlob: (key) => blobs.delete(key),
-        storeItem: (it, _types, file) =>
-          storeFlowMedia(it, {
-            fetch,
-            blobs,
-            token: file.token,
-            allowedOrigins: [parseFlowMediaHost('http://127.0.0.1:*')!],
-            maxBytes: 1 << 20,
-            timeoutMs: 2000,
-          }),
+        storeItem: (it, _types, file) => storeFlowMedia(it, loopbackStorer(blobs, file.token)),
       });
       const { stored } = await service.storeNow(
         { flow: 'kyc', token: 'open', screen: 'FRONT', files: [{ item, limits: {} }] },
